@@ -1,0 +1,74 @@
+import type { Snapshot, SourceData, SourceName } from '../snapshot/schema.js';
+import type { Settings } from '../settings.js';
+
+export const STATUSES = ['PASS', 'FAIL', 'ERROR', 'MANUAL', 'NOT_APPLICABLE', 'SUPPRESSED'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Subcommand groups of CONTROLS.md; a check belongs to exactly one. */
+export type ControlGroup = 'password-policy' | 'mfa-audit';
+
+export interface CheckMeta {
+  controlId: string;
+  riskId: string;
+  title: string;
+  group: ControlGroup;
+  severity: Severity;
+  hipaa: string[];
+  /** One sentence: what compliant means. */
+  description: string;
+  remediation: string;
+  /** Sources the check cannot judge without; an error in any of them makes it ERROR. */
+  sources: SourceName[];
+}
+
+/** What a check reports; the engine adds the control's identity from its metadata. */
+export interface FindingDraft {
+  status: Status;
+  resourceType: string;
+  resourceArn: string;
+  resourceName: string;
+  message: string;
+  evidence: Record<string, unknown>;
+}
+
+export interface Finding extends FindingDraft {
+  controlId: string;
+  riskId: string;
+  title: string;
+  severity: Severity;
+  hipaa: string[];
+}
+
+export interface Check {
+  meta: CheckMeta;
+  /** Pure: the same snapshot, settings and `now` always give the same findings. */
+  run(snapshot: Snapshot, settings: Settings, now: Date): FindingDraft[];
+}
+
+export function defineCheck(check: Check): Check {
+  return check;
+}
+
+export function rootArn(accountId: string): string {
+  return `arn:aws:iam::${accountId}:root`;
+}
+
+export function accountArn(accountId: string): string {
+  return `arn:aws:::${accountId}`;
+}
+
+/** A source's data inside a check; the engine has already turned unavailable sources into ERROR. */
+export function sourceData<K extends SourceName>(snapshot: Snapshot, name: K): SourceData<K> {
+  const source = snapshot.sources[name];
+  if (source.status !== 'ok') throw new Error(`${name} is unavailable`);
+  return source.data as SourceData<K>;
+}
+
+/** A source's data when a check can do without it, else null. */
+export function optionalSourceData<K extends SourceName>(snapshot: Snapshot, name: K): SourceData<K> | null {
+  const source = snapshot.sources[name];
+  return source.status === 'ok' ? (source.data as SourceData<K>) : null;
+}

@@ -1,0 +1,31 @@
+import { defineCheck, rootArn, sourceData } from '../check.js';
+import { hasVirtualDevice } from './mfa-type.js';
+
+/** The root user's MFA is a hardware device, not a virtual one. */
+export default defineCheck({
+  meta: {
+    controlId: 'root-hardware-mfa',
+    riskId: 'IAM-006',
+    title: 'Root MFA is a hardware device',
+    group: 'mfa-audit',
+    severity: 'high',
+    hipaa: ['164.312(d)', '164.308(a)(3)(ii)(A)'],
+    description: 'The root user is protected by a hardware MFA device or FIDO security key kept offline.',
+    remediation: 'Replace the root user\'s virtual MFA device with a hardware TOTP token or FIDO security key, stored in a safe.',
+    sources: ['accountSummary', 'virtualMfaDevices'],
+  },
+  run(snapshot) {
+    const arn = rootArn(snapshot.accountId);
+    const enabled = sourceData(snapshot, 'accountSummary').summaryMap.AccountMFAEnabled;
+    if (enabled === undefined) throw new Error('the account summary has no AccountMFAEnabled entry');
+    const virtual = hasVirtualDevice(arn, sourceData(snapshot, 'virtualMfaDevices'));
+    const base = { resourceType: 'AWS::IAM::RootUser', resourceArn: arn, resourceName: 'root' };
+    if (enabled !== 1) {
+      return [{ ...base, status: 'FAIL', message: 'root has no MFA device at all', evidence: { AccountMFAEnabled: enabled, mfaType: 'none' } }];
+    }
+    if (virtual) {
+      return [{ ...base, status: 'FAIL', message: 'root MFA is a virtual device, not hardware', evidence: { AccountMFAEnabled: enabled, mfaType: 'virtual' } }];
+    }
+    return [{ ...base, status: 'PASS', message: 'root MFA is a hardware device or FIDO key', evidence: { AccountMFAEnabled: enabled, mfaType: 'hardware or FIDO' } }];
+  },
+});

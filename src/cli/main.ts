@@ -1,0 +1,110 @@
+import { Command, CommanderError } from 'commander';
+import { audit } from '../audit.js';
+import type { Check } from '../checks/check.js';
+import { ALL_CHECKS, checksForGroup } from '../checks/registry.js';
+import { CollectionError, InputError, errorMessage } from '../errors.js';
+import { writeFileAtomically } from '../report/evidence-writer.js';
+import { colourFor } from '../report/terminal.js';
+import { TOOL } from '../snapshot/build.js';
+import { obtainSnapshot, type SourceSelection } from '../snapshot/obtain.js';
+import { outputOptions, sourceOptions, type OutputFlags, type SourceFlags } from './options.js';
+
+function selectSource(flags: SourceFlags): SourceSelection {
+  if (flags.snapshot) return { kind: 'snapshot', path: flags.snapshot };
+  if (flags.import) return { kind: 'import', dir: flags.import };
+  if (flags.demo) return { kind: 'demo' };
+  return { kind: 'live', live: { profile: flags.profile, region: flags.region, roleArn: flags.roleArn, externalId: flags.externalId } };
+}
+
+function progressReporter(): (message: string) => void {
+  // Progress is for people watching; a cron job's stderr stays quiet.
+  return process.stderr.isTTY ? (message) => process.stderr.write(`  ${message}\n`) : () => {};
+}
+
+async function runAuditCommand(command: string, checks: readonly Check[], flags: SourceFlags & OutputFlags): Promise<number> {
+  const startedAt = new Date();
+  const snapshot = await obtainSnapshot(selectSource(flags), progressReporter());
+  const result = audit({ command, checks, snapshot, startedAt, outDir: flags.out, failOn: flags.failOn, colour: colourFor(process.stdout) });
+  process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${snapshot.origin.description})\n`);
+  process.stdout.write(result.summary);
+  process.stdout.write(`Evidence written to ${result.runDir}\n`);
+  return result.exitCode;
+}
+
+function auditCommand(name: string, description: string, checks: readonly Check[]): Command {
+  const command = new Command(name).description(description);
+  for (const option of [...sourceOptions(), ...outputOptions()]) command.addOption(option);
+  return command.action(async (flags: SourceFlags & OutputFlags) => {
+    process.exitCode = await runAuditCommand(name, checks, flags);
+  });
+}
+
+export function buildProgram(): Command {
+  const program = new Command('hipaa-iam')
+    .description('Audit AWS IAM against the HIPAA Security Rule (45 CFR 164.308, 164.312) and keep the evidence.')
+    .version(TOOL.version)
+    .showHelpAfterError(false)
+    .addHelpText(
+      'after',
+      `
+Sources (pick one; live AWS is the default):
+  live AWS     the SDK's credential chain, or --profile, --region, --role-arn; AWS_ENDPOINT_URL is honoured
+  --snapshot   a file written by \`hipaa-iam collect --save FILE\`
+  --import     a folder of AWS CLI exports
+  --demo       the embedded demo account
+
+Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings;
+            2 usage or input error; 3 the run could not complete or has ERROR findings.
+
+Examples:
+  hipaa-iam audit --demo
+  hipaa-iam audit --profile prod-readonly --out /srv/evidence
+  hipaa-iam mfa-audit --import ./client-exports
+  hipaa-iam collect --role-arn arn:aws:iam::123456789012:role/Auditor --save snapshot.json`,
+    );
+
+  program.addCommand(auditCommand('audit', 'run every control and write the evidence pack', ALL_CHECKS));
+  program.addCommand(auditCommand('password-policy', 'judge the account password policy, parameter by parameter (IAM-004)', checksForGroup('password-policy')));
+  program.addCommand(auditCommand('mfa-audit', 'MFA for root and every console user, and its enforcement by policy (IAM-001, 005, 006, 009)', checksForGroup('mfa-audit')));
+
+  const collect = new Command('collect').description('collect every source once into a snapshot file; judge nothing');
+  for (const option of sourceOptions()) collect.addOption(option);
+  collect.requiredOption('--save <file>', 'where to write the snapshot (JSON)');
+  collect.action(async (flags: SourceFlags & { save: string }) => {
+    const snapshot = await obtainSnapshot(selectSource(flags), progressReporter());
+    writeFileAtomically(flags.save, `${JSON.stringify(snapshot, null, 2)}\n`);
+    const failed = Object.entries(snapshot.sources).filter(([, s]) => s.status === 'error').map(([name]) => name);
+    process.stdout.write(`Snapshot of account ${snapshot.accountId} written to ${flags.save}${failed.length ? ` (sources with errors: ${failed.join(', ')})` : ''}\n`);
+  });
+  program.addCommand(collect);
+
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride().configureOutput({
+      // One line per error, suggestion included, so a cron mail or a log stays readable.
+      outputError: (text, write) => write(`hipaa-iam: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`),
+    });
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    process.exitCode = 0;
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const ok = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+      return ok ? 0 : 2;
+    }
+    if (error instanceof InputError || error instanceof CollectionError) {
+      process.stderr.write(`hipaa-iam: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`hipaa-iam: the run could not complete: ${errorMessage(error)}\n`);
+    if (process.env.HIPAA_IAM_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+    return 3;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,56 @@
+import type { CallCount, SourceName } from '../snapshot/schema.js';
+
+/** Which source each AWS operation feeds, so calls can be counted per source. */
+const SOURCE_OF_OPERATION: Record<string, SourceName> = {
+  GetCallerIdentity: 'callerIdentity',
+  GenerateCredentialReport: 'credentialReport',
+  GetCredentialReport: 'credentialReport',
+  GetAccountAuthorizationDetails: 'authorizationDetails',
+  GetAccountSummary: 'accountSummary',
+  ListVirtualMFADevices: 'virtualMfaDevices',
+  GetAccountPasswordPolicy: 'passwordPolicy',
+};
+
+interface MiddlewareClient {
+  middlewareStack: {
+    add: (middleware: never, options: { step: 'initialize'; name: string }) => void;
+  };
+}
+
+/**
+ * Counts API operations and HTTP attempts per source, so run.json can show that calls
+ * grow with pages, not with users.
+ */
+export class CallLedger {
+  private readonly counts: Record<string, CallCount> = {};
+
+  record(operation: string, attempts: number): void {
+    const source = SOURCE_OF_OPERATION[operation] ?? 'other';
+    const count = (this.counts[source] ??= { calls: 0, attempts: 0, operations: {} });
+    count.calls += 1;
+    count.attempts += Math.max(attempts, 1);
+    count.operations[operation] = (count.operations[operation] ?? 0) + 1;
+  }
+
+  snapshot(): Record<string, CallCount> {
+    return structuredClone(this.counts);
+  }
+
+  /** Registers on a client so every operation it sends, paginators included, is counted. */
+  attach(client: MiddlewareClient): void {
+    const middleware = (next: (args: unknown) => Promise<{ output: { $metadata?: { attempts?: number } } }>, context: { commandName?: string }) =>
+      async (args: unknown) => {
+        const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+        try {
+          const result = await next(args);
+          this.record(operation, result.output.$metadata?.attempts ?? 1);
+          return result;
+        } catch (error) {
+          const metadata = (error as { $metadata?: { attempts?: number } }).$metadata;
+          this.record(operation, metadata?.attempts ?? 1);
+          throw error;
+        }
+      };
+    client.middlewareStack.add(middleware as never, { step: 'initialize', name: 'hipaaIamCallLedger' });
+  }
+}

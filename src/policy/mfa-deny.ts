@@ -1,0 +1,74 @@
+import type { PolicyStatement } from '../snapshot/schema.js';
+import { asList } from './document.js';
+
+/**
+ * Actions a user without MFA still needs in order to enrol a device and change a password.
+ * The union of AWS's published deny-without-MFA examples and the hardening guide's policy.
+ */
+export const MFA_SELF_SERVICE_ACTIONS: ReadonlySet<string> = new Set(
+  [
+    'iam:ChangePassword',
+    'iam:CreateVirtualMFADevice',
+    'iam:DeleteVirtualMFADevice',
+    'iam:EnableMFADevice',
+    'iam:GetAccountPasswordPolicy',
+    'iam:GetMFADevice',
+    'iam:GetUser',
+    'iam:ListMFADevices',
+    'iam:ListUsers',
+    'iam:ListVirtualMFADevices',
+    'iam:ResyncMFADevice',
+    'sts:GetCallerIdentity',
+    'sts:GetSessionToken',
+  ].map((action) => action.toLowerCase()),
+);
+
+const MFA_KEY = 'aws:multifactorauthpresent';
+const MFA_OPERATORS = new Set(['Bool', 'BoolIfExists']);
+
+export interface MfaDenyVerdict {
+  enforces: boolean;
+  /** Why it does or does not deny everything but MFA self-service when MFA is absent. */
+  reason: string;
+  operator: string;
+}
+
+/**
+ * Judges one statement as a deny-without-MFA control. Returns null when the statement does
+ * not deny on `aws:MultiFactorAuthPresent` at all.
+ */
+export function judgeMfaDeny(statement: PolicyStatement): MfaDenyVerdict | null {
+  if (statement.Effect !== 'Deny' || !statement.Condition) return null;
+  const conditions = Object.entries(statement.Condition).flatMap(([operator, keys]) =>
+    Object.entries(keys).map(([key, value]) => ({ operator, key, value })),
+  );
+  const mfa = conditions.find((c) => c.key.toLowerCase() === MFA_KEY);
+  if (!mfa) return null;
+  const operator = mfa.operator;
+  const no = (reason: string): MfaDenyVerdict => ({ enforces: false, reason, operator });
+
+  if (!MFA_OPERATORS.has(operator)) return no(`uses ${operator} on aws:MultiFactorAuthPresent, not Bool or BoolIfExists`);
+  const values = Array.isArray(mfa.value) ? mfa.value : [mfa.value];
+  if (values.length === 0 || !values.every((v) => String(v).toLowerCase() === 'false')) {
+    return no(`denies when aws:MultiFactorAuthPresent is ${JSON.stringify(mfa.value)}, not when it is false`);
+  }
+  const others = conditions.filter((c) => c !== mfa);
+  if (others.length > 0) {
+    const narrowing = others.map((c) => `${c.operator} ${c.key}`).join(', ');
+    return no(`the Deny applies only when ${narrowing} also holds`);
+  }
+  if (statement.NotResource !== undefined) return no('uses NotResource, so some resources stay reachable without MFA');
+  if (!asList(statement.Resource).includes('*')) {
+    return no(`covers only resources ${asList(statement.Resource).join(', ')}`);
+  }
+  if (statement.Action !== undefined) {
+    const actions = asList(statement.Action);
+    if (actions.includes('*')) return { enforces: true, reason: 'denies every action (MFA enrolment included) without MFA', operator };
+    return no(`denies only ${actions.join(', ')}`);
+  }
+  const exempt = asList(statement.NotAction);
+  // Wildcards could exempt anything in their service; the action catalogue needed to prove otherwise comes later.
+  const tooBroad = exempt.filter((action) => action.includes('*') || action.includes('?') || !MFA_SELF_SERVICE_ACTIONS.has(action.toLowerCase()));
+  if (tooBroad.length > 0) return no(`its NotAction also exempts ${tooBroad.join(', ')}, beyond MFA self-service`);
+  return { enforces: true, reason: 'denies everything but MFA self-service without MFA', operator };
+}

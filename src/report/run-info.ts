@@ -1,0 +1,16 @@
+import type { Snapshot } from '../snapshot/schema.js';
+
+/** What a run was: recorded in run.json and at the head of findings.json. */
+export interface RunInfo {
+  tool: { name: string; version: string };
+  command: string;
+  accountId: string;
+  caller: { arn: string; userId: string } | null;
+  source: Snapshot['origin'];
+  snapshotCollectedAt: string;
+  startedAt: string;
+  finishedAt: string;
+  controls: string[];
+  collection: Snapshot['collection'];
+  sourceErrors: { source: string; code: string; message: string }[];
+}

@@ -1,0 +1,60 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Check, Finding, Status } from '../checks/check.js';
+
+const SYMBOL: Record<Status, string> = {
+  PASS: '✅',
+  FAIL: '❌',
+  ERROR: '⚠️ ',
+  MANUAL: '📝',
+  NOT_APPLICABLE: '➖',
+  SUPPRESSED: '🔕',
+};
+
+/** Colour only when the stream is a terminal and NO_COLOR is unset (https://no-color.org). */
+export function colourFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
+  const noColour = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  return new Chalk({ level: stream.isTTY && !noColour ? 1 : 0 });
+}
+
+function paint(c: ChalkInstance, status: Status, text: string): string {
+  switch (status) {
+    case 'PASS':
+      return c.green(text);
+    case 'FAIL':
+      return c.red(text);
+    case 'ERROR':
+      return c.yellow(text);
+    default:
+      return c.dim(text);
+  }
+}
+
+/** Per-principal lines for these controls, in the hardening guide's "Alice ❌ has NO MFA" style. */
+const PER_PRINCIPAL_CONTROLS = new Set(['root-mfa', 'user-console-mfa', 'password-policy']);
+
+/** A summary per control; for MFA and password policy, a line per principal or parameter. */
+export function terminalSummary(checks: readonly Check[], findings: readonly Finding[], c: ChalkInstance): string {
+  const lines: string[] = [];
+  for (const check of checks) {
+    const mine = findings.filter((f) => f.controlId === check.meta.controlId);
+    const counts = new Map<Status, number>();
+    for (const f of mine) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
+    const worst: Status = counts.has('ERROR') ? 'ERROR' : counts.has('FAIL') ? 'FAIL' : counts.has('PASS') ? 'PASS' : (mine[0]?.status ?? 'NOT_APPLICABLE');
+    const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+    lines.push(
+      `${SYMBOL[worst]} ${c.bold(`${check.meta.riskId} ${check.meta.controlId}`)} ${paint(c, worst, worst)} ${c.dim(`[${check.meta.severity}]`)} ${check.meta.title} ${c.dim(`(${tally})`)}`,
+    );
+    const detailed = PER_PRINCIPAL_CONTROLS.has(check.meta.controlId) || worst === 'ERROR';
+    for (const f of mine) {
+      if (!detailed && f.status === 'PASS') continue;
+      if (f.status === 'NOT_APPLICABLE' && !PER_PRINCIPAL_CONTROLS.has(check.meta.controlId)) continue;
+      lines.push(`    ${SYMBOL[f.status]} ${paint(c, f.status, f.message)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function totalsLine(findings: readonly Finding[], c: ChalkInstance): string {
+  const count = (s: Status) => findings.filter((f) => f.status === s).length;
+  return `${c.bold('Totals:')} ${c.green(`${count('PASS')} PASS`)}, ${c.red(`${count('FAIL')} FAIL`)}, ${c.yellow(`${count('ERROR')} ERROR`)}, ${count('NOT_APPLICABLE')} NOT_APPLICABLE\n`;
+}

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { InputError, errorMessage } from '../errors.js';
+import { SNAPSHOT_SCHEMA_VERSION, snapshotSchema, type Snapshot } from './schema.js';
+
+/** Reads and validates a saved snapshot; anything wrong is one InputError line naming the file. */
+export function loadSnapshot(path: string): Snapshot {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read snapshot ${path}: ${errorMessage(error)}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`snapshot ${path} is not valid JSON: ${errorMessage(error)}`);
+  }
+  const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version > SNAPSHOT_SCHEMA_VERSION) {
+    throw new InputError(`snapshot ${path} has schemaVersion ${version}; this hipaa-iam reads up to ${SNAPSHOT_SCHEMA_VERSION} (upgrade hipaa-iam)`);
+  }
+  const parsed = snapshotSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw new InputError(`snapshot ${path} is not a valid hipaa-iam snapshot${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+export const DEMO_SNAPSHOT_PATH = new URL('../../examples/demo-account.json', import.meta.url).pathname;

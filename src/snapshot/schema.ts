@@ -1,0 +1,219 @@
+import { z } from 'zod';
+
+/** Bumped when a saved snapshot could no longer be read by older code. */
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+const stringOrList = z.union([z.string(), z.array(z.string())]);
+
+export const policyStatementSchema = z
+  .object({
+    Sid: z.string().optional(),
+    Effect: z.enum(['Allow', 'Deny']),
+    Action: stringOrList.optional(),
+    NotAction: stringOrList.optional(),
+    Resource: stringOrList.optional(),
+    NotResource: stringOrList.optional(),
+    Principal: z.unknown().optional(),
+    NotPrincipal: z.unknown().optional(),
+    Condition: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  })
+  .loose();
+
+/** A policy document as AWS gives it once decoded: Statement may be one object or a list. */
+export const policyDocumentSchema = z
+  .object({
+    Version: z.string().optional(),
+    Id: z.string().optional(),
+    Statement: z.union([policyStatementSchema, z.array(policyStatementSchema)]),
+  })
+  .loose();
+
+const inlinePolicySchema = z.object({ name: z.string(), document: policyDocumentSchema });
+const attachedPolicySchema = z.object({ name: z.string(), arn: z.string() });
+const boundarySchema = z.object({ arn: z.string(), type: z.string() });
+const tagSchema = z.object({ key: z.string(), value: z.string() });
+
+export const userSchema = z.object({
+  name: z.string(),
+  id: z.string(),
+  arn: z.string(),
+  path: z.string(),
+  createDate: z.string(),
+  groups: z.array(z.string()),
+  inlinePolicies: z.array(inlinePolicySchema),
+  attachedPolicies: z.array(attachedPolicySchema),
+  permissionsBoundary: boundarySchema.nullable(),
+  tags: z.array(tagSchema),
+});
+
+export const groupSchema = z.object({
+  name: z.string(),
+  id: z.string(),
+  arn: z.string(),
+  path: z.string(),
+  createDate: z.string(),
+  inlinePolicies: z.array(inlinePolicySchema),
+  attachedPolicies: z.array(attachedPolicySchema),
+});
+
+export const roleSchema = z.object({
+  name: z.string(),
+  id: z.string(),
+  arn: z.string(),
+  path: z.string(),
+  createDate: z.string(),
+  assumeRolePolicy: policyDocumentSchema.nullable(),
+  inlinePolicies: z.array(inlinePolicySchema),
+  attachedPolicies: z.array(attachedPolicySchema),
+  permissionsBoundary: boundarySchema.nullable(),
+  maxSessionDuration: z.number().nullable(),
+  lastUsed: z.string().nullable(),
+  tags: z.array(tagSchema),
+});
+
+export const managedPolicySchema = z.object({
+  name: z.string(),
+  id: z.string(),
+  arn: z.string(),
+  path: z.string(),
+  awsManaged: z.boolean(),
+  defaultVersionId: z.string().nullable(),
+  attachmentCount: z.number().nullable(),
+  permissionsBoundaryUsageCount: z.number().nullable(),
+  isAttachable: z.boolean(),
+  /** The default version's document; null where the export did not carry it. */
+  document: policyDocumentSchema.nullable(),
+});
+
+export const authorizationDetailsSchema = z.object({
+  users: z.array(userSchema),
+  groups: z.array(groupSchema),
+  roles: z.array(roleSchema),
+  policies: z.array(managedPolicySchema),
+});
+
+/** Columns the checks read; a report missing one of them is not a credential report. */
+export const CREDENTIAL_REPORT_REQUIRED_COLUMNS = [
+  'user',
+  'arn',
+  'user_creation_time',
+  'password_enabled',
+  'password_last_used',
+  'mfa_active',
+  'access_key_1_active',
+  'access_key_2_active',
+] as const;
+
+export const credentialReportSchema = z.object({
+  generatedAt: z.string().nullable(),
+  /** One record per row, keyed by the report's own column names, values exactly as AWS wrote them. */
+  rows: z.array(z.record(z.string(), z.string())),
+});
+
+export const accountSummarySchema = z.object({ summaryMap: z.record(z.string(), z.number()) });
+
+export const virtualMfaDevicesSchema = z.object({
+  /** Only what identifies a device: seeds and QR codes are never kept. */
+  devices: z.array(
+    z.object({
+      serialNumber: z.string(),
+      userArn: z.string().nullable(),
+      userName: z.string().nullable(),
+      enableDate: z.string().nullable(),
+    }),
+  ),
+});
+
+export const passwordPolicyDataSchema = z.object({
+  /** null: no policy is set, so AWS's default applies (a fact, not an unknown). */
+  policy: z
+    .object({
+      minimumPasswordLength: z.number().nullable(),
+      requireSymbols: z.boolean(),
+      requireNumbers: z.boolean(),
+      requireUppercaseCharacters: z.boolean(),
+      requireLowercaseCharacters: z.boolean(),
+      allowUsersToChangePassword: z.boolean(),
+      expirePasswords: z.boolean(),
+      maxPasswordAge: z.number().nullable(),
+      passwordReusePrevention: z.number().nullable(),
+      hardExpiry: z.boolean().nullable(),
+    })
+    .nullable(),
+});
+
+export const callerIdentitySchema = z.object({ account: z.string(), arn: z.string(), userId: z.string() });
+
+export const sourceErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+function sourceResult<T extends z.ZodType>(data: T) {
+  return z.discriminatedUnion('status', [
+    z.object({ status: z.literal('ok'), data }),
+    z.object({ status: z.literal('error'), error: sourceErrorSchema }),
+  ]);
+}
+
+export const sourcesSchema = z.object({
+  callerIdentity: sourceResult(callerIdentitySchema),
+  credentialReport: sourceResult(credentialReportSchema),
+  authorizationDetails: sourceResult(authorizationDetailsSchema),
+  accountSummary: sourceResult(accountSummarySchema),
+  virtualMfaDevices: sourceResult(virtualMfaDevicesSchema),
+  passwordPolicy: sourceResult(passwordPolicyDataSchema),
+});
+
+export const callCountSchema = z.object({
+  /** API operations invoked (a paginated source counts one per page). */
+  calls: z.number().int().nonnegative(),
+  /** HTTP attempts, retries included. */
+  attempts: z.number().int().nonnegative(),
+  operations: z.record(z.string(), z.number().int().nonnegative()),
+});
+
+export const snapshotSchema = z.object({
+  schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  accountId: z.string(),
+  collectedAt: z.iso.datetime({ offset: true }),
+  origin: z.object({
+    kind: z.enum(['live', 'import', 'demo']),
+    description: z.string(),
+  }),
+  collection: z.object({
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    calls: z.record(z.string(), callCountSchema),
+  }),
+  sources: sourcesSchema,
+});
+
+export type Snapshot = z.infer<typeof snapshotSchema>;
+export type Sources = Snapshot['sources'];
+export type SourceName = keyof Sources;
+export type SourceError = z.infer<typeof sourceErrorSchema>;
+export type SourceResult<K extends SourceName> = Sources[K];
+export type SourceData<K extends SourceName> = Extract<Sources[K], { status: 'ok' }>['data'];
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+export type PolicyStatement = z.infer<typeof policyStatementSchema>;
+export type AuthorizationDetails = z.infer<typeof authorizationDetailsSchema>;
+export type IamUser = z.infer<typeof userSchema>;
+export type IamGroup = z.infer<typeof groupSchema>;
+export type IamRole = z.infer<typeof roleSchema>;
+export type ManagedPolicy = z.infer<typeof managedPolicySchema>;
+export type CredentialReport = z.infer<typeof credentialReportSchema>;
+export type CredentialReportRow = CredentialReport['rows'][number];
+export type PasswordPolicy = NonNullable<z.infer<typeof passwordPolicyDataSchema>['policy']>;
+export type CallerIdentity = z.infer<typeof callerIdentitySchema>;
+export type CallCount = z.infer<typeof callCountSchema>;
+
+export const SOURCE_NAMES = Object.keys(sourcesSchema.shape) as SourceName[];
+
+/** What a person reads when a source is named in a finding or an error. */
+export const SOURCE_LABELS: Record<SourceName, string> = {
+  callerIdentity: 'caller identity (sts:GetCallerIdentity)',
+  credentialReport: 'credential report (iam:GenerateCredentialReport, iam:GetCredentialReport)',
+  authorizationDetails: 'authorization details (iam:GetAccountAuthorizationDetails)',
+  accountSummary: 'account summary (iam:GetAccountSummary)',
+  virtualMfaDevices: 'virtual MFA devices (iam:ListVirtualMFADevices)',
+  passwordPolicy: 'password policy (iam:GetAccountPasswordPolicy)',
+};
