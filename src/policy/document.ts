@@ -1,3 +1,4 @@
+import { describeZodError } from '../snapshot/zod-issue.js';
 import { policyDocumentSchema, type PolicyDocument, type PolicyStatement } from '../snapshot/schema.js';
 
 export class PolicyDocumentError extends Error {
@@ -13,9 +14,7 @@ export function decodePolicyDocument(raw: unknown): PolicyDocument {
   if (typeof value === 'string') value = parseDocumentText(value);
   const parsed = policyDocumentSchema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new PolicyDocumentError(`not a valid policy document${where}: ${issue?.message ?? 'unknown problem'}`);
+    throw new PolicyDocumentError(`not a valid policy document${describeZodError(parsed.error)}`);
   }
   return parsed.data;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InputError, errorMessage } from '../errors.js';
+import { describeZodError } from './zod-issue.js';
 import { SNAPSHOT_SCHEMA_VERSION, snapshotSchema, type Snapshot } from './schema.js';
 
 /** Reads and validates a saved snapshot; anything wrong is one InputError line naming the file. */
@@ -22,9 +23,7 @@ export function loadSnapshot(path: string): Snapshot {
   }
   const parsed = snapshotSchema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new InputError(`snapshot ${path} is not a valid hipaa-iam snapshot${where}: ${issue?.message ?? 'invalid'}`);
+    throw new InputError(`snapshot ${path} is not a valid hipaa-iam snapshot${describeZodError(parsed.error)}`);
   }
   return parsed.data;
 }
