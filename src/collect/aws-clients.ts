@@ -15,8 +15,16 @@ export interface AwsClients {
   region: string;
 }
 
-/** Adaptive retry backs off when IAM throttles, which large accounts meet. */
-const RETRY = { retryMode: 'adaptive', maxAttempts: 8 } as const;
+/**
+ * Adaptive retry backs off when IAM throttles, which large accounts meet; AWS_RETRY_MODE and
+ * AWS_MAX_ATTEMPTS still win when a user sets them.
+ */
+function retryConfig(env: NodeJS.ProcessEnv) {
+  return {
+    ...(env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),
+    ...(env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 8 }),
+  };
+}
 
 /**
  * Clients on the SDK's default credential chain (or a named profile), optionally through an
@@ -38,8 +46,8 @@ export function createAwsClients(options: LiveSourceOptions, env: NodeJS.Process
     });
   }
   return {
-    iam: new IAMClient({ region, credentials, ...RETRY }),
-    sts: new STSClient({ region, credentials, ...RETRY }),
+    iam: new IAMClient({ region, credentials, ...retryConfig(env) }),
+    sts: new STSClient({ region, credentials, ...retryConfig(env) }),
     region,
   };
 }

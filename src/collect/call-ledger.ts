@@ -22,7 +22,10 @@ interface MiddlewareClient {
  * grow with pages, not with users.
  */
 export class CallLedger {
+  private static instances = 0;
   private readonly counts: Record<string, CallCount> = {};
+  /** Unique per ledger: the SDK refuses two middlewares of one name on a client. */
+  private readonly middlewareName = `hipaaIamCallLedger${++CallLedger.instances}`;
 
   record(operation: string, attempts: number): void {
     const source = SOURCE_OF_OPERATION[operation] ?? 'other';
@@ -51,6 +54,6 @@ export class CallLedger {
           throw error;
         }
       };
-    client.middlewareStack.add(middleware as never, { step: 'initialize', name: 'hipaaIamCallLedger' });
+    client.middlewareStack.add(middleware as never, { step: 'initialize', name: this.middlewareName });
   }
 }
