@@ -1,0 +1,148 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { hipaaIam, readFindings, runFolders, tempDir, verdicts } from './support/cli.js';
+
+const DEMO_ACCOUNT = '111122223333';
+
+describe('hipaa-iam audit --demo', () => {
+  const out = tempDir('cli-demo');
+  const result = hipaaIam(['audit', '--demo', '--out', out]);
+  const [runDir] = runFolders(out, DEMO_ACCOUNT);
+
+  it('exits 1 for failing findings and writes the evidence files', () => {
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+    expect(runDir).toMatch(/\/111122223333\/\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/);
+    for (const file of ['findings.json', 'findings.csv', 'password-policy.csv', 'mfa-audit.csv', 'run.json']) {
+      expect(existsSync(join(runDir!, file)), file).toBe(true);
+    }
+  });
+
+  it('writes findings.json in the DESIGN.md contract', () => {
+    const document = readFindings(runDir!);
+    expect(document.schemaVersion).toBe(1);
+    expect(document.run).toMatchObject({ accountId: DEMO_ACCOUNT, command: 'audit', source: { kind: 'demo' } });
+    expect(Object.keys(document.findings[0]!)).toEqual(['controlId', 'riskId', 'title', 'status', 'severity', 'resourceType', 'resourceArn', 'resourceName', 'message', 'hipaa', 'evidence']);
+  });
+
+  it('shows the demo clinic compliant and non-compliant principals', () => {
+    const v = verdicts(readFindings(runDir!).findings);
+    expect(v).toMatchObject({
+      'password-policy MinimumPasswordLength': 'FAIL',
+      'password-policy RequireSymbols': 'PASS',
+      'root-mfa root': 'PASS',
+      'root-hardware-mfa root': 'FAIL',
+      'user-console-mfa dr.alice.nguyen': 'FAIL',
+      'user-console-mfa bob.martinez': 'PASS',
+      'mfa-enforcement bob.martinez': 'PASS',
+      'mfa-enforcement erin.lab': 'FAIL',
+    });
+  });
+
+  it('writes one password-policy.csv row per parameter and one mfa-audit.csv row per user and root', () => {
+    const policy = parse(readFileSync(join(runDir!, 'password-policy.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(policy.map((r) => r.Parameter)).toEqual(['MinimumPasswordLength', 'RequireSymbols', 'RequireNumbers', 'RequireUppercaseCharacters', 'RequireLowercaseCharacters', 'MaxPasswordAge', 'PasswordReusePrevention', 'AllowUsersToChangePassword']);
+    expect(policy[0]).toMatchObject({ Required: '>= 14', Actual: '12', Status: 'FAIL' });
+    const mfa = parse(readFileSync(join(runDir!, 'mfa-audit.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(mfa.map((r) => r.User)).toEqual(['root', 'dr.alice.nguyen', 'bob.martinez', 'carol.okafor', 'dave.billing', 'erin.lab', 'svc-ehr-backup', 'svc-claims-export']);
+    expect(mfa.find((r) => r.User === 'carol.okafor')).toMatchObject({ 'Console Access': 'yes', 'MFA Active': 'yes', 'MFA Type': 'hardware or FIDO', 'MFA Status': 'PASS' });
+  });
+
+  it('prints a line per user in the hardening guide style, without colour off a terminal', () => {
+    expect(result.stdout).toContain('❌ dr.alice.nguyen has NO MFA — HIPAA compliance gap');
+    expect(result.stdout).toContain('✅ bob.martinez has MFA enabled (virtual) — compliant');
+    expect(result.stdout).not.toContain('\u001b['); // no ANSI colour codes
+    expect(result.stdout).toContain(`Evidence written to ${runDir}`);
+  });
+
+  it('records the run in run.json', () => {
+    const run = JSON.parse(readFileSync(join(runDir!, 'run.json'), 'utf8'));
+    expect(run).toMatchObject({ accountId: DEMO_ACCOUNT, tool: { name: 'hipaa-iam' }, controls: ['password-policy', 'root-mfa', 'root-hardware-mfa', 'user-console-mfa', 'mfa-enforcement'] });
+    expect(Date.parse(run.finishedAt)).toBeGreaterThanOrEqual(Date.parse(run.startedAt));
+  });
+});
+
+describe('subcommands, thresholds and exit codes', () => {
+  it('password-policy writes only its own evidence', () => {
+    const out = tempDir('cli-pp');
+    expect(hipaaIam(['password-policy', '--demo', '--out', out]).status).toBe(1);
+    const [runDir] = runFolders(out, DEMO_ACCOUNT);
+    expect(existsSync(join(runDir!, 'password-policy.csv'))).toBe(true);
+    expect(existsSync(join(runDir!, 'mfa-audit.csv'))).toBe(false);
+    expect(new Set(readFindings(runDir!).findings.map((f) => f.controlId))).toEqual(new Set(['password-policy']));
+  });
+
+  it.each([
+    ['critical', 0], // the demo's only critical control (root-mfa) passes
+    ['high', 1],
+    ['low', 1],
+  ])('--fail-on %s exits %i', (severity, code) => {
+    expect(hipaaIam(['mfa-audit', '--demo', '--out', tempDir('cli-failon'), '--fail-on', severity as string]).status).toBe(code);
+  });
+
+  it('keeps every run: two runs leave two folders', () => {
+    const out = tempDir('cli-two');
+    hipaaIam(['audit', '--demo', '--out', out]);
+    hipaaIam(['audit', '--demo', '--out', out]);
+    expect(runFolders(out, DEMO_ACCOUNT)).toHaveLength(2);
+  });
+
+  it('collect --save writes a snapshot that audits to the same verdicts', () => {
+    const dir = tempDir('cli-collect');
+    const file = join(dir, 'demo-snapshot.json');
+    expect(hipaaIam(['collect', '--demo', '--save', file]).status).toBe(0);
+    const a = tempDir('cli-a');
+    const b = tempDir('cli-b');
+    hipaaIam(['audit', '--demo', '--out', a]);
+    hipaaIam(['audit', '--snapshot', file, '--out', b]);
+    expect(verdicts(readFindings(runFolders(b, DEMO_ACCOUNT)[0]!).findings)).toEqual(verdicts(readFindings(runFolders(a, DEMO_ACCOUNT)[0]!).findings));
+  });
+
+  it('an import missing exports exits 3: what it holds is judged, the rest is ERROR, never PASS', () => {
+    const dir = tempDir('cli-import');
+    writeFileSync(join(dir, 'account-summary.json'), JSON.stringify({ SummaryMap: { AccountMFAEnabled: 1 } }));
+    const out = tempDir('cli-import-out');
+    const result = hipaaIam(['mfa-audit', '--import', dir, '--out', out]);
+    expect(result.status).toBe(3);
+    const findings = readFindings(runFolders(out, 'unknown-account')[0]!).findings;
+    expect(findings.filter((f) => f.controlId === 'root-mfa').map((f) => f.status)).toEqual(['PASS']);
+    expect(findings.filter((f) => f.controlId !== 'root-mfa').every((f) => f.status === 'ERROR')).toBe(true);
+  });
+});
+
+describe('bad input: one clear line, exit 2, nothing written', () => {
+  const corrupt = join(tempDir('cli-bad'), 'corrupt.json');
+  writeFileSync(corrupt, '{"schemaVersion": 1, "accountId": "1234');
+  const unreadable = tempDir('cli-unreadable');
+  writeFileSync(join(unreadable, 'account-authorization-details.json'), '{not json');
+
+  it.each<[string, string[], RegExp]>([
+    ['a corrupt snapshot', ['audit', '--snapshot', corrupt], /snapshot .*corrupt\.json is not valid JSON/],
+    ['a missing snapshot', ['audit', '--snapshot', '/nonexistent/snap.json'], /cannot read snapshot/],
+    ['an unknown flag', ['audit', '--demo', '--colour'], /unknown option '--colour'/],
+    ['an unknown command', ['audti'], /unknown command 'audti'/],
+    ['two sources at once', ['audit', '--demo', '--import', '/tmp'], /cannot be used with/],
+    ['a live flag with an offline source', ['audit', '--demo', '--profile', 'prod'], /cannot be used with/],
+    ['a bad severity', ['audit', '--demo', '--fail-on', 'extreme'], /Allowed choices are critical, high, medium, low/],
+    ['an unreadable import', ['audit', '--import', unreadable], /account-authorization-details\.json is not valid JSON/],
+    ['an import folder that does not exist', ['audit', '--import', '/nonexistent/exports'], /does not exist/],
+    ['collect without --save', ['collect', '--demo'], /required option '--save <file>'/],
+  ])('%s', (_label, args, message) => {
+    const out = tempDir('cli-bad-out');
+    const result = hipaaIam([...args, ...(args[0] === 'audit' ? ['--out', out] : [])]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(runFolders(out, DEMO_ACCOUNT)).toEqual([]);
+  });
+
+  it('--help explains sources, exit codes and examples', () => {
+    const result = hipaaIam(['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Exit codes');
+    expect(result.stdout).toContain('hipaa-iam audit --demo');
+  });
+});

@@ -1,0 +1,28 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runFolderName, writeRunFolder } from '../../src/report/evidence-writer.js';
+
+describe('writeRunFolder', () => {
+  it('names the folder by UTC time in the DESIGN.md layout', () => {
+    expect(runFolderName(new Date('2026-11-23T05:01:02.345Z'))).toBe('2026-11-23T05-01-02Z');
+  });
+
+  it('never overwrites an earlier run, and leaves no temporary folder', () => {
+    const out = mkdtempSync(join(tmpdir(), 'hipaa-iam-out-'));
+    const at = new Date('2026-11-23T05:01:02Z');
+    const first = writeRunFolder(out, '123456789012', at, { 'a.csv': 'first\n' });
+    const second = writeRunFolder(out, '123456789012', at, { 'a.csv': 'second\n' });
+    expect(first).not.toBe(second);
+    expect(readFileSync(join(first, 'a.csv'), 'utf8')).toBe('first\n');
+    expect(readFileSync(join(second, 'a.csv'), 'utf8')).toBe('second\n');
+    expect(readdirSync(join(out, '123456789012')).sort()).toEqual(['2026-11-23T05-01-02Z', '2026-11-23T05-01-02Z-2']);
+  });
+
+  it('reports an unwritable output folder as bad input', () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'hipaa-iam-out-')), 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    expect(() => writeRunFolder(blocker, 'acct', new Date(), { 'a.csv': '' })).toThrow(/cannot create evidence folder/);
+  });
+});

@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Finding } from '../../src/checks/check.js';
+
+const BIN = new URL('../../bin/hipaa-iam.js', import.meta.url).pathname;
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built binary as a user would, without a terminal. */
+export function hipaaIam(args: string[], env: Record<string, string> = {}): CliResult {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `hipaa-iam-${prefix}-`));
+}
+
+/** The run folders an --out holds for an account, oldest first. */
+export function runFolders(out: string, account: string): string[] {
+  try {
+    return readdirSync(join(out, account)).filter((name) => !name.startsWith('.')).sort().map((name) => join(out, account, name));
+  } catch {
+    return [];
+  }
+}
+
+export function readFindings(runDir: string): { schemaVersion: number; run: Record<string, unknown>; findings: Finding[] } {
+  return JSON.parse(readFileSync(join(runDir, 'findings.json'), 'utf8'));
+}
+
+/** `controlId resourceName` → status, the shape live-path assertions compare. */
+export function verdicts(findings: readonly Finding[]): Record<string, string> {
+  return Object.fromEntries(findings.map((f) => [`${f.controlId} ${f.resourceName}`, f.status]));
+}
