@@ -1,7 +1,7 @@
 import type { CallCount, SourceName } from '../snapshot/schema.js';
 
 /** Which source each AWS operation feeds, so calls can be counted per source. */
-const SOURCE_OF_OPERATION: Record<string, SourceName> = {
+export const SOURCE_OF_OPERATION: Record<string, SourceName> = {
   GetCallerIdentity: 'callerIdentity',
   GenerateCredentialReport: 'credentialReport',
   GetCredentialReport: 'credentialReport',
