@@ -6,11 +6,7 @@
 // Read when an SDK client is constructed, so setting it here (after the hoisted imports) is early enough.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-import { spawn, spawnSync } from 'node:child_process';
-import http from 'node:http';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AttachGroupPolicyCommand,
@@ -26,6 +22,7 @@ import {
   paginateListUsers,
 } from '@aws-sdk/client-iam';
 import { createAwsClients } from '../dist/collect/aws-clients.js';
+import { motoProbe, startMotoServer } from '../test/support/moto-server.js';
 import { CallLedger } from '../dist/collect/call-ledger.js';
 import { collectLive } from '../dist/collect/live.js';
 
@@ -36,14 +33,21 @@ const CONCURRENCY = 16;
 const GROUPS = ['bench-admins', 'bench-clinicians', 'bench-billing', 'bench-readonly'];
 /** Ours should make a handful of calls whatever the account's size. */
 const MAX_OUR_CALLS = 50;
-const MOTO_START_TIMEOUT_MS = 30_000;
 
 class BenchFailure extends Error {}
 
 async function main() {
   const userCount = parseUserCount(process.env.BENCH_USERS);
-  requireMoto();
-  const moto = await startMoto(await freePort());
+  const probe = motoProbe();
+  if (!probe.installed) {
+    console.error(`moto is not importable by python3${probe.detail ? ` (${probe.detail})` : ''}; install it with: pip install 'moto[server]'`);
+    process.exit(1);
+  }
+  const moto = await startMotoServer();
+  // Ctrl-C or a kill still stops moto (the launcher reaps it on exit).
+  const exitOnSignal = (signal) => process.exit(signal === 'SIGINT' ? 130 : 143);
+  process.once('SIGINT', exitOnSignal);
+  process.once('SIGTERM', exitOnSignal);
   try {
     console.log(`moto listening on ${moto.endpoint}`);
     const seeded = await seed(moto.endpoint, userCount);
@@ -76,83 +80,10 @@ function parseUserCount(raw) {
 
 // --- moto ------------------------------------------------------------------------------
 
-function requireMoto() {
-  // moto.server needs the [server] extras (flask), so check that module rather than bare moto.
-  const probe = spawnSync('python3', ['-c', 'import moto.server'], { encoding: 'utf8' });
-  if (probe.status !== 0) {
-    const detail = probe.error ? probe.error.message : probe.stderr.trim().split('\n').pop();
-    console.error(`moto is not importable by python3${detail ? ` (${detail})` : ''}; install it with: pip install 'moto[server]'`);
-    process.exit(1);
-  }
-}
 
 /** A port the OS just handed out; tiny race with other processes, acceptable for a bench. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function startMoto(port) {
-  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  // moto logs every request to stderr: drain it (a full pipe would stall moto) and keep a tail for errors.
-  let stderrTail = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => {
-    stderrTail = (stderrTail + chunk).slice(-4000);
-  });
-  let exited = false;
-  const exitedPromise = new Promise((resolve) => child.once('exit', () => { exited = true; resolve(); }));
-  child.once('error', () => { exited = true; });
 
-  // Last resort if the bench dies without reaching `finally` (Ctrl-C, process.exit).
-  const killOnExit = () => { if (!exited) child.kill('SIGKILL'); };
-  const exitOnSignal = (signal) => { killOnExit(); process.exit(signal === 'SIGINT' ? 130 : 143); };
-  process.once('exit', killOnExit);
-  process.once('SIGINT', exitOnSignal);
-  process.once('SIGTERM', exitOnSignal);
-
-  const stop = async () => {
-    process.off('exit', killOnExit);
-    process.off('SIGINT', exitOnSignal);
-    process.off('SIGTERM', exitOnSignal);
-    if (exited) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exitedPromise;
-    clearTimeout(timer);
-  };
-
-  const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = performance.now() + MOTO_START_TIMEOUT_MS;
-  while (!(await answersHttp(endpoint))) {
-    if (exited || performance.now() > deadline) {
-      await stop();
-      throw new BenchFailure(`moto did not start on ${endpoint}${exited ? ' (it exited)' : ''}:\n${stderrTail.trim()}`);
-    }
-    await sleep(100);
-  }
-  return { endpoint, stop };
-}
-
-function answersHttp(endpoint) {
-  return new Promise((resolve) => {
-    const request = http.get(`${endpoint}/moto-api/`, (response) => {
-      response.resume();
-      resolve(true);
-    });
-    request.on('error', () => resolve(false));
-    request.setTimeout(1_000, () => request.destroy());
-  });
-}
 
 // --- seeding ---------------------------------------------------------------------------
 
