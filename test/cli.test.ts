@@ -1,15 +1,19 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
-import { hipaaIam, readFindings, runFolders, tempDir, verdicts } from './support/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hipaaIam, readFindings, runFolders, tempDir, verdicts, type CliResult } from './support/cli.js';
 
 const DEMO_ACCOUNT = '111122223333';
 
 describe('hipaa-iam audit --demo', () => {
-  const out = tempDir('cli-demo');
-  const result = hipaaIam(['audit', '--demo', '--out', out]);
-  const [runDir] = runFolders(out, DEMO_ACCOUNT);
+  let result: CliResult;
+  let runDir: string | undefined;
+  beforeAll(() => {
+    const out = tempDir('cli-demo');
+    result = hipaaIam(['audit', '--demo', '--out', out]);
+    runDir = runFolders(out, DEMO_ACCOUNT)[0];
+  });
 
   it('exits 1 for failing findings and writes the evidence files', () => {
     expect(result.stderr).toBe('');

@@ -60,6 +60,11 @@ export function accountArn(accountId: string): string {
   return `arn:aws:::${accountId}`;
 }
 
+/** A finding about the account as a whole (nothing to judge, or nothing could be judged). */
+export function accountFinding(accountId: string, status: Status, message: string, evidence: Record<string, unknown> = {}): FindingDraft {
+  return { status, resourceType: 'AWS::::Account', resourceArn: accountArn(accountId), resourceName: accountId, message, evidence };
+}
+
 /** A source's data inside a check; the engine has already turned unavailable sources into ERROR. */
 export function sourceData<K extends SourceName>(snapshot: Snapshot, name: K): SourceData<K> {
   const source = snapshot.sources[name];

@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
 import { SOURCE_LABELS, type Snapshot } from '../snapshot/schema.js';
 import type { Settings } from '../settings.js';
-import { accountArn, type Check, type Finding, type FindingDraft } from './check.js';
+import { accountFinding, type Check, type Finding, type FindingDraft } from './check.js';
 
 /**
  * Runs checks against a snapshot. A check whose sources failed, or that throws, yields
@@ -30,26 +30,15 @@ function evaluate(check: Check, snapshot: Snapshot, settings: Settings, now: Dat
     return source.status === 'error' ? [`${SOURCE_LABELS[name]}: ${source.error.code}: ${source.error.message}`] : [];
   });
   if (unavailable.length > 0) {
-    return [errorDraft(snapshot, `could not be evaluated: ${unavailable.join('; ')}`, { unavailableSources: unavailable })];
+    return [accountFinding(snapshot.accountId, 'ERROR', `could not be evaluated: ${unavailable.join('; ')}`, { unavailableSources: unavailable })];
   }
   try {
     const drafts = check.run(snapshot, settings, now);
     if (drafts.length === 0) {
-      return [errorDraft(snapshot, 'the check returned no finding (a defect in hipaa-iam; please report it)', {})];
+      return [accountFinding(snapshot.accountId, 'ERROR', 'the check returned no finding (a defect in hipaa-iam; please report it)', {})];
     }
     return drafts;
   } catch (error) {
-    return [errorDraft(snapshot, `the check failed: ${errorMessage(error)}`, { exception: errorMessage(error) })];
+    return [accountFinding(snapshot.accountId, 'ERROR', `the check failed: ${errorMessage(error)}`, { exception: errorMessage(error) })];
   }
-}
-
-function errorDraft(snapshot: Snapshot, message: string, evidence: Record<string, unknown>): FindingDraft {
-  return {
-    status: 'ERROR',
-    resourceType: 'AWS::::Account',
-    resourceArn: accountArn(snapshot.accountId),
-    resourceName: snapshot.accountId,
-    message,
-    evidence,
-  };
 }

@@ -2,7 +2,7 @@ import { statementsOf } from '../../policy/document.js';
 import { judgeMfaDeny } from '../../policy/mfa-deny.js';
 import { missingGroups, policiesReachingUser } from '../../policy/principal-policies.js';
 import { isRootRow, reportFlag } from '../../snapshot/credential-report.js';
-import { accountArn, defineCheck, sourceData, type FindingDraft } from '../check.js';
+import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
 
 /**
  * Every console user is subject, directly or through a group, to a Deny on
@@ -71,9 +71,7 @@ export default defineCheck({
         findings.push({ ...base, status: 'FAIL', message: `${name} is not subject to any deny-without-MFA policy${why}`, evidence });
       }
     }
-    if (findings.length === 0) {
-      findings.push({ status: 'NOT_APPLICABLE', resourceType: 'AWS::::Account', resourceArn: accountArn(snapshot.accountId), resourceName: snapshot.accountId, message: 'the account has no IAM users', evidence: {} });
-    }
+    if (findings.length === 0) findings.push(accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no IAM users'));
     return findings;
   },
 });

@@ -1,5 +1,5 @@
 import { isRootRow, reportDate, reportFlag } from '../../snapshot/credential-report.js';
-import { accountArn, defineCheck, optionalSourceData, sourceData, type FindingDraft } from '../check.js';
+import { accountFinding, defineCheck, optionalSourceData, sourceData, type FindingDraft } from '../check.js';
 import { mfaTypeOf } from './mfa-type.js';
 
 /** Every IAM user with a console password has MFA active; users without one are not applicable. */
@@ -58,16 +58,7 @@ export default defineCheck({
         evidence: { userCreateDate: user.createDate, credentialReportGeneratedAt: report.generatedAt },
       });
     }
-    if (findings.length === 0) {
-      findings.push({
-        status: 'NOT_APPLICABLE',
-        resourceType: 'AWS::::Account',
-        resourceArn: accountArn(snapshot.accountId),
-        resourceName: snapshot.accountId,
-        message: 'the account has no IAM users',
-        evidence: {},
-      });
-    }
+    if (findings.length === 0) findings.push(accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no IAM users'));
     return findings;
   },
 });
