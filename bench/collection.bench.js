@@ -149,6 +149,8 @@ async function runOurs(userCount) {
   const snapshot = await collectLive({
     clients,
     description: 'bench against moto',
+    // One region: Access Analyzer's retried 500s from moto would otherwise weigh on the timing.
+    regions: [REGION],
     // moto has the report at once; keep polling short in case it does not.
     credentialReportTiming: { sleep: (ms) => sleep(ms), deadlineMs: 30_000, firstDelayMs: 200, maxDelayMs: 1_000 },
   });
@@ -157,6 +159,8 @@ async function runOurs(userCount) {
   clients.sts.destroy();
 
   for (const [name, source] of Object.entries(snapshot.sources)) {
+    // moto has no IAM Access Analyzer: there that source is an error by design.
+    if (name === 'accessAnalyzer') continue;
     if (source.status !== 'ok') throw new BenchFailure(`hipaa-iam source ${name} failed: ${source.error.code}: ${source.error.message}`);
   }
   // Real AWS adds a <root_account> row; moto does not. Either way it is not a user.

@@ -3,19 +3,56 @@ import { describe, expect, it } from 'vitest';
 import { SOURCE_OF_OPERATION } from '../src/collect/call-ledger.js';
 import { decodePolicyDocument, statementsOf, asList } from '../src/policy/document.js';
 
+/** The IAM service prefix of every operation collection makes; one not listed here fails the test. */
+const SERVICE_OF_OPERATION: Record<string, string> = {
+  GetCallerIdentity: 'sts',
+  GenerateCredentialReport: 'iam',
+  GetCredentialReport: 'iam',
+  GetAccountAuthorizationDetails: 'iam',
+  GetAccountSummary: 'iam',
+  ListVirtualMFADevices: 'iam',
+  GetAccountPasswordPolicy: 'iam',
+  ListSAMLProviders: 'iam',
+  ListOpenIDConnectProviders: 'iam',
+  DescribeTrails: 'cloudtrail',
+  GetTrailStatus: 'cloudtrail',
+  GetEventSelectors: 'cloudtrail',
+  DescribeOrganization: 'organizations',
+  ListPolicies: 'organizations',
+  DescribePolicy: 'organizations',
+  DescribeRegions: 'ec2',
+  ListAnalyzers: 'access-analyzer',
+  ListFindingsV2: 'access-analyzer',
+};
+
 describe('policies/hipaa-iam-auditor.json', () => {
   const document = decodePolicyDocument(readFileSync(new URL('../policies/hipaa-iam-auditor.json', import.meta.url), 'utf8'));
   const allowed = new Set(statementsOf(document).filter((s) => s.Effect === 'Allow').flatMap((s) => asList(s.Action)));
+  const operations = Object.keys(SOURCE_OF_OPERATION);
 
-  it('allows every IAM operation collection makes', () => {
-    const needed = Object.keys(SOURCE_OF_OPERATION)
+  it('knows the service of every operation collection makes', () => {
+    expect(operations.filter((operation) => !SERVICE_OF_OPERATION[operation])).toEqual([]);
+  });
+
+  it('allows every operation collection makes, under its own service prefix', () => {
+    const needed = operations
       .filter((operation) => operation !== 'GetCallerIdentity') // sts:GetCallerIdentity needs no permission
-      .map((operation) => `iam:${operation}`);
+      .map((operation) => `${SERVICE_OF_OPERATION[operation]}:${operation}`);
     expect(needed.filter((action) => !allowed.has(action))).toEqual([]);
   });
 
-  it('is read-only: no action that changes IAM besides generating the credential report', () => {
-    const writes = [...allowed].filter((a) => !/^iam:(Get|List)/.test(a) && a !== 'iam:GenerateCredentialReport');
+  it('allows nothing that collection does not call', () => {
+    const used = new Set(operations.map((operation) => `${SERVICE_OF_OPERATION[operation]}:${operation}`));
+    expect([...allowed].filter((action) => !used.has(action))).toEqual([]);
+  });
+
+  it('is read-only: no action that changes anything besides generating the credential report', () => {
+    const services = new Set(Object.values(SERVICE_OF_OPERATION));
+    const reads = (action: string) => {
+      const [service = '', name = ''] = action.split(':');
+      return services.has(service) && /^(Get|List|Describe)[A-Z]/.test(name);
+    };
+    const writes = [...allowed].filter((a) => !reads(a) && a !== 'iam:GenerateCredentialReport');
     expect(writes).toEqual([]);
     expect([...allowed].some((a) => a.includes('*'))).toBe(false);
   });

@@ -13,7 +13,7 @@ function selectSource(flags: SourceFlags): SourceSelection {
   if (flags.snapshot) return { kind: 'snapshot', path: flags.snapshot };
   if (flags.import) return { kind: 'import', dir: flags.import };
   if (flags.demo) return { kind: 'demo' };
-  return { kind: 'live', live: { profile: flags.profile, region: flags.region, roleArn: flags.roleArn, externalId: flags.externalId } };
+  return { kind: 'live', live: { profile: flags.profile, region: flags.region, roleArn: flags.roleArn, externalId: flags.externalId, regions: flags.regions } };
 }
 
 function progressReporter(): (message: string) => void {

@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { SEVERITIES } from '../checks/check.js';
 
 /**
@@ -6,7 +6,7 @@ import { SEVERITIES } from '../checks/check.js';
  * behaviour cannot drift apart between subcommands.
  */
 export const OFFLINE_SOURCES = ['snapshot', 'import', 'demo'] as const;
-const LIVE_ONLY = ['profile', 'region', 'roleArn', 'externalId'];
+const LIVE_ONLY = ['profile', 'region', 'roleArn', 'externalId', 'regions'];
 
 export function sourceOptions(): Option[] {
   return [
@@ -14,6 +14,9 @@ export function sourceOptions(): Option[] {
     new Option('--region <region>', 'region for STS and the partition (live; default: AWS_REGION or us-east-1)').conflicts([...OFFLINE_SOURCES]),
     new Option('--role-arn <arn>', 'assume this role through STS before collecting (live)').conflicts([...OFFLINE_SOURCES]),
     new Option('--external-id <id>', 'external ID for --role-arn, if the role requires one').conflicts([...OFFLINE_SOURCES]),
+    new Option('--regions <list>', 'regions to look for IAM Access Analyzer in, comma-separated (live; default: every enabled region, from ec2:DescribeRegions)')
+      .argParser(parseRegions)
+      .conflicts([...OFFLINE_SOURCES]),
     new Option('--snapshot <file>', 'audit a snapshot saved by `hipaa-iam collect --save` (offline)').conflicts(['import', 'demo', ...LIVE_ONLY]),
     new Option('--import <dir>', 'audit AWS CLI exports in DIR (credential-report.csv, account-authorization-details.json, ...; offline)').conflicts(['snapshot', 'demo', ...LIVE_ONLY]),
     new Option('--demo', 'audit the embedded demo account of a fictional clinic (offline)').conflicts(['snapshot', 'import', ...LIVE_ONLY]),
@@ -27,9 +30,19 @@ export function outputOptions(): Option[] {
   ];
 }
 
+/** "us-east-1, eu-west-1" → ['us-east-1', 'eu-west-1']; a name that is not a region is a usage error. */
+export function parseRegions(value: string): string[] {
+  const regions = [...new Set(value.split(',').map((r) => r.trim()).filter(Boolean))];
+  if (regions.length === 0) throw new InvalidArgumentError('name at least one region, e.g. us-east-1,us-west-2');
+  const bad = regions.filter((r) => !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r));
+  if (bad.length > 0) throw new InvalidArgumentError(`not a region name: ${bad.join(', ')} (expected e.g. us-east-1)`);
+  return regions;
+}
+
 export interface SourceFlags {
   profile?: string;
   region?: string;
+  regions?: string[];
   roleArn?: string;
   externalId?: string;
   snapshot?: string;

@@ -9,6 +9,18 @@ export const SOURCE_OF_OPERATION: Record<string, SourceName> = {
   GetAccountSummary: 'accountSummary',
   ListVirtualMFADevices: 'virtualMfaDevices',
   GetAccountPasswordPolicy: 'passwordPolicy',
+  ListSAMLProviders: 'identityProviders',
+  ListOpenIDConnectProviders: 'identityProviders',
+  DescribeTrails: 'cloudTrail',
+  GetTrailStatus: 'cloudTrail',
+  GetEventSelectors: 'cloudTrail',
+  DescribeOrganization: 'organizations',
+  // organizations:ListPolicies; collection never calls iam:ListPolicies, which shares the name.
+  ListPolicies: 'organizations',
+  DescribePolicy: 'organizations',
+  DescribeRegions: 'accessAnalyzer',
+  ListAnalyzers: 'accessAnalyzer',
+  ListFindingsV2: 'accessAnalyzer',
 };
 
 interface MiddlewareClient {

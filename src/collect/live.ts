@@ -6,13 +6,20 @@ import {
   type GetAccountAuthorizationDetailsCommandOutput,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { CollectionError, errorMessage } from '../errors.js';
+import { CollectionError } from '../errors.js';
 import { fromAwsAuthorizationDetails, type AwsAuthorizationDetails } from '../snapshot/authorization-details.js';
 import { accountIdFromSources, buildSnapshot, type SourceResults } from '../snapshot/build.js';
 import type { Snapshot, SourceError, SourceName } from '../snapshot/schema.js';
+import { collectAccessAnalyzer } from './access-analyzer.js';
 import type { AwsClients } from './aws-clients.js';
 import { CallLedger } from './call-ledger.js';
+import { collectCloudTrail } from './cloudtrail.js';
 import { DEFAULT_TIMING, fetchCredentialReport, type CredentialReportTiming } from './credential-report.js';
+import { collectIdentityProviders } from './identity-providers.js';
+import { collectOrganizations } from './organizations.js';
+import { resultOf } from './source-error.js';
+
+export { sourceError } from './source-error.js';
 
 export interface LiveCollectOptions {
   clients: AwsClients;
@@ -20,16 +27,19 @@ export interface LiveCollectOptions {
   progress?: (message: string) => void;
   credentialReportTiming?: CredentialReportTiming;
   now?: () => Date;
+  /** Regions to look for Access Analyzer in; default: every region enabled for the account. */
+  regions?: readonly string[];
 }
 
 /** Reads every source once; a source that fails is recorded with its error, never dropped. */
 export async function collectLive(options: LiveCollectOptions): Promise<Snapshot> {
-  const { iam, sts } = options.clients;
+  const { iam, sts, organizations, ec2 } = options.clients;
   const now = options.now ?? (() => new Date());
   const progress = options.progress ?? (() => {});
   const ledger = new CallLedger();
-  ledger.attach(iam);
-  ledger.attach(sts);
+  for (const client of [iam, sts, organizations, ec2]) ledger.attach(client);
+  const cloudTrailIn = regionalClients(options.clients.cloudTrailIn, ledger);
+  const accessAnalyzerIn = regionalClients(options.clients.accessAnalyzerIn, ledger);
   const startedAt = now();
 
   const sources: SourceResults = {
@@ -39,10 +49,11 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
     }),
   };
   if (sources.callerIdentity?.status === 'error' && isCredentialsProblem(sources.callerIdentity.error)) {
-    throw new CollectionError(`no usable AWS credentials: ${sources.callerIdentity.error.message}`);
+    throw new CollectionError(`no usable AWS credentials for ${options.description}: ${sources.callerIdentity.error.message}`);
   }
-  // Independent sources run together; each still pages through its own API serially.
-  const [credentialReport, authorizationDetails, accountSummary, virtualMfaDevices, passwordPolicy] = await Promise.all([
+  // Independent sources run together; each still pages through its own API serially (Access
+  // Analyzer's regions, being independent too, run side by side).
+  const [credentialReport, authorizationDetails, accountSummary, virtualMfaDevices, passwordPolicy, identityProviders, cloudTrail, organizationsResult, accessAnalyzer] = await Promise.all([
     capture('credentialReport', progress, () => fetchCredentialReport(iam, options.credentialReportTiming ?? DEFAULT_TIMING)),
     capture('authorizationDetails', progress, async () => {
       const pages: AwsAuthorizationDetails[] = [];
@@ -96,8 +107,25 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
         throw error;
       }
     }),
-  ]);
-  Object.assign(sources, { credentialReport, authorizationDetails, accountSummary, virtualMfaDevices, passwordPolicy });
+    capture('identityProviders', progress, () => collectIdentityProviders(iam)),
+    capture('cloudTrail', progress, () => collectCloudTrail(options.clients.region, cloudTrailIn.get)),
+    capture('organizations', progress, () => collectOrganizations(organizations)),
+    capture('accessAnalyzer', progress, () => collectAccessAnalyzer({ ec2, accessAnalyzerIn: accessAnalyzerIn.get, regions: options.regions })),
+  ]).finally(() => {
+    cloudTrailIn.destroyAll();
+    accessAnalyzerIn.destroyAll();
+  });
+  Object.assign(sources, {
+    credentialReport,
+    authorizationDetails,
+    accountSummary,
+    virtualMfaDevices,
+    passwordPolicy,
+    identityProviders,
+    cloudTrail,
+    organizations: organizationsResult,
+    accessAnalyzer,
+  } satisfies SourceResults);
 
   return buildSnapshot({
     accountId: accountIdFromSources(sources),
@@ -110,19 +138,26 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
 
 async function capture<T>(name: SourceName, progress: (message: string) => void, read: () => Promise<T>) {
   progress(`collecting ${name}…`);
-  try {
-    return { status: 'ok' as const, data: await read() };
-  } catch (error) {
-    return { status: 'error' as const, error: sourceError(error) };
-  }
+  return resultOf(read);
 }
 
-export function sourceError(error: unknown): SourceError {
-  const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-  const code = e?.Code ?? (e?.name && e.name !== 'Error' ? e.name : 'Error');
-  const status = e?.$metadata?.httpStatusCode;
-  const message = errorMessage(error).split('\n')[0] || 'no message';
-  return { code, message: status && !message.includes(String(status)) ? `${message} (HTTP ${status})` : message };
+/** One client per region, made on first use and counted by the run's ledger. */
+function regionalClients<C extends Parameters<CallLedger['attach']>[0] & { destroy(): void }>(make: (region: string) => C, ledger: CallLedger) {
+  const clients = new Map<string, C>();
+  return {
+    get: (region: string): C => {
+      let client = clients.get(region);
+      if (!client) {
+        client = make(region);
+        ledger.attach(client);
+        clients.set(region, client);
+      }
+      return client;
+    },
+    destroyAll: () => {
+      for (const client of clients.values()) client.destroy();
+    },
+  };
 }
 
 function isCredentialsProblem(error: SourceError): boolean {

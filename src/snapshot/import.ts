@@ -22,8 +22,16 @@ export const IMPORT_FILES = {
  */
 export function importAwsCliExports(dir: string, now: Date = new Date()): Snapshot {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`import folder ${dir} does not exist or is not a folder`);
+  const notImported = (what: string) => ({
+    status: 'error' as const,
+    error: { code: 'NotInImport', message: `an import of AWS CLI exports does not read ${what}; collect live (hipaa-iam collect --save FILE) to include them` },
+  });
   const sources: SourceResults = {
     callerIdentity: { status: 'error', error: { code: 'NotInImport', message: 'an import of AWS CLI exports does not record who collected them' } },
+    identityProviders: notImported('SAML and OIDC providers (list-saml-providers, list-open-id-connect-providers)'),
+    cloudTrail: notImported('CloudTrail trails (describe-trails, get-trail-status, get-event-selectors)'),
+    organizations: notImported('AWS Organizations (describe-organization, list-policies, describe-policy)'),
+    accessAnalyzer: notImported('IAM Access Analyzer (list-analyzers, list-findings-v2 in every region)'),
   };
   const missing = (name: keyof typeof IMPORT_FILES) => ({
     status: 'error' as const,

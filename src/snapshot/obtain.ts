@@ -26,7 +26,7 @@ export async function obtainSnapshot(selection: SourceSelection, progress: (mess
         selection.live.roleArn ? `role ${selection.live.roleArn}` : null,
         process.env.AWS_ENDPOINT_URL ? `endpoint ${process.env.AWS_ENDPOINT_URL}` : null,
       ].filter(Boolean);
-      return collectLive({ clients, description: `live AWS (${where.join(', ')})`, progress });
+      return collectLive({ clients, description: `live AWS (${where.join(', ')})`, progress, regions: selection.live.regions });
     }
   }
 }

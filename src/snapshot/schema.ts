@@ -146,12 +146,139 @@ export const callerIdentitySchema = z.object({ account: z.string(), arn: z.strin
 
 export const sourceErrorSchema = z.object({ code: z.string(), message: z.string() });
 
+/** Data or the error that stopped it: for a whole source, and for a part of one (a region, a trail). */
 function sourceResult<T extends z.ZodType>(data: T) {
   return z.discriminatedUnion('status', [
     z.object({ status: z.literal('ok'), data }),
     z.object({ status: z.literal('error'), error: sourceErrorSchema }),
   ]);
 }
+
+export const identityProvidersSchema = z.object({
+  saml: z.array(z.object({ arn: z.string(), validUntil: z.string().nullable(), createDate: z.string().nullable() })),
+  oidc: z.array(z.object({ arn: z.string() })),
+});
+
+export const trailStatusSchema = z.object({
+  isLogging: z.boolean(),
+  latestDeliveryTime: z.string().nullable(),
+  latestDeliveryError: z.string().nullable(),
+  latestCloudWatchLogsDeliveryTime: z.string().nullable(),
+  latestCloudWatchLogsDeliveryError: z.string().nullable(),
+  latestDigestDeliveryTime: z.string().nullable(),
+  latestDigestDeliveryError: z.string().nullable(),
+  startLoggingTime: z.string().nullable(),
+  stopLoggingTime: z.string().nullable(),
+});
+
+export const trailEventSelectorsSchema = z.object({
+  /** Basic selectors; a trail uses these or advanced ones, never both. */
+  eventSelectors: z.array(
+    z.object({
+      readWriteType: z.string().nullable(),
+      includeManagementEvents: z.boolean().nullable(),
+      excludeManagementEventSources: z.array(z.string()),
+      dataResources: z.array(z.object({ type: z.string().nullable(), values: z.array(z.string()) })),
+    }),
+  ),
+  advancedEventSelectors: z.array(
+    z.object({
+      name: z.string().nullable(),
+      fieldSelectors: z.array(
+        z.object({
+          field: z.string(),
+          equals: z.array(z.string()).optional(),
+          startsWith: z.array(z.string()).optional(),
+          endsWith: z.array(z.string()).optional(),
+          notEquals: z.array(z.string()).optional(),
+          notStartsWith: z.array(z.string()).optional(),
+          notEndsWith: z.array(z.string()).optional(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const trailSchema = z.object({
+  name: z.string(),
+  arn: z.string(),
+  homeRegion: z.string(),
+  isMultiRegionTrail: z.boolean(),
+  isOrganizationTrail: z.boolean(),
+  includeGlobalServiceEvents: z.boolean(),
+  logFileValidationEnabled: z.boolean(),
+  kmsKeyId: z.string().nullable(),
+  cloudWatchLogsLogGroupArn: z.string().nullable(),
+  s3BucketName: z.string().nullable(),
+  /** Per trail, so one trail's unreadable status never passes for "logging". */
+  status: sourceResult(trailStatusSchema),
+  eventSelectors: sourceResult(trailEventSelectorsSchema),
+});
+
+export const cloudTrailSchema = z.object({
+  /** DescribeTrails answers for this region: its own trails, multi-region trails and organization trails. */
+  region: z.string(),
+  trails: z.array(trailSchema),
+});
+
+export const serviceControlPolicySchema = z.object({
+  id: z.string(),
+  arn: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  awsManaged: z.boolean(),
+  document: policyDocumentSchema,
+});
+
+export const organizationsSchema = z.discriminatedUnion('inOrganization', [
+  /** AWSOrganizationsNotInUseException: the account stands alone (a fact, not an unknown). */
+  z.object({ inOrganization: z.literal(false) }),
+  z.object({
+    inOrganization: z.literal(true),
+    organization: z.object({ id: z.string(), arn: z.string(), masterAccountId: z.string(), featureSet: z.string() }),
+    /** null when SCPs could not be read (a member account is usually denied); never read as "no SCP". */
+    scps: z.array(serviceControlPolicySchema).nullable(),
+    /** Why scps is null, as "<code>: <message>"; null when scps were read. */
+    scpsUnavailable: z.string().nullable(),
+  }),
+]);
+
+export const accessAnalyzerRegionSchema = z.object({
+  analyzers: z.array(
+    z.object({
+      arn: z.string(),
+      name: z.string(),
+      /** ACCOUNT, ORGANIZATION, or an unused/internal access type. */
+      type: z.string(),
+      status: z.string(),
+      statusReason: z.string().nullable(),
+      createdAt: z.string().nullable(),
+    }),
+  ),
+  /** ACTIVE findings of the region's ACTIVE analyzers. */
+  findings: z.array(
+    z.object({
+      id: z.string(),
+      analyzerArn: z.string(),
+      findingType: z.string().nullable(),
+      resource: z.string().nullable(),
+      resourceType: z.string(),
+      resourceOwnerAccount: z.string(),
+      status: z.string(),
+      createdAt: z.string().nullable(),
+      updatedAt: z.string().nullable(),
+      analyzedAt: z.string().nullable(),
+      error: z.string().nullable(),
+    }),
+  ),
+});
+
+export const accessAnalyzerSchema = z.object({
+  /** How the regions were found: every region enabled for the account, or the ones the user named. */
+  regionSource: z.enum(['ec2:DescribeRegions', '--regions']),
+  /** Every region checked, each with its analyzers and findings or the error for that region. */
+  regions: z.record(z.string(), sourceResult(accessAnalyzerRegionSchema)),
+});
 
 export const sourcesSchema = z.object({
   callerIdentity: sourceResult(callerIdentitySchema),
@@ -160,6 +287,10 @@ export const sourcesSchema = z.object({
   accountSummary: sourceResult(accountSummarySchema),
   virtualMfaDevices: sourceResult(virtualMfaDevicesSchema),
   passwordPolicy: sourceResult(passwordPolicyDataSchema),
+  identityProviders: sourceResult(identityProvidersSchema),
+  cloudTrail: sourceResult(cloudTrailSchema),
+  organizations: sourceResult(organizationsSchema),
+  accessAnalyzer: sourceResult(accessAnalyzerSchema),
 });
 
 export const callCountSchema = z.object({
@@ -205,6 +336,15 @@ export type CredentialReportRow = CredentialReport['rows'][number];
 export type PasswordPolicy = NonNullable<z.infer<typeof passwordPolicyDataSchema>['policy']>;
 export type CallerIdentity = z.infer<typeof callerIdentitySchema>;
 export type CallCount = z.infer<typeof callCountSchema>;
+export type IdentityProviders = z.infer<typeof identityProvidersSchema>;
+export type CloudTrailData = z.infer<typeof cloudTrailSchema>;
+export type Trail = z.infer<typeof trailSchema>;
+export type TrailStatus = z.infer<typeof trailStatusSchema>;
+export type TrailEventSelectors = z.infer<typeof trailEventSelectorsSchema>;
+export type OrganizationsData = z.infer<typeof organizationsSchema>;
+export type ServiceControlPolicy = z.infer<typeof serviceControlPolicySchema>;
+export type AccessAnalyzerData = z.infer<typeof accessAnalyzerSchema>;
+export type AccessAnalyzerRegion = z.infer<typeof accessAnalyzerRegionSchema>;
 
 export const SOURCE_NAMES = Object.keys(sourcesSchema.shape) as SourceName[];
 
@@ -216,4 +356,8 @@ export const SOURCE_LABELS: Record<SourceName, string> = {
   accountSummary: 'account summary (iam:GetAccountSummary)',
   virtualMfaDevices: 'virtual MFA devices (iam:ListVirtualMFADevices)',
   passwordPolicy: 'password policy (iam:GetAccountPasswordPolicy)',
+  identityProviders: 'SAML and OIDC providers (iam:ListSAMLProviders, iam:ListOpenIDConnectProviders)',
+  cloudTrail: 'CloudTrail (cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus, cloudtrail:GetEventSelectors)',
+  organizations: 'AWS Organizations (organizations:DescribeOrganization, organizations:ListPolicies, organizations:DescribePolicy)',
+  accessAnalyzer: 'IAM Access Analyzer (ec2:DescribeRegions, access-analyzer:ListAnalyzers, access-analyzer:ListFindingsV2)',
 };

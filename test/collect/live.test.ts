@@ -6,10 +6,16 @@ import {
   GetCredentialReportCommand,
   IAMClient,
   IAMServiceException,
+  ListOpenIDConnectProvidersCommand,
+  ListSAMLProvidersCommand,
   ListVirtualMFADevicesCommand,
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { AccessAnalyzerClient, ListAnalyzersCommand } from '@aws-sdk/client-accessanalyzer';
+import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AWSOrganizationsNotInUseException, DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/collect/aws-clients.js';
@@ -128,6 +134,10 @@ function accessDenied(action: string) {
 describe('collectLive', () => {
   const iamMock = mockClient(IAMClient);
   const stsMock = mockClient(STSClient);
+  const organizationsMock = mockClient(OrganizationsClient);
+  const ec2Mock = mockClient(EC2Client);
+  const cloudTrailMock = mockClient(CloudTrailClient);
+  const accessAnalyzerMock = mockClient(AccessAnalyzerClient);
   let clients: AwsClients;
 
   const collect = (): Promise<Snapshot> =>
@@ -139,11 +149,14 @@ describe('collectLive', () => {
     });
 
   beforeEach(() => {
-    iamMock.reset();
-    stsMock.reset();
+    for (const mock of [iamMock, stsMock, organizationsMock, ec2Mock, cloudTrailMock, accessAnalyzerMock]) mock.reset();
     clients = {
       iam: new IAMClient({ region: 'us-east-1', credentials: CREDENTIALS }),
       sts: new STSClient({ region: 'us-east-1', credentials: CREDENTIALS }),
+      organizations: new OrganizationsClient({ region: 'us-east-1', credentials: CREDENTIALS }),
+      ec2: new EC2Client({ region: 'us-east-1', credentials: CREDENTIALS }),
+      cloudTrailIn: (region) => new CloudTrailClient({ region, credentials: CREDENTIALS }),
+      accessAnalyzerIn: (region) => new AccessAnalyzerClient({ region, credentials: CREDENTIALS }),
       region: 'us-east-1',
     };
     // A healthy account; each test overrides what it is about.
@@ -173,11 +186,20 @@ describe('collectLive', () => {
         HardExpiry: false,
       },
     });
+    // The sources beyond IAM, at their plainest; test/collect/sources.test.ts is about them.
+    iamMock.on(ListSAMLProvidersCommand).resolves({ SAMLProviderList: [] });
+    iamMock.on(ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: [] });
+    cloudTrailMock.on(DescribeTrailsCommand).resolves({ trailList: [] });
+    organizationsMock.on(DescribeOrganizationCommand).rejects(new AWSOrganizationsNotInUseException({ message: 'not in an organization', $metadata: {} }));
+    ec2Mock.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'us-east-1', OptInStatus: 'opt-in-not-required' }] });
+    accessAnalyzerMock.on(ListAnalyzersCommand).resolves({ analyzers: [] });
   });
 
   afterEach(() => {
     clients.iam.destroy();
     clients.sts.destroy();
+    clients.organizations.destroy();
+    clients.ec2.destroy();
   });
 
   it('collects every source into a snapshot that passes the schema', async () => {
@@ -195,6 +217,10 @@ describe('collectLive', () => {
       accountSummary: 'ok',
       virtualMfaDevices: 'ok',
       passwordPolicy: 'ok',
+      identityProviders: 'ok',
+      cloudTrail: 'ok',
+      organizations: 'ok',
+      accessAnalyzer: 'ok',
     });
     expect(snapshot.sources.callerIdentity).toEqual({
       status: 'ok',
@@ -419,7 +445,7 @@ describe('collectLive', () => {
     const result = collect();
 
     await expect(result).rejects.toBeInstanceOf(CollectionError);
-    await expect(result).rejects.toMatchObject({ exitCode: 3, message: `no usable AWS credentials: ${error.message}` });
+    await expect(result).rejects.toMatchObject({ exitCode: 3, message: `no usable AWS credentials for unit test: ${error.message}` });
     // Nothing else is attempted without credentials.
     expect(iamMock.calls()).toHaveLength(0);
   });

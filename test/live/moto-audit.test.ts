@@ -121,11 +121,22 @@ describe.skipIf(!motoInstalled)('live path: the real SDK against moto', () => {
     const runDir = runFolders(out, ACCOUNT).at(-1)!;
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
     const calls = run.collection.calls as Record<string, { calls: number; operations: Record<string, number> }>;
-    expect(Object.keys(calls).sort()).toEqual(['accountSummary', 'authorizationDetails', 'callerIdentity', 'credentialReport', 'passwordPolicy', 'virtualMfaDevices']);
+    expect(Object.keys(calls).sort()).toEqual([
+      'accessAnalyzer', 'accountSummary', 'authorizationDetails', 'callerIdentity', 'cloudTrail', 'credentialReport',
+      'identityProviders', 'organizations', 'passwordPolicy', 'virtualMfaDevices',
+    ]);
     expect(calls.authorizationDetails?.operations).toEqual({ GetAccountAuthorizationDetails: 1 });
-    const total = Object.values(calls).reduce((sum, c) => sum + c.calls, 0);
+    const iamSources = ['accountSummary', 'authorizationDetails', 'callerIdentity', 'credentialReport', 'passwordPolicy', 'virtualMfaDevices'];
+    const total = iamSources.reduce((sum, name) => sum + (calls[name]?.calls ?? 0), 0);
     expect(total).toBeLessThanOrEqual(10);
-    expect(run.sourceErrors).toEqual([]);
+    // The other sources grow with trails and regions, never with users (this account has no trail).
+    expect(calls.identityProviders?.operations).toEqual({ ListSAMLProviders: 1, ListOpenIDConnectProviders: 1 });
+    expect(calls.cloudTrail?.operations).toEqual({ DescribeTrails: 1 });
+    expect(calls.organizations?.operations).toEqual({ DescribeOrganization: 1 });
+    expect(Object.keys(calls.accessAnalyzer?.operations ?? {}).sort()).toEqual(['DescribeRegions', 'ListAnalyzers']);
+    expect(calls.accessAnalyzer?.operations.DescribeRegions).toBe(1);
+    // moto has no Access Analyzer: the one source it cannot serve is an error, and the only one.
+    expect(run.sourceErrors).toEqual([{ source: 'accessAnalyzer', code: 'SyntaxError', message: expect.stringContaining('(HTTP 500)') }]);
   });
 
   it('audits a saved snapshot offline to the same verdicts as the live run', () => {

@@ -45,6 +45,21 @@ describe('importAwsCliExports', () => {
     expect(JSON.stringify(snapshot)).not.toContain('SECRETSEEDVALUE');
   });
 
+  it('records the sources no AWS CLI export carries as NotInImport, saying how to get them', () => {
+    const snapshot = importAwsCliExports(exportDir(FULL));
+    for (const [name, export_] of [
+      ['identityProviders', 'list-saml-providers'],
+      ['cloudTrail', 'describe-trails'],
+      ['organizations', 'describe-organization'],
+      ['accessAnalyzer', 'list-analyzers'],
+    ] as const) {
+      expect(snapshot.sources[name], name).toEqual({
+        status: 'error',
+        error: { code: 'NotInImport', message: expect.stringMatching(new RegExp(`does not read .*${export_}.*collect live \\(hipaa-iam collect --save FILE\\)`)) },
+      });
+    }
+  });
+
   it('reads the iam-vulnerable corpus as it is and errors the controls it cannot feed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hipaa-iam-corpus-'));
     cpSync(CORPUS, join(dir, 'account-authorization-details.json'));

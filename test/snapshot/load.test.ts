@@ -20,6 +20,29 @@ describe('loadSnapshot', () => {
     expect(snapshot.origin.kind).toBe('demo');
   });
 
+  it('holds data for every source in the demo account, the four beyond IAM included', () => {
+    const { sources } = loadSnapshot(DEMO_SNAPSHOT_PATH);
+    expect(Object.entries(sources).filter(([, source]) => source.status !== 'ok').map(([name]) => name)).toEqual([]);
+    if (sources.cloudTrail.status !== 'ok' || sources.accessAnalyzer.status !== 'ok' || sources.identityProviders.status !== 'ok') throw new Error('unreachable');
+    // A single-region trail without log validation beside a compliant multi-region one.
+    expect(sources.cloudTrail.data.trails.map((t) => [t.isMultiRegionTrail, t.logFileValidationEnabled, t.kmsKeyId !== null, t.status.status])).toEqual([
+      [false, false, false, 'ok'],
+      [true, true, true, 'ok'],
+    ]);
+    expect(sources.identityProviders.data.saml).toHaveLength(1);
+    expect(sources.organizations).toEqual({ status: 'ok', data: { inOrganization: false } });
+    const regions = sources.accessAnalyzer.data.regions;
+    expect(regions['us-east-1']).toMatchObject({ status: 'ok', data: { analyzers: [{ status: 'ACTIVE' }], findings: [{ status: 'ACTIVE' }] } });
+    expect(regions['us-west-2']).toEqual({ status: 'ok', data: { analyzers: [], findings: [] } });
+  });
+
+  it.each<[string, string, RegExp]>([
+    ['an organization without its SCPs stated', JSON.stringify({ ...emptySnapshot(), sources: { ...emptySnapshot().sources, organizations: { status: 'ok', data: { inOrganization: true, organization: { id: 'o-1', arn: 'a', masterAccountId: '1', featureSet: 'ALL' } } } } }), /at sources\.organizations\.data\.scps/],
+    ['a trail without its status', JSON.stringify({ ...emptySnapshot(), sources: { ...emptySnapshot().sources, cloudTrail: { status: 'ok', data: { region: 'us-east-1', trails: [{ name: 't', arn: 'a', homeRegion: 'us-east-1', isMultiRegionTrail: true, isOrganizationTrail: false, includeGlobalServiceEvents: true, logFileValidationEnabled: true, kmsKeyId: null, cloudWatchLogsLogGroupArn: null, s3BucketName: 'b', eventSelectors: { status: 'ok', data: { eventSelectors: [], advancedEventSelectors: [] } } }] } } } }), /at sources\.cloudTrail\.data\.trails\.0\.status/],
+  ])('rejects %s', (name, content, reason) => {
+    expect(() => loadSnapshot(file(`${name.replace(/\W/g, '-')}.json`, content))).toThrow(reason);
+  });
+
   it('round-trips a snapshot it wrote', () => {
     const original = emptySnapshot();
     expect(loadSnapshot(file('ok.json', JSON.stringify(original)))).toEqual(original);

@@ -1,8 +1,11 @@
 // One launcher of moto (the open-source AWS mock server) for the live-path tests and the
 // benchmark: a free loopback port, readiness by HTTP, and a stop that always reaps the child.
 import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -45,16 +48,23 @@ function answersHttp(endpoint) {
  */
 export async function startMotoServer(extraEnv = {}) {
   const port = await freePort();
+  // moto logs every request (and a traceback for each service it lacks) to stderr. A pipe would
+  // fill while a test blocks in spawnSync and stall moto, so it writes to a file instead.
+  const logDir = mkdtempSync(join(tmpdir(), 'hipaa-iam-moto-'));
+  const logPath = join(logDir, 'stderr.log');
+  const log = openSync(logPath, 'w');
   const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     env: { ...process.env, ...extraEnv },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', log],
   });
-  // moto logs every request to stderr: drain it (a full pipe would stall moto) and keep a tail for errors.
-  let stderrTail = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => {
-    stderrTail = (stderrTail + chunk).slice(-4000);
-  });
+  closeSync(log);
+  const stderrTail = () => {
+    try {
+      return readFileSync(logPath, 'utf8').slice(-4000);
+    } catch {
+      return '';
+    }
+  };
   let exited = false;
   const exitedPromise = new Promise((resolve) => child.once('exit', () => { exited = true; resolve(); }));
   child.once('error', () => { exited = true; });
@@ -63,19 +73,22 @@ export async function startMotoServer(extraEnv = {}) {
 
   const stop = async () => {
     process.off('exit', killOnExit);
-    if (exited) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exitedPromise;
-    clearTimeout(timer);
+    if (!exited) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exitedPromise;
+      clearTimeout(timer);
+    }
+    rmSync(logDir, { recursive: true, force: true });
   };
 
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!(await answersHttp(endpoint))) {
     if (exited || Date.now() > deadline) {
+      const tail = stderrTail().trim();
       await stop();
-      throw new Error(`moto did not start on ${endpoint}${exited ? ' (it exited)' : ''}: ${stderrTail.trim()}`);
+      throw new Error(`moto did not start on ${endpoint}${exited ? ' (it exited)' : ''}: ${tail}`);
     }
     await sleep(100);
   }

@@ -22,6 +22,10 @@ export function emptySnapshot(): Snapshot {
       accountSummary: { status: 'ok', data: { summaryMap: { AccountMFAEnabled: 0 } } },
       virtualMfaDevices: { status: 'ok', data: { devices: [] } },
       passwordPolicy: { status: 'ok', data: { policy: null } },
+      identityProviders: { status: 'ok', data: { saml: [], oidc: [] } },
+      cloudTrail: { status: 'ok', data: { region: 'us-east-1', trails: [] } },
+      organizations: { status: 'ok', data: { inOrganization: false } },
+      accessAnalyzer: { status: 'ok', data: { regionSource: 'ec2:DescribeRegions', regions: {} } },
     },
   });
 }

@@ -1,0 +1,19 @@
+import { ListOpenIDConnectProvidersCommand, ListSAMLProvidersCommand, type IAMClient } from '@aws-sdk/client-iam';
+import type { IdentityProviders } from '../snapshot/schema.js';
+import { isoDate } from './source-error.js';
+
+/** Two calls, neither paged: an account holds at most 100 providers of each kind. */
+export async function collectIdentityProviders(iam: IAMClient): Promise<IdentityProviders> {
+  const [saml, oidc] = await Promise.all([
+    iam.send(new ListSAMLProvidersCommand({})),
+    iam.send(new ListOpenIDConnectProvidersCommand({})),
+  ]);
+  return {
+    saml: (saml.SAMLProviderList ?? []).map((provider) => ({
+      arn: provider.Arn ?? '',
+      validUntil: isoDate(provider.ValidUntil),
+      createDate: isoDate(provider.CreateDate),
+    })),
+    oidc: (oidc.OpenIDConnectProviderList ?? []).map((provider) => ({ arn: provider.Arn ?? '' })),
+  };
+}

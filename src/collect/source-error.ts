@@ -1,0 +1,46 @@
+import { errorMessage } from '../errors.js';
+import type { SourceError } from '../snapshot/schema.js';
+
+/** Data or the error that stopped it, for a source or for one part of one (a region, a trail). */
+export type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: SourceError };
+
+export async function resultOf<T>(read: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return { status: 'ok', data: await read() };
+  } catch (error) {
+    return { status: 'error', error: sourceError(error) };
+  }
+}
+
+export function sourceError(error: unknown): SourceError {
+  const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  const code = e?.Code ?? (e?.name && e.name !== 'Error' ? e.name : 'Error');
+  const status = e?.$metadata?.httpStatusCode;
+  const message = errorMessage(error).split('\n')[0] || 'no message';
+  return { code, message: status && !message.includes(String(status)) ? `${message} (HTTP ${status})` : message };
+}
+
+/** The error's AWS code (the SDK's name, or Code on errors it could not parse). */
+export function errorCode(error: unknown): string {
+  const e = error as { name?: string; Code?: string } | null;
+  return e?.Code ?? e?.name ?? '';
+}
+
+export function isAccessDenied(error: unknown): boolean {
+  return ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation'].includes(errorCode(error));
+}
+
+/** An error that keeps an AWS code of its own choosing, for sourceError to report. */
+export function codedError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { name: code });
+}
+
+export function isoDate(value: Date | string | undefined | null): string | null {
+  if (value === undefined || value === null) return null;
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/** "<code>: <message>", how a fact about an error is written inside a source's data. */
+export function codeAndMessage(error: { code: string; message: string }): string {
+  return `${error.code}: ${error.message}`;
+}
