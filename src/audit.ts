@@ -1,19 +1,28 @@
 import type { ChalkInstance } from 'chalk';
-import { SEVERITIES, type Check, type Finding, type Severity } from './checks/check.js';
+import { SEVERITIES, type Check, type ControlGroup, type Finding, type Severity } from './checks/check.js';
+import { checksForGroup } from './checks/registry.js';
 import { runChecks } from './checks/engine.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 import { SOURCE_NAMES, type Snapshot } from './snapshot/schema.js';
 import { writeRunFolder } from './report/evidence-writer.js';
+import { archivedRunTimes } from './report/archive.js';
 import { findingsCsv, findingsJson, runJson } from './report/findings.js';
+import { groupCsv } from './report/group-csv.js';
 import { mfaAuditCsv } from './report/mfa-audit-csv.js';
 import { passwordPolicyCsv } from './report/password-policy-csv.js';
 import type { RunInfo } from './report/run-info.js';
 import { terminalSummary, totalsLine } from './report/terminal.js';
 
 /** Evidence files a control group adds to its run folder. */
-const GROUP_REPORTS: Record<string, { file: string; render: (findings: readonly Finding[]) => string }> = {
+const GROUP_REPORTS: Partial<Record<ControlGroup, { file: string; render: (findings: readonly Finding[]) => string }>> = {
   'password-policy': { file: 'password-policy.csv', render: passwordPolicyCsv },
   'mfa-audit': { file: 'mfa-audit.csv', render: mfaAuditCsv },
+  ...Object.fromEntries(
+    (['credentials', 'least-privilege', 'boundary', 'analyzer', 'audit-trail'] as const).map((group) => [
+      group,
+      { file: `${group}.csv`, render: (findings: readonly Finding[]) => groupCsv(checksForGroup(group), findings) },
+    ]),
+  ),
 };
 
 export interface AuditRequest {
@@ -23,7 +32,7 @@ export interface AuditRequest {
   startedAt: Date;
   outDir: string;
   failOn: Severity;
-  settings?: Settings;
+  settings?: Partial<Settings>;
   colour: ChalkInstance;
   clock?: () => Date;
 }
@@ -40,7 +49,8 @@ export function audit(request: AuditRequest): AuditResult {
   const { snapshot, checks } = request;
   const clock = request.clock ?? (() => new Date());
   // Checks judge "now" as of collection, so a saved snapshot gives the same verdicts later.
-  const findings = runChecks(checks, snapshot, request.settings ?? DEFAULT_SETTINGS, new Date(snapshot.collectedAt));
+  const settings = { ...DEFAULT_SETTINGS, runArchive: archivedRunTimes(request.outDir, snapshot.accountId), ...request.settings };
+  const findings = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt));
   const run: RunInfo = {
     tool: snapshot.tool,
     command: request.command,

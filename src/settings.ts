@@ -1,5 +1,23 @@
 /** Thresholds of CONTROLS.md; every one is a default a user may change. */
 export interface Settings {
+  /** IAM-008: root sign-in or key use within this many days fails. */
+  rootRecentUseDays: number;
+  /** IAM-010: an active access key older than this fails. */
+  accessKeyMaxAgeDays: number;
+  /** IAM-011: a password or active key unused for longer than this fails. */
+  unusedCredentialDays: number;
+  /** IAM-002: when set, a boundary other than this one fails too. */
+  requiredPermissionsBoundaryArn: string | null;
+  /** IAM-031: roles people assume may keep a session at most this long. */
+  maxRoleSessionHours: number;
+  /** IAM-003: the longest allowed gap between reviews, and how far back to look. */
+  reviewCadenceDays: number;
+  reviewWindowDays: number;
+  /**
+   * IAM-003: start times of the completed runs of this account found in the evidence archive;
+   * null when there is no archive to read (the check then says so rather than guessing).
+   */
+  runArchive: string[] | null;
   passwordPolicy: {
     minimumPasswordLength: number;
     maxPasswordAge: number;
@@ -8,5 +26,13 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
+  rootRecentUseDays: 90,
+  accessKeyMaxAgeDays: 90,
+  unusedCredentialDays: 90,
+  requiredPermissionsBoundaryArn: null,
+  maxRoleSessionHours: 4,
+  reviewCadenceDays: 31,
+  reviewWindowDays: 92,
+  runArchive: null,
   passwordPolicy: { minimumPasswordLength: 14, maxPasswordAge: 90, passwordReusePrevention: 24 },
 };

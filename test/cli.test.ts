@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ALL_CHECKS } from '../src/checks/registry.js';
 import { hipaaIam, readFindings, runFolders, tempDir, verdicts, type CliResult } from './support/cli.js';
 
 const DEMO_ACCOUNT = '111122223333';
@@ -63,7 +64,7 @@ describe('hipaa-iam audit --demo', () => {
 
   it('records the run in run.json', () => {
     const run = JSON.parse(readFileSync(join(runDir!, 'run.json'), 'utf8'));
-    expect(run).toMatchObject({ accountId: DEMO_ACCOUNT, tool: { name: 'hipaa-iam' }, controls: ['password-policy', 'root-mfa', 'root-hardware-mfa', 'user-console-mfa', 'mfa-enforcement'] });
+    expect(run).toMatchObject({ accountId: DEMO_ACCOUNT, tool: { name: 'hipaa-iam' }, controls: ALL_CHECKS.map((c) => c.meta.controlId) });
     expect(Date.parse(run.finishedAt)).toBeGreaterThanOrEqual(Date.parse(run.startedAt));
   });
 });

@@ -9,6 +9,7 @@ const SERVICE_OF_OPERATION: Record<string, string> = {
   GenerateCredentialReport: 'iam',
   GetCredentialReport: 'iam',
   GetAccountAuthorizationDetails: 'iam',
+  ListRoles: 'iam',
   GetAccountSummary: 'iam',
   ListVirtualMFADevices: 'iam',
   GetAccountPasswordPolicy: 'iam',

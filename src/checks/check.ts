@@ -8,7 +8,8 @@ export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Subcommand groups of CONTROLS.md; a check belongs to exactly one. */
-export type ControlGroup = 'password-policy' | 'mfa-audit';
+export const CONTROL_GROUPS = ['password-policy', 'mfa-audit', 'credentials', 'least-privilege', 'boundary', 'analyzer', 'audit-trail', 'risk-register'] as const;
+export type ControlGroup = (typeof CONTROL_GROUPS)[number];
 
 export interface CheckMeta {
   controlId: string;

@@ -1,12 +1,58 @@
 import type { Check, ControlGroup } from './check.js';
+import accessAnalyzerEnabled from './analyzer/access-analyzer-enabled.js';
+import accessAnalyzerFindings from './analyzer/access-analyzer-findings.js';
+import cloudtrailCloudwatch from './audit-trail/cloudtrail-cloudwatch.js';
+import cloudtrailKms from './audit-trail/cloudtrail-kms.js';
+import cloudtrailLogValidation from './audit-trail/cloudtrail-log-validation.js';
+import cloudtrailMultiRegion from './audit-trail/cloudtrail-multi-region.js';
+import permissionsBoundary from './boundary/permissions-boundary.js';
+import accessKeyRotation from './credentials/access-key-rotation.js';
+import keyAtSetup from './credentials/key-at-setup.js';
+import multipleActiveKeys from './credentials/multiple-active-keys.js';
+import rootAccessKeys from './credentials/root-access-keys.js';
+import rootRecentUse from './credentials/root-recent-use.js';
+import unusedCredentials from './credentials/unused-credentials.js';
+import federation from './least-privilege/federation.js';
+import inlinePolicies from './least-privilege/inline-policies.js';
+import sessionDuration from './least-privilege/session-duration.js';
+import supportRole from './least-privilege/support-role.js';
+import userDirectPolicies from './least-privilege/user-direct-policies.js';
+import userInGroup from './least-privilege/user-in-group.js';
 import mfaEnforcement from './mfa-audit/mfa-enforcement.js';
 import rootHardwareMfa from './mfa-audit/root-hardware-mfa.js';
 import rootMfa from './mfa-audit/root-mfa.js';
 import userConsoleMfa from './mfa-audit/user-console-mfa.js';
 import passwordPolicy from './password-policy/password-policy.js';
+import reviewCadence from './risk-register/review-cadence.js';
 
-/** Every control, in the order reports list them. */
-export const ALL_CHECKS: readonly Check[] = [passwordPolicy, rootMfa, rootHardwareMfa, userConsoleMfa, mfaEnforcement];
+/** Every control, in the order reports list them: by subcommand group, as CONTROLS.md lists groups. */
+export const ALL_CHECKS: readonly Check[] = [
+  passwordPolicy,
+  rootMfa,
+  rootHardwareMfa,
+  userConsoleMfa,
+  mfaEnforcement,
+  rootAccessKeys,
+  rootRecentUse,
+  accessKeyRotation,
+  unusedCredentials,
+  multipleActiveKeys,
+  keyAtSetup,
+  inlinePolicies,
+  userDirectPolicies,
+  userInGroup,
+  supportRole,
+  sessionDuration,
+  federation,
+  permissionsBoundary,
+  accessAnalyzerEnabled,
+  accessAnalyzerFindings,
+  cloudtrailMultiRegion,
+  cloudtrailLogValidation,
+  cloudtrailKms,
+  cloudtrailCloudwatch,
+  reviewCadence,
+];
 
 export function checksForGroup(group: ControlGroup): Check[] {
   return ALL_CHECKS.filter((check) => check.meta.group === group);

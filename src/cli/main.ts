@@ -66,6 +66,11 @@ Examples:
   program.addCommand(auditCommand('audit', 'run every control and write the evidence pack', ALL_CHECKS));
   program.addCommand(auditCommand('password-policy', 'judge the account password policy, parameter by parameter (IAM-004)', checksForGroup('password-policy')));
   program.addCommand(auditCommand('mfa-audit', 'MFA for root and every console user, and its enforcement by policy (IAM-001, 005, 006, 009)', checksForGroup('mfa-audit')));
+  program.addCommand(auditCommand('credentials', 'root keys and use, key rotation, unused credentials, two active keys, keys from setup (IAM-007, 008, 010-013)', checksForGroup('credentials')));
+  program.addCommand(auditCommand('least-privilege', 'admin access, wildcards, inline and direct policies, groups, escalation, HIPAA-eligible services, support role, sessions, federation', checksForGroup('least-privilege')));
+  program.addCommand(auditCommand('boundary', 'permissions boundaries on users and roles, and their strength (IAM-002, 023)', checksForGroup('boundary')));
+  program.addCommand(auditCommand('analyzer', 'IAM Access Analyzer in every region and its active findings (IAM-024, 025)', checksForGroup('analyzer')));
+  program.addCommand(auditCommand('audit-trail', 'CloudTrail: multi-region logging, log validation, KMS, CloudWatch Logs (IAM-026 to 029)', checksForGroup('audit-trail')));
 
   const collect = new Command('collect').description('collect every source once into a snapshot file; judge nothing');
   for (const option of sourceOptions()) collect.addOption(option);

@@ -6,6 +6,7 @@ export const SOURCE_OF_OPERATION: Record<string, SourceName> = {
   GenerateCredentialReport: 'credentialReport',
   GetCredentialReport: 'credentialReport',
   GetAccountAuthorizationDetails: 'authorizationDetails',
+  ListRoles: 'authorizationDetails',
   GetAccountSummary: 'accountSummary',
   ListVirtualMFADevices: 'virtualMfaDevices',
   GetAccountPasswordPolicy: 'passwordPolicy',

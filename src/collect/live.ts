@@ -2,12 +2,13 @@ import {
   GetAccountPasswordPolicyCommand,
   GetAccountSummaryCommand,
   paginateGetAccountAuthorizationDetails,
+  paginateListRoles,
   paginateListVirtualMFADevices,
   type GetAccountAuthorizationDetailsCommandOutput,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { CollectionError } from '../errors.js';
-import { fromAwsAuthorizationDetails, type AwsAuthorizationDetails } from '../snapshot/authorization-details.js';
+import { fromAwsAuthorizationDetails, withSessionLimits, type AwsAuthorizationDetails } from '../snapshot/authorization-details.js';
 import { accountIdFromSources, buildSnapshot, type SourceResults } from '../snapshot/build.js';
 import type { Snapshot, SourceError, SourceName } from '../snapshot/schema.js';
 import { collectAccessAnalyzer } from './access-analyzer.js';
@@ -17,7 +18,7 @@ import { collectCloudTrail } from './cloudtrail.js';
 import { DEFAULT_TIMING, fetchCredentialReport, type CredentialReportTiming } from './credential-report.js';
 import { collectIdentityProviders } from './identity-providers.js';
 import { collectOrganizations } from './organizations.js';
-import { resultOf } from './source-error.js';
+import { resultOf, sourceError } from './source-error.js';
 
 export { sourceError } from './source-error.js';
 
@@ -62,7 +63,19 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
         { Filter: ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] },
       );
       for await (const page of paginator) pages.push(page as GetAccountAuthorizationDetailsCommandOutput as AwsAuthorizationDetails);
-      return fromAwsAuthorizationDetails(pages);
+      const details = fromAwsAuthorizationDetails(pages);
+      // Authorization details leave out each role's MaxSessionDuration; ListRoles has it (a page per 1000 roles).
+      // Without them only session-duration is blind, so a failure here is kept beside the details.
+      const sessionLimits = new Map<string, number>();
+      try {
+        for await (const page of paginateListRoles({ client: iam, pageSize: 1000 }, {})) {
+          for (const role of page?.Roles ?? []) if (role.Arn && role.MaxSessionDuration) sessionLimits.set(role.Arn, role.MaxSessionDuration);
+        }
+      } catch (error) {
+        const { code, message } = sourceError(error);
+        return { ...details, roleSessionLimitsError: `iam:ListRoles: ${code}: ${message}` };
+      }
+      return withSessionLimits(details, sessionLimits);
     }),
     capture('accountSummary', progress, async () => {
       const summary = await iam.send(new GetAccountSummaryCommand({}));

@@ -139,3 +139,17 @@ function date(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   return typeof value === 'string' ? value : '';
 }
+
+/** Fills each role's maximum session duration (seconds) from ListRoles, which alone carries it. */
+export function withSessionLimits(details: AuthorizationDetails, limits: ReadonlyMap<string, number>): AuthorizationDetails {
+  return { ...details, roles: details.roles.map((role) => ({ ...role, maxSessionDuration: limits.get(role.arn) ?? role.maxSessionDuration })) };
+}
+
+/** Session limits from the output of `aws iam list-roles`. */
+export function sessionLimitsFromListRoles(output: { Roles?: Record<string, unknown>[] }): Map<string, number> {
+  const limits = new Map<string, number>();
+  for (const role of output.Roles ?? []) {
+    if (typeof role.Arn === 'string' && typeof role.MaxSessionDuration === 'number') limits.set(role.Arn, role.MaxSessionDuration);
+  }
+  return limits;
+}

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, errorMessage } from '../errors.js';
-import { AuthorizationDetailsError, fromAwsAuthorizationDetails, type AwsAuthorizationDetails } from './authorization-details.js';
+import { AuthorizationDetailsError, fromAwsAuthorizationDetails, sessionLimitsFromListRoles, withSessionLimits, type AwsAuthorizationDetails } from './authorization-details.js';
 import { accountIdFromSources, buildSnapshot, type SourceResults } from './build.js';
 import { parseCredentialReportCsv } from './credential-report.js';
 import type { Snapshot, SourceName } from './schema.js';
@@ -13,7 +13,9 @@ export const IMPORT_FILES = {
   passwordPolicy: { file: 'password-policy.json', command: 'aws iam get-account-password-policy > password-policy.json' },
   accountSummary: { file: 'account-summary.json', command: 'aws iam get-account-summary > account-summary.json' },
   virtualMfaDevices: { file: 'virtual-mfa-devices.json', command: 'aws iam list-virtual-mfa-devices > virtual-mfa-devices.json' },
-} as const satisfies Partial<Record<SourceName, { file: string; command: string }>>;
+  /** Optional: roles' maximum session durations, which the authorization details leave out. */
+  roles: { file: 'list-roles.json', command: 'aws iam list-roles > list-roles.json' },
+} as const satisfies Partial<Record<SourceName | 'roles', { file: string; command: string }>>;
 
 /**
  * Builds a snapshot from the AWS CLI's own exports. A missing file is recorded as that
@@ -74,8 +76,15 @@ export function importAwsCliExports(dir: string, now: Date = new Date()): Snapsh
     if (!Array.isArray(value.UserDetailList) && !Array.isArray(value.RoleDetailList) && !Array.isArray(value.Policies)) {
       throw bad('authorizationDetails', 'not the output of get-account-authorization-details (no UserDetailList, RoleDetailList or Policies)');
     }
+    const rolesText = read('roles');
+    let sessionLimits = new Map<string, number>();
+    if (rolesText !== null) {
+      const roles = json('roles', rolesText);
+      if (!Array.isArray(roles.Roles)) throw bad('roles', 'not the output of list-roles (no Roles list)');
+      sessionLimits = sessionLimitsFromListRoles(roles as { Roles: Record<string, unknown>[] });
+    }
     try {
-      sources.authorizationDetails = { status: 'ok', data: fromAwsAuthorizationDetails([value]) };
+      sources.authorizationDetails = { status: 'ok', data: withSessionLimits(fromAwsAuthorizationDetails([value]), sessionLimits) };
     } catch (error) {
       if (error instanceof AuthorizationDetailsError) throw bad('authorizationDetails', error.message);
       throw error;

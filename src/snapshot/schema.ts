@@ -90,6 +90,8 @@ export const authorizationDetailsSchema = z.object({
   groups: z.array(groupSchema),
   roles: z.array(roleSchema),
   policies: z.array(managedPolicySchema),
+  /** Why roles' maximum session durations (from ListRoles) are missing, when they are. */
+  roleSessionLimitsError: z.string().nullable().optional(),
 });
 
 /** Columns the checks read; a report missing one of them is not a credential report. */

@@ -7,6 +7,7 @@ import {
   IAMClient,
   IAMServiceException,
   ListOpenIDConnectProvidersCommand,
+  ListRolesCommand,
   ListSAMLProvidersCommand,
   ListVirtualMFADevicesCommand,
   NoSuchEntityException,
@@ -93,7 +94,6 @@ const PAGE_2 = {
       AssumeRolePolicyDocument: encode(TRUST),
       RolePolicyList: [],
       AttachedManagedPolicies: [],
-      MaxSessionDuration: 3600,
       RoleLastUsed: {},
       Tags: [],
     },
@@ -189,6 +189,7 @@ describe('collectLive', () => {
     // The sources beyond IAM, at their plainest; test/collect/sources.test.ts is about them.
     iamMock.on(ListSAMLProvidersCommand).resolves({ SAMLProviderList: [] });
     iamMock.on(ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: [] });
+    iamMock.on(ListRolesCommand).resolves({ Roles: [{ RoleName: 'app', Arn: `arn:aws:iam::${ACCOUNT}:role/app`, RoleId: 'AROAAPP', Path: '/', CreateDate: new Date(), MaxSessionDuration: 7200 }] });
     cloudTrailMock.on(DescribeTrailsCommand).resolves({ trailList: [] });
     organizationsMock.on(DescribeOrganizationCommand).rejects(new AWSOrganizationsNotInUseException({ message: 'not in an organization', $metadata: {} }));
     ec2Mock.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'us-east-1', OptInStatus: 'opt-in-not-required' }] });
@@ -409,9 +410,24 @@ describe('collectLive', () => {
     expect(details.data.users[0]?.createDate).toBe('2021-01-01T00:00:00.000Z');
     expect(details.data.users[0]?.groups).toEqual(['admins']);
     expect(details.data.roles[0]?.assumeRolePolicy).toEqual(TRUST);
-    expect(details.data.roles[0]?.maxSessionDuration).toBe(3600);
+    expect(details.data.roles[0]?.maxSessionDuration).toBe(7200);
     expect(details.data.roles[0]?.lastUsed).toBeNull();
     expect(details.data.policies[0]).toMatchObject({ awsManaged: false, defaultVersionId: 'v2', document: MANAGED_DOC });
+  });
+
+  it('takes roles\' maximum session durations from ListRoles, which authorization details omit', async () => {
+    const snapshot = await collect();
+    const details = snapshot.sources.authorizationDetails;
+    if (details.status !== 'ok') throw new Error('authorization details not collected');
+    expect(details.data.roles.map((r) => [r.name, r.maxSessionDuration])).toEqual([['app', 7200]]);
+  });
+
+  it('keeps the authorization details when ListRoles is denied, and says why session limits are missing', async () => {
+    iamMock.on(ListRolesCommand).rejects(accessDenied('iam:ListRoles'));
+    const details = (await collect()).sources.authorizationDetails;
+    if (details.status !== 'ok') throw new Error('authorization details not collected');
+    expect(details.data.roles.map((r) => r.maxSessionDuration)).toEqual([null]);
+    expect(details.data.roleSessionLimitsError).toMatch(/^iam:ListRoles: AccessDenied/);
   });
 
   it('records an undecodable policy document as an authorizationDetails error, not a crash', async () => {

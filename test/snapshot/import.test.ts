@@ -72,10 +72,28 @@ describe('importAwsCliExports', () => {
     expect(snapshot.sources.credentialReport).toMatchObject({ status: 'error', error: { code: 'NotInImport' } });
 
     const findings = runChecks(ALL_CHECKS, snapshot, DEFAULT_SETTINGS, new Date(snapshot.collectedAt));
-    // Nothing here can be judged without the other exports: every control is ERROR, none PASS.
-    expect(findings.filter((f) => f.status === 'PASS')).toEqual([]);
-    expect(new Set(findings.map((f) => f.status))).toEqual(new Set(['ERROR']));
+    // A control that needs a missing export is ERROR, never PASS; one that needs only the
+    // authorization details is judged.
+    const missing = new Set(Object.entries(snapshot.sources).filter(([, s]) => s.status === 'error').map(([name]) => name));
+    for (const check of ALL_CHECKS) {
+      const statuses = new Set(findings.filter((f) => f.controlId === check.meta.controlId).map((f) => f.status));
+      if (check.meta.sources.some((source) => missing.has(source))) expect([...statuses], check.meta.controlId).toEqual(['ERROR']);
+      // Authorization details omit roles' session limits: without list-roles.json that control cannot judge them.
+      else if (check.meta.sources.length > 0 && check.meta.controlId !== 'session-duration') expect(statuses.has('ERROR'), check.meta.controlId).toBe(false);
+    }
+    expect(findings.find((f) => f.controlId === 'inline-policies' && f.resourceName === 'privesc10-PutUserPolicy-user')?.status).toBe('PASS');
     expect(findings.find((f) => f.controlId === 'password-policy')?.message).toContain('password-policy.json is not in');
+  });
+
+  it('takes roles\' maximum session durations from an optional list-roles.json', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hipaa-iam-roles-'));
+    cpSync(CORPUS, join(dir, 'account-authorization-details.json'));
+    const arn = 'arn:aws:iam::200611803367:role/privesc-sre-role';
+    writeFileSync(join(dir, 'list-roles.json'), JSON.stringify({ Roles: [{ RoleName: 'privesc-sre-role', Arn: arn, MaxSessionDuration: 43200 }] }));
+    const details = importAwsCliExports(dir).sources.authorizationDetails;
+    if (details.status !== 'ok') throw new Error('not read');
+    expect(details.data.roles.find((r) => r.arn === arn)?.maxSessionDuration).toBe(43200);
+    expect(details.data.roles.find((r) => r.name === 'MyRole')?.maxSessionDuration).toBeNull();
   });
 
   it('treats {} in password-policy.json as no policy set, and an empty file as unknown', () => {

@@ -1,7 +1,7 @@
 import type { Check, Finding, Status } from '../../src/checks/check.js';
 import { runChecks } from '../../src/checks/engine.js';
 import { DEFAULT_SETTINGS } from '../../src/settings.js';
-import { snapshotSchema, type CredentialReportRow, type IamUser, type Snapshot } from '../../src/snapshot/schema.js';
+import { snapshotSchema, type CredentialReportRow, type IamGroup, type IamRole, type IamUser, type Snapshot } from '../../src/snapshot/schema.js';
 
 export const ACCOUNT = '123456789012';
 export const NOW = new Date('2026-11-20T12:00:00Z');
@@ -74,4 +74,33 @@ export function findingsOf(check: Check, snapshot: Snapshot): Finding[] {
 /** Status per resource name, the shape most table rows assert. */
 export function statusByResource(check: Check, snapshot: Snapshot): Record<string, Status> {
   return Object.fromEntries(findingsOf(check, snapshot).map((f) => [f.resourceName, f.status]));
+}
+
+export function iamRole(name: string, fields: Partial<IamRole> = {}): IamRole {
+  return {
+    name,
+    id: `AROA${name.toUpperCase()}`,
+    arn: `arn:aws:iam::${ACCOUNT}:role${fields.path ?? '/'}${name}`,
+    path: '/',
+    createDate: '2026-01-01T00:00:00Z',
+    assumeRolePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+    inlinePolicies: [],
+    attachedPolicies: [],
+    permissionsBoundary: null,
+    maxSessionDuration: 3600,
+    lastUsed: null,
+    tags: [],
+    ...fields,
+  };
+}
+
+export function iamGroup(name: string, fields: Partial<IamGroup> = {}): IamGroup {
+  return { name, id: `AGPA${name.toUpperCase()}`, arn: `arn:aws:iam::${ACCOUNT}:group/${name}`, path: '/', createDate: '2026-01-01T00:00:00Z', inlinePolicies: [], attachedPolicies: [], ...fields };
+}
+
+/** A snapshot whose authorization details hold just these principals. */
+export function withPrincipals(principals: { users?: IamUser[]; groups?: IamGroup[]; roles?: IamRole[] }): Snapshot {
+  return snapshotWith((s) => {
+    s.sources.authorizationDetails = { status: 'ok', data: { users: principals.users ?? [], groups: principals.groups ?? [], roles: principals.roles ?? [], policies: [] } };
+  });
 }

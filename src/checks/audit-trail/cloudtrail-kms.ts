@@ -1,0 +1,18 @@
+import { defineCheck } from '../check.js';
+import { judgeEachTrail } from './per-trail.js';
+
+/** Every trail encrypts its logs with a KMS key. */
+export default defineCheck({
+  meta: {
+    controlId: 'cloudtrail-kms',
+    riskId: 'IAM-028',
+    title: 'CloudTrail logs are encrypted with KMS',
+    group: 'audit-trail',
+    severity: 'medium',
+    hipaa: ['164.312(a)(2)(iv)', '164.312(e)(2)(ii)'],
+    description: 'Every trail encrypts its log files with a customer-managed KMS key (SSE-KMS).',
+    remediation: 'aws cloudtrail update-trail --name TRAIL --kms-key-id KEY_ARN (the key policy must let CloudTrail use it)',
+    sources: ['cloudTrail'],
+  },
+  run: (snapshot) => judgeEachTrail(snapshot, 'KMS encryption', (t) => t.kmsKeyId !== null, (t) => t.kmsKeyId),
+});

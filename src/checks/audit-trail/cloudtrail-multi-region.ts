@@ -1,0 +1,35 @@
+import { accountFinding, defineCheck, sourceData } from '../check.js';
+import { logsManagementEvents, trailResource } from './trails.js';
+
+/** A multi-region trail exists, is logging, and records management events. */
+export default defineCheck({
+  meta: {
+    controlId: 'cloudtrail-multi-region',
+    riskId: 'IAM-026',
+    title: 'A multi-region CloudTrail trail is logging',
+    group: 'audit-trail',
+    severity: 'high',
+    hipaa: ['164.312(b)', '164.308(a)(1)(ii)(D)'],
+    description: 'At least one multi-region trail is logging management events, so activity in every region is recorded.',
+    remediation: 'aws cloudtrail create-trail --name org-audit --s3-bucket-name BUCKET --is-multi-region-trail --enable-log-file-validation --kms-key-id KEY; then aws cloudtrail start-logging --name org-audit',
+    sources: ['cloudTrail'],
+  },
+  run(snapshot) {
+    const { trails, region } = sourceData(snapshot, 'cloudTrail');
+    const multiRegion = trails.filter((t) => t.isMultiRegionTrail);
+    const judged = multiRegion.map((t) => ({
+      trail: t,
+      logging: t.status.status === 'ok' ? t.status.data.isLogging : null,
+      management: logsManagementEvents(t),
+    }));
+    const good = judged.find((j) => j.logging === true && j.management === true);
+    const describe = judged.map((j) => `${j.trail.name}: logging ${j.logging ?? 'unknown'}, management events ${j.management ?? 'unknown'}`);
+    const evidence = { collectedInRegion: region, trails: trails.map((t) => t.name), multiRegionTrails: describe };
+    if (good) return [{ ...trailResource(good.trail), status: 'PASS', message: `${good.trail.name} is a multi-region trail logging management events`, evidence }];
+    if (judged.some((j) => j.logging === null || j.management === null)) {
+      return [accountFinding(snapshot.accountId, 'ERROR', `no multi-region trail is known to be logging, and the status of some could not be read (${describe.join('; ')})`, evidence)];
+    }
+    const why = multiRegion.length === 0 ? `no multi-region trail (trails: ${trails.map((t) => t.name).join(', ') || 'none'})` : `no multi-region trail is logging management events (${describe.join('; ')})`;
+    return [accountFinding(snapshot.accountId, 'FAIL', why, evidence)];
+  },
+});
