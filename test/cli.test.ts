@@ -51,7 +51,7 @@ describe('hipaa-iam audit --demo', () => {
     expect(policy.map((r) => r.Parameter)).toEqual(['MinimumPasswordLength', 'RequireSymbols', 'RequireNumbers', 'RequireUppercaseCharacters', 'RequireLowercaseCharacters', 'MaxPasswordAge', 'PasswordReusePrevention', 'AllowUsersToChangePassword']);
     expect(policy[0]).toMatchObject({ Required: '>= 14', Actual: '12', Status: 'FAIL' });
     const mfa = parse(readFileSync(join(runDir!, 'mfa-audit.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-    expect(mfa.map((r) => r.User)).toEqual(['root', 'dr.alice.nguyen', 'bob.martinez', 'carol.okafor', 'dave.billing', 'erin.lab', 'svc-ehr-backup', 'svc-claims-export']);
+    expect(mfa.map((r) => r.User)).toEqual(['root', 'dr.alice.nguyen', 'bob.martinez', 'carol.okafor', 'dave.billing', 'erin.lab', 'svc-ehr-backup', 'svc-claims-export', 'frank.former']);
     expect(mfa.find((r) => r.User === 'carol.okafor')).toMatchObject({ 'Console Access': 'yes', 'MFA Active': 'yes', 'MFA Type': 'hardware or FIDO', 'MFA Status': 'PASS' });
   });
 
@@ -60,6 +60,19 @@ describe('hipaa-iam audit --demo', () => {
     expect(result.stdout).toContain('✅ bob.martinez has MFA enabled (virtual) — compliant');
     expect(result.stdout).not.toContain('\u001b['); // no ANSI colour codes
     expect(result.stdout).toContain(`Evidence written to ${runDir}`);
+  });
+
+  it('evaluates every control, and shows both verdicts for each that judges more than one resource', () => {
+    const findings = readFindings(runDir!).findings;
+    const statuses = (id: string) => new Set(findings.filter((f) => f.controlId === id).map((f) => f.status));
+    // One root, one account, one archive: these controls have a single verdict in any one account.
+    const singleVerdict = new Set(['root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'support-role', 'federation', 'cloudtrail-multi-region', 'review-cadence', 'scp-eligible-allowlist']);
+    for (const check of ALL_CHECKS) {
+      const seen = statuses(check.meta.controlId);
+      expect(seen.size, check.meta.controlId).toBeGreaterThan(0);
+      expect(seen.has('ERROR'), check.meta.controlId).toBe(false);
+      if (!singleVerdict.has(check.meta.controlId)) expect([...seen].filter((s) => s === 'PASS' || s === 'FAIL').sort(), check.meta.controlId).toEqual(['FAIL', 'PASS']);
+    }
   });
 
   it('records the run in run.json', () => {

@@ -6,7 +6,7 @@ function isExternalAccess(findingType: string | null): boolean {
   return findingType === null || findingType === 'ExternalAccess';
 }
 
-/** No ACTIVE external-access finding (one FAIL per finding; regions that could not be read are ERROR). */
+/** No ACTIVE external-access finding (a FAIL per finding, a PASS per clean region, ERROR per region not read). */
 export default defineCheck({
   meta: {
     controlId: 'access-analyzer-findings',
@@ -46,8 +46,8 @@ export default defineCheck({
         });
       }
     }
-    if (findings.every((f) => f.status !== 'FAIL') && cleanRegions.length > 0) {
-      findings.push(accountFinding(snapshot.accountId, 'PASS', `no active external-access finding in ${cleanRegions.join(', ')}`, { regions: cleanRegions, regionsWithoutAnalyzer: blindRegions }));
+    for (const region of cleanRegions) {
+      findings.push({ ...accountFinding(snapshot.accountId, 'PASS', `${region}: no active external-access finding`, { region }), resourceName: region });
     }
     if (findings.length === 0) {
       // Without an analyzer nothing was looked at: access-analyzer-enabled fails those regions.

@@ -65,6 +65,7 @@ describe('access-analyzer-findings (IAM-025)', () => {
   it.each<[string, Regions, string[]]>([
     ['clean regions', { 'us-east-1': { status: 'ok', data: { analyzers: [analyzer('ACCOUNT')], findings: [] } } }, ['PASS']],
     ['a region that could not be read, beside a clean one', { 'us-east-1': { status: 'ok', data: { analyzers: [analyzer('ACCOUNT')], findings: [] } }, 'eu-west-1': { status: 'error', error: { code: 'Throttling', message: 'rate' } } }, ['ERROR', 'PASS']],
+    ['a finding in one region, another region clean', { 'us-east-1': { status: 'ok', data: { analyzers: [analyzer('ACCOUNT')], findings: [finding('9')] } }, 'us-east-2': { status: 'ok', data: { analyzers: [analyzer('ACCOUNT')], findings: [] } } }, ['FAIL', 'PASS']],
     ['no analyzer anywhere', { 'us-east-1': { status: 'ok', data: { analyzers: [], findings: [] } } }, ['NOT_APPLICABLE']],
   ])('%s', (_label, regions, statuses) => {
     expect(findingsOf(accessAnalyzerFindings, withRegions(regions)).map((f) => f.status)).toEqual(statuses);
