@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotSchema, type Snapshot } from '../../src/snapshot/schema.js';
 import { hipaaIam, tempDir } from '../support/cli.js';
-import { motoInstalled, startMoto, type Moto } from '../support/moto.js';
+import { createBucket, motoInstalled, startMoto, type Moto } from '../support/moto.js';
 
 const ACCOUNT = '123456789012'; // moto's default account
 // A secret no snapshot may hold; moto accepts any keys.
@@ -19,16 +19,6 @@ const ELIGIBLE_ONLY = {
   Version: '2012-10-17',
   Statement: [{ Sid: 'HipaaEligibleOnly', Effect: 'Deny', NotAction: ['s3:*', 'rds:*', 'kms:*'], Resource: '*' }],
 };
-
-/** moto's S3 needs no signature, only the service named in an Authorization header; the SDK for S3 is not a dependency. */
-async function createBucket(endpoint: string, bucket: string, region: string): Promise<void> {
-  const response = await fetch(`${endpoint}/${bucket}`, {
-    method: 'PUT',
-    headers: { Authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/s3/aws4_request, SignedHeaders=host, Signature=0` },
-    body: region === 'us-east-1' ? undefined : `<CreateBucketConfiguration><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`,
-  });
-  if (!response.ok) throw new Error(`moto refused bucket ${bucket}: ${response.status} ${await response.text()}`);
-}
 
 describe.skipIf(!motoInstalled)('live path: CloudTrail, federation, Organizations and Access Analyzer against moto', () => {
   let moto: Moto;

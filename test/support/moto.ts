@@ -37,3 +37,13 @@ export async function startMoto(extraEnv: Record<string, string> = {}): Promise<
     stop,
   };
 }
+
+/** moto's S3 needs no signature, only the service named in an Authorization header; the SDK for S3 is not a dependency. */
+export async function createBucket(endpoint: string, bucket: string, region: string): Promise<void> {
+  const response = await fetch(`${endpoint}/${bucket}`, {
+    method: 'PUT',
+    headers: { Authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/s3/aws4_request, SignedHeaders=host, Signature=0` },
+    body: region === 'us-east-1' ? undefined : `<CreateBucketConfiguration><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`,
+  });
+  if (!response.ok) throw new Error(`moto refused bucket ${bucket}: ${response.status} ${await response.text()}`);
+}
