@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { SEVERITIES, type Check, type ControlGroup, type Finding, type Severity } from './checks/check.js';
-import { checksForGroup } from './checks/registry.js';
+import { ALL_CHECKS, checksForGroup } from './checks/registry.js';
+import { accessReviewCsv } from './report/access-review-csv.js';
 import { runChecks } from './checks/engine.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 import { SOURCE_NAMES, type Snapshot } from './snapshot/schema.js';
@@ -74,6 +75,8 @@ export function audit(request: AuditRequest): AuditResult {
     'findings.csv': findingsCsv(findings),
     'run.json': runJson(run),
   };
+  // The monthly access review a manager signs: only a full audit has every verdict it joins.
+  if (checks.length === ALL_CHECKS.length) files['access-review.csv'] = accessReviewCsv(snapshot, findings);
   for (const group of new Set(checks.map((c) => c.meta.group))) {
     const report = GROUP_REPORTS[group];
     if (report) files[report.file] = report.render(findings);

@@ -75,6 +75,16 @@ describe('hipaa-iam audit --demo', () => {
     }
   });
 
+  it('writes access-review.csv: a row per user and customer role for the monthly re-approval', () => {
+    const rows = parse(readFileSync(join(runDir!, 'access-review.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => `${r['Principal Type']} ${r.Name}`)).toEqual([
+      'user dr.alice.nguyen', 'user bob.martinez', 'user carol.okafor', 'user dave.billing', 'user erin.lab', 'user svc-ehr-backup', 'user svc-claims-export', 'user frank.former',
+      'role ehr-app-server', 'role okta-clinicians', 'role okta-it-oncall',
+    ]);
+    expect(rows.find((r) => r.Name === 'carol.okafor')).toMatchObject({ Groups: 'human-users it-admins', MFA: 'yes (hardware or FIDO)', 'Manager Approval': '' });
+    expect(rows.find((r) => r.Name === 'frank.former')?.['Last Activity']).toBe('2026-06-02T16:45:10+00:00');
+  });
+
   it('records the run in run.json', () => {
     const run = JSON.parse(readFileSync(join(runDir!, 'run.json'), 'utf8'));
     expect(run).toMatchObject({ accountId: DEMO_ACCOUNT, tool: { name: 'hipaa-iam' }, controls: ALL_CHECKS.map((c) => c.meta.controlId) });
