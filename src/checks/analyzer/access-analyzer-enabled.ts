@@ -1,4 +1,4 @@
-import { defineCheck, sourceData, type FindingDraft } from '../check.js';
+import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
 
 /** Analyzer types that look for external access; unused-access analyzers do not. */
 export const EXTERNAL_ACCESS_ANALYZER_TYPES = new Set(['ACCOUNT', 'ORGANIZATION']);
@@ -18,6 +18,8 @@ export default defineCheck({
   },
   run(snapshot) {
     const source = sourceData(snapshot, 'accessAnalyzer');
+    // No region checked is no evidence of an analyzer anywhere.
+    if (Object.keys(source.regions).length === 0) return [accountFinding(snapshot.accountId, 'ERROR', 'no region was checked for an analyzer')];
     return Object.entries(source.regions).map(([region, result]): FindingDraft => {
       const base = { resourceType: 'AWS::AccessAnalyzer::Analyzer', resourceArn: `arn:aws:access-analyzer:${region}:${snapshot.accountId}:analyzer/*`, resourceName: region };
       if (result.status === 'error') {

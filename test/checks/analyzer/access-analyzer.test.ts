@@ -44,6 +44,10 @@ describe('access-analyzer-enabled (IAM-024)', () => {
     });
   });
 
+  it('is ERROR when no region was checked', () => {
+    expect(findingsOf(accessAnalyzerEnabled, withRegions({})).map((f) => f.status)).toEqual(['ERROR']);
+  });
+
   it('is ERROR, never PASS, when Access Analyzer did not answer at all (as moto)', () => {
     const snapshot = snapshotWith((s) => {
       s.sources.accessAnalyzer = { status: 'error', error: { code: 'InternalFailure', message: 'HTTP 500' } };
