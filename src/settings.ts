@@ -1,3 +1,5 @@
+import { BUILT_IN_ELIGIBLE_SERVICES, type EligibleServicesList } from './hipaa/eligible-services.js';
+
 /** Thresholds of CONTROLS.md; every one is a default a user may change. */
 export interface Settings {
   /** IAM-008: root sign-in or key use within this many days fails. */
@@ -18,6 +20,8 @@ export interface Settings {
    * null when there is no archive to read (the check then says so rather than guessing).
    */
   runArchive: string[] | null;
+  /** IAM-021, IAM-022: the dated HIPAA-eligible services list (built in, or --eligible-services FILE). */
+  eligibleServices: EligibleServicesList;
   passwordPolicy: {
     minimumPasswordLength: number;
     maxPasswordAge: number;
@@ -34,5 +38,6 @@ export const DEFAULT_SETTINGS: Settings = {
   reviewCadenceDays: 31,
   reviewWindowDays: 92,
   runArchive: null,
+  eligibleServices: BUILT_IN_ELIGIBLE_SERVICES,
   passwordPolicy: { minimumPasswordLength: 14, maxPasswordAge: 90, passwordReusePrevention: 24 },
 };

@@ -157,6 +157,7 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     ['an unreadable import', ['audit', '--import', unreadable], /account-authorization-details\.json is not valid JSON/],
     ['an import folder that does not exist', ['audit', '--import', '/nonexistent/exports'], /does not exist/],
     ['collect without --save', ['collect', '--demo'], /required option '--save <file>'/],
+    ['an eligible-services list that is not one', ['audit', '--demo', '--eligible-services', corrupt], /eligible-services file .*corrupt\.json/],
   ])('%s', (_label, args, message) => {
     const out = tempDir('cli-bad-out');
     const result = hipaaIam([...args, ...(args[0] === 'audit' ? ['--out', out] : [])]);

@@ -15,6 +15,7 @@ import unusedCredentials from './credentials/unused-credentials.js';
 import federation from './least-privilege/federation.js';
 import inlinePolicies from './least-privilege/inline-policies.js';
 import sessionDuration from './least-privilege/session-duration.js';
+import scpEligibleAllowlist from './least-privilege/scp-eligible-allowlist.js';
 import supportRole from './least-privilege/support-role.js';
 import userDirectPolicies from './least-privilege/user-direct-policies.js';
 import userInGroup from './least-privilege/user-in-group.js';
@@ -41,6 +42,7 @@ export const ALL_CHECKS: readonly Check[] = [
   inlinePolicies,
   userDirectPolicies,
   userInGroup,
+  scpEligibleAllowlist,
   supportRole,
   sessionDuration,
   federation,

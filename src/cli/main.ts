@@ -7,7 +7,8 @@ import { writeFileAtomically } from '../report/evidence-writer.js';
 import { colourFor } from '../report/terminal.js';
 import { TOOL } from '../snapshot/build.js';
 import { obtainSnapshot, type SourceSelection } from '../snapshot/obtain.js';
-import { outputOptions, sourceOptions, type OutputFlags, type SourceFlags } from './options.js';
+import { loadEligibleServicesFile } from '../hipaa/eligible-services.js';
+import { outputOptions, settingsOptions, sourceOptions, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
 
 function selectSource(flags: SourceFlags): SourceSelection {
   if (flags.snapshot) return { kind: 'snapshot', path: flags.snapshot };
@@ -21,10 +22,12 @@ function progressReporter(): (message: string) => void {
   return process.stderr.isTTY ? (message) => process.stderr.write(`  ${message}\n`) : () => {};
 }
 
-async function runAuditCommand(command: string, checks: readonly Check[], flags: SourceFlags & OutputFlags): Promise<number> {
+async function runAuditCommand(command: string, checks: readonly Check[], flags: SourceFlags & OutputFlags & SettingsFlags): Promise<number> {
   const startedAt = new Date();
+  // Read before collecting, so a bad list fails fast without touching AWS.
+  const settings = flags.eligibleServices ? { eligibleServices: loadEligibleServicesFile(flags.eligibleServices) } : {};
   const snapshot = await obtainSnapshot(selectSource(flags), progressReporter());
-  const result = audit({ command, checks, snapshot, startedAt, outDir: flags.out, failOn: flags.failOn, colour: colourFor(process.stdout) });
+  const result = audit({ command, checks, snapshot, startedAt, outDir: flags.out, failOn: flags.failOn, settings, colour: colourFor(process.stdout) });
   process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${snapshot.origin.description})\n`);
   process.stdout.write(result.summary);
   process.stdout.write(`Evidence written to ${result.runDir}\n`);
@@ -33,8 +36,8 @@ async function runAuditCommand(command: string, checks: readonly Check[], flags:
 
 function auditCommand(name: string, description: string, checks: readonly Check[]): Command {
   const command = new Command(name).description(description);
-  for (const option of [...sourceOptions(), ...outputOptions()]) command.addOption(option);
-  return command.action(async (flags: SourceFlags & OutputFlags) => {
+  for (const option of [...sourceOptions(), ...outputOptions(), ...settingsOptions()]) command.addOption(option);
+  return command.action(async (flags: SourceFlags & OutputFlags & SettingsFlags) => {
     process.exitCode = await runAuditCommand(name, checks, flags);
   });
 }

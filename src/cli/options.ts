@@ -50,6 +50,15 @@ export interface SourceFlags {
   demo?: boolean;
 }
 
+/** Judgement settings a user may override per run. */
+export function settingsOptions(): Option[] {
+  return [new Option('--eligible-services <file>', 'your own HIPAA-eligible services list (JSON, the format of the built-in one) instead of the dated built-in list')];
+}
+
+export interface SettingsFlags {
+  eligibleServices?: string;
+}
+
 export interface OutputFlags {
   out: string;
   failOn: (typeof SEVERITIES)[number];
