@@ -1,0 +1,73 @@
+import { accountModel, adminAccess, hitLabel, type AdminAccess, type PrincipalPermissions } from '../../policy/effective-permissions.js';
+import { isServiceLinkedRole } from '../../snapshot/principals.js';
+import { accountFinding, defineCheck, sourceData, type FindingDraft, type Status } from '../check.js';
+
+/**
+ * No user, group or role is granted every action on every resource.
+ *
+ * Judged per principal on its effective permissions: a user's own policies and its groups',
+ * a role's policies, each within its permissions boundary; a group on its own policies (what it
+ * gives every member). FAIL when Allow statements grant `*` on `*` and Deny statements do not
+ * take it all back: with no Deny (admin), only under a condition or unless a conditional Deny
+ * applies (conditional), or with some actions denied or left out by a NotAction-style boundary
+ * (partial, e.g. everything but iam:*). PASS when nothing grants `*` on `*` (PowerUserAccess
+ * does not: it leaves out iam:*, organizations:* and account:*), when a Deny cancels it, or when
+ * a boundary allows only named services. A principal with a policy the snapshot lacks is ERROR
+ * unless what it can read already grants `*` on `*`. Service-linked roles are left out: AWS owns
+ * their policies.
+ */
+export default defineCheck({
+  meta: {
+    controlId: 'admin-access',
+    riskId: 'IAM-014',
+    title: 'No principal has administrator access (* on *)',
+    group: 'least-privilege',
+    severity: 'critical',
+    hipaa: ['164.308(a)(4)(i)', '164.308(a)(3)(i)', '164.312(a)(1)'],
+    description: 'No policy attached to a user, group or role allows every action on every resource without a Deny that takes it back.',
+    remediation:
+      'Replace AdministratorAccess and other `"Action": "*", "Resource": "*"` grants with job-function policies; keep break-glass administration in one role that people assume with MFA, and review who holds it.',
+    sources: ['authorizationDetails'],
+  },
+  run(snapshot, _settings, now) {
+    const details = sourceData(snapshot, 'authorizationDetails');
+    const model = accountModel(details, now);
+    const findings: FindingDraft[] = [];
+    for (const user of details.users) findings.push(judge(model.userPermissions(user), 'AWS::IAM::User', 'user', { groups: user.groups }));
+    for (const group of details.groups) {
+      findings.push(judge(model.groupPermissions(group), 'AWS::IAM::Group', 'group', { members: model.groupMembers(group.name).map((u) => u.name) }));
+    }
+    for (const role of details.roles) {
+      if (!isServiceLinkedRole(role)) findings.push(judge(model.rolePermissions(role), 'AWS::IAM::Role', 'role', {}));
+    }
+    if (findings.length === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no users, groups or roles of its own')];
+    return findings;
+  },
+});
+
+function judge(perms: PrincipalPermissions, resourceType: string, kind: string, extra: Record<string, unknown>): FindingDraft {
+  const { name, arn } = perms.principal;
+  const access = adminAccess(perms);
+  const grantedBy = access.grants.map((h) => hitLabel(perms, h));
+  const evidence = { principalType: kind, ...extra, adminStatus: access.status, grantedBy, limits: access.limits, except: access.except, unreadablePolicies: perms.unreadable };
+  const base = { resourceType, resourceArn: arn, resourceName: name, evidence };
+  const finding = (status: Status, message: string): FindingDraft => ({ ...base, status, message });
+  const via = grantedBy.length > 0 ? ` through ${grantedBy.join('; ')}` : '';
+  switch (access.status) {
+    case 'admin':
+      return finding('FAIL', `${kind} ${name} has administrator access (* on *)${via}`);
+    case 'conditional':
+      return finding('FAIL', `${kind} ${name} has administrator access (* on *)${via}, ${conditionsOf(access)}`);
+    case 'partial':
+      return finding('FAIL', `${kind} ${name} is granted * on *${via}; only ${access.except ?? 'some actions'} ${access.except?.includes(',') ? 'are' : 'is'} taken back`);
+    case 'cancelled':
+      return finding('PASS', `${kind} ${name} is granted * on *${via}, but a Deny takes it back${access.except ? ` (${access.except} remains)` : ''}`);
+    case 'none':
+      if (perms.unreadable.length > 0) return finding('ERROR', `${kind} ${name}: ${perms.unreadable.join('; ')} could not be read, so administrator access cannot be ruled out`);
+      return finding('PASS', grantedBy.length > 0 ? `${kind} ${name} is granted * on *${via}, but ${access.limits.join('; ')}` : `${kind} ${name} has no policy granting * on *`);
+  }
+}
+
+function conditionsOf(access: AdminAccess): string {
+  return access.limits.length > 0 ? `subject to: ${access.limits.join('; ')}` : 'subject to conditions';
+}

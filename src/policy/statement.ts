@@ -1,0 +1,219 @@
+import type { PolicyDocument, PolicyStatement } from '../snapshot/schema.js';
+import { ActionSet } from './action-set.js';
+import { describeClause, parseConditions, substituteVariables, type ConditionClause } from './conditions.js';
+import { asList, statementsOf } from './document.js';
+import { globContains, globMatches, globsIntersect, globToRegExp, isAllStar } from './wildcard.js';
+
+/**
+ * A policy document read once into statements that answer quickly: which actions, which
+ * resources, which conditions. Compiled documents are cached per document object, so a
+ * managed policy shared by thousands of principals is read once.
+ */
+
+export interface ActionSpec {
+  /** NotAction: every action except these. */
+  negated: boolean;
+  patterns: string[];
+}
+
+export interface ResourceSpec {
+  /** NotResource: every resource except these. */
+  negated: boolean;
+  patterns: string[];
+}
+
+export interface CompiledStatement {
+  index: number;
+  sid: string | null;
+  effect: 'Allow' | 'Deny';
+  action: ActionSpec | null;
+  /** null when the statement names no resource (invalid in an identity policy: it matches nothing). */
+  resource: ResourceSpec | null;
+  conditions: ConditionClause[];
+  /** Whether the resource or condition refers to the principal (policy variables, aws:Principal* keys). */
+  principalSensitive: boolean;
+  raw: PolicyStatement;
+  /** Lower-case action → whether the statement's Action/NotAction covers it. */
+  coversAction(action: string): boolean;
+  /** The actions this statement covers, per the catalogue (computed once, on demand). */
+  actionSet(): ActionSet;
+}
+
+export interface CompiledPolicy {
+  /** Unique per document object, for cache keys. */
+  id: number;
+  statements: CompiledStatement[];
+  principalSensitive: boolean;
+  /** The statements whose Action/NotAction covers the action (cached per action). */
+  statementsFor(action: string): readonly CompiledStatement[];
+}
+
+const compiled = new WeakMap<object, CompiledPolicy>();
+let nextId = 1;
+
+export function compilePolicy(document: PolicyDocument): CompiledPolicy {
+  const known = compiled.get(document);
+  if (known) return known;
+  const statements = statementsOf(document).map((s, index) => compileStatement(s, index));
+  const byAction = new Map<string, readonly CompiledStatement[]>();
+  const policy: CompiledPolicy = {
+    id: nextId++,
+    statements,
+    principalSensitive: statements.some((s) => s.principalSensitive),
+    statementsFor(action: string) {
+      const key = action.toLowerCase();
+      let hit = byAction.get(key);
+      if (!hit) {
+        hit = statements.filter((s) => s.coversAction(key));
+        byAction.set(key, hit);
+      }
+      return hit;
+    },
+  };
+  compiled.set(document, policy);
+  return policy;
+}
+
+const PRINCIPAL_KEYS = /^aws:(principal|username|userid|sourceidentity|federatedprovider)/i;
+
+function compileStatement(statement: PolicyStatement, index: number): CompiledStatement {
+  const action: ActionSpec | null =
+    statement.Action !== undefined
+      ? { negated: false, patterns: asList(statement.Action) }
+      : statement.NotAction !== undefined
+        ? { negated: true, patterns: asList(statement.NotAction) }
+        : null;
+  const resource: ResourceSpec | null =
+    statement.Resource !== undefined
+      ? { negated: false, patterns: asList(statement.Resource) }
+      : statement.NotResource !== undefined
+        ? { negated: true, patterns: asList(statement.NotResource) }
+        : null;
+  const conditions = parseConditions(statement.Condition);
+  const principalSensitive =
+    (resource?.patterns.some((p) => p.includes('${')) ?? false) ||
+    conditions.some((c) => PRINCIPAL_KEYS.test(c.key) || c.values.some((v) => v.includes('${')));
+
+  let matcher: ((action: string) => boolean) | null = null;
+  const actionCache = new Map<string, boolean>();
+  let set: ActionSet | null = null;
+  return {
+    index,
+    sid: statement.Sid ? statement.Sid : null,
+    effect: statement.Effect,
+    action,
+    resource,
+    conditions,
+    principalSensitive,
+    raw: statement,
+    coversAction(name: string) {
+      if (!action) return false;
+      const key = name.toLowerCase();
+      const known = actionCache.get(key);
+      if (known !== undefined) return known;
+      if (!matcher) matcher = actionMatcher(action.patterns);
+      const inList = matcher(key);
+      const result = action.negated ? !inList : inList;
+      actionCache.set(key, result);
+      return result;
+    },
+    actionSet() {
+      if (!set) set = action ? ActionSet.fromPatterns(action.patterns, action.negated) : ActionSet.EMPTY;
+      return set;
+    },
+  };
+}
+
+function actionMatcher(patterns: string[]): (lowerAction: string) => boolean {
+  if (patterns.some((p) => isAllStar(p))) return () => true;
+  const literal = new Set(patterns.filter((p) => !p.includes('*') && !p.includes('?')).map((p) => p.toLowerCase()));
+  const globs = patterns.filter((p) => p.includes('*') || p.includes('?')).map((p) => globToRegExp(p, true));
+  return (action) => literal.has(action) || globs.some((g) => g.test(action));
+}
+
+/** The resource patterns of the partition that stand for every resource ("*", "arn:*", "arn:aws:*:*:*:*" …). */
+export function coversAllResources(pattern: string): boolean {
+  if (isAllStar(pattern)) return true;
+  const samples = ['arn:aws:s3:::bucket/key', 'arn:aws:iam::111122223333:role/path/name', 'arn:aws:ec2:us-east-1:111122223333:instance/i-0abc', 'arn:aws:kms:eu-west-1:111122223333:key/1234'];
+  return samples.every((sample) => globMatches(pattern, sample));
+}
+
+export type Applies = 'yes' | 'no' | 'maybe';
+
+/** How a request names its resource. */
+export type ResourceQuery =
+  /** One resource, by ARN. */
+  | { kind: 'exact'; arn: string }
+  /** A resource the caller names (a new function, a new user): any ARN matching the template. */
+  | { kind: 'chosen'; template: string }
+  /** Every resource: does the statement cover them all? */
+  | { kind: 'all' };
+
+export interface ResourceMatch {
+  applies: Applies;
+  /** Why it is 'maybe' or limited, for the evidence. */
+  note: string | null;
+}
+
+/**
+ * Whether a statement's Resource/NotResource covers the resource of a request. For a resource
+ * the caller chooses, an Allow needs only some name in common; a Deny stops the caller only
+ * when it covers every name the caller could choose.
+ */
+export function matchResource(statement: CompiledStatement, query: ResourceQuery, variables: ReadonlyMap<string, string>): ResourceMatch {
+  const spec = statement.resource;
+  if (!spec) return { applies: 'no', note: 'the statement names no Resource' };
+  const patterns: string[] = [];
+  let unresolved = false;
+  for (const raw of spec.patterns) {
+    const p = substituteVariables(raw, variables);
+    if (p === null) unresolved = true;
+    else patterns.push(p);
+  }
+  const listed = spec.patterns.join(', ');
+  const allow = statement.effect === 'Allow';
+
+  if (query.kind === 'all') {
+    const everything = patterns.some(coversAllResources);
+    if (!spec.negated && everything) return { applies: 'yes', note: null };
+    if (spec.negated && patterns.length === 0 && !unresolved) return { applies: 'yes', note: null };
+    const note = spec.negated ? `on every resource except ${listed}` : `only on ${listed}`;
+    return { applies: 'maybe', note };
+  }
+
+  if (query.kind === 'exact') {
+    const hit = patterns.some((p) => globMatches(p, query.arn));
+    if (spec.negated) {
+      if (hit) return { applies: 'no', note: null };
+      return unresolved ? { applies: 'maybe', note: `NotResource ${listed} holds a policy variable not known here` } : { applies: 'yes', note: null };
+    }
+    if (hit) return { applies: 'yes', note: null };
+    return unresolved ? { applies: 'maybe', note: `Resource ${listed} holds a policy variable not known here` } : { applies: 'no', note: null };
+  }
+
+  const template = query.template;
+  if (!spec.negated) {
+    if (allow) {
+      if (patterns.some((p) => globsIntersect(p, template))) return { applies: 'yes', note: patterns.some((p) => globContains(p, template)) ? null : `only on ${listed}` };
+    } else if (patterns.some((p) => globContains(p, template))) {
+      return { applies: 'yes', note: null };
+    }
+    return unresolved ? { applies: 'maybe', note: `Resource ${listed} holds a policy variable not known here` } : { applies: 'no', note: null };
+  }
+  // NotResource: the statement covers everything outside its patterns.
+  if (allow) {
+    if (!patterns.some((p) => globContains(p, template))) return { applies: 'yes', note: `on every resource except ${listed}` };
+    return { applies: 'no', note: null };
+  }
+  if (!patterns.some((p) => globsIntersect(p, template))) return { applies: 'yes', note: null };
+  return { applies: 'no', note: null };
+}
+
+/** "user alice: managed policy Admins (statement 2, Sid AllowAll)" */
+export function statementLabel(policyLabel: string, statement: CompiledStatement): string {
+  return `${policyLabel} (statement ${statement.index}${statement.sid ? `, Sid ${statement.sid}` : ''})`;
+}
+
+export function describeConditions(statement: CompiledStatement): string[] {
+  return statement.conditions.map(describeClause);
+}

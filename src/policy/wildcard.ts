@@ -1,0 +1,92 @@
+/**
+ * The wildcards of IAM policies: `*` stands for any run of characters (none included), `?` for
+ * exactly one. Actions compare case-insensitively, resource ARNs case-sensitively.
+ */
+
+const cache = new Map<string, RegExp>();
+
+export function globToRegExp(pattern: string, ignoreCase: boolean): RegExp {
+  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let regex = cache.get(key);
+  if (!regex) {
+    let source = '';
+    for (const char of pattern) {
+      if (char === '*') source += '.*';
+      else if (char === '?') source += '.';
+      else source += char.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
+    }
+    regex = new RegExp(`^${source}$`, ignoreCase ? 'is' : 's');
+    cache.set(key, regex);
+  }
+  return regex;
+}
+
+export function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
+  if (pattern === '*') return true;
+  if (!pattern.includes('*') && !pattern.includes('?')) return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  return globToRegExp(pattern, ignoreCase).test(value);
+}
+
+export function hasWildcard(pattern: string): boolean {
+  return pattern.includes('*') || pattern.includes('?');
+}
+
+/** `*`, `**`, … : matches every string. */
+export function isAllStar(pattern: string): boolean {
+  return /^\*+$/.test(pattern);
+}
+
+/**
+ * Whether some string matches both globs: the question for a resource the caller names
+ * (a new Lambda function, a new user) against a policy's resource pattern.
+ */
+export function globsIntersect(a: string, b: string, ignoreCase = false): boolean {
+  const x = ignoreCase ? a.toLowerCase() : a;
+  const y = ignoreCase ? b.toLowerCase() : b;
+  if (x === '*' || y === '*') return true;
+  const memo = new Map<number, boolean>();
+  const width = y.length + 1;
+  const go = (i: number, j: number): boolean => {
+    const key = i * width + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (i === x.length && j === y.length) result = true;
+    else if (i < x.length && x[i] === '*') result = go(i + 1, j) || (j < y.length && go(i, j + 1));
+    else if (j < y.length && y[j] === '*') result = go(i, j + 1) || (i < x.length && go(i + 1, j));
+    else if (i < x.length && j < y.length) result = (x[i] === y[j] || x[i] === '?' || y[j] === '?') && go(i + 1, j + 1);
+    else result = false;
+    memo.set(key, result);
+    return result;
+  };
+  return go(0, 0);
+}
+
+/**
+ * Whether every string the template stands for matches the pattern (approximately: the
+ * template's wildcards must fall where the pattern has wildcards too). Used to tell a Deny that
+ * covers every name a caller could choose from one the caller can step around.
+ */
+export function globContains(pattern: string, template: string, ignoreCase = false): boolean {
+  if (isAllStar(pattern)) return true;
+  // Reading the template literally, its `*` can only be matched by a `*` of the pattern.
+  const p = ignoreCase ? pattern.toLowerCase() : pattern;
+  const t = ignoreCase ? template.toLowerCase() : template;
+  const memo = new Map<number, boolean>();
+  const width = t.length + 1;
+  const go = (i: number, j: number): boolean => {
+    const key = i * width + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (i === p.length) result = j === t.length;
+    else if (p[i] === '*') result = go(i + 1, j) || (j < t.length && go(i, j + 1));
+    else if (j === t.length) result = false;
+    else if (t[j] === '*') result = false;
+    else if (t[j] === '?') result = p[i] === '?' && go(i + 1, j + 1);
+    else result = (p[i] === '?' || p[i] === t[j]) && go(i + 1, j + 1);
+    memo.set(key, result);
+    return result;
+  };
+  return go(0, 0);
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { Status } from '../../../src/checks/check.js';
+import { runChecks } from '../../../src/checks/engine.js';
+import nonEligibleServices from '../../../src/checks/least-privilege/non-eligible-services.js';
+import { BUILT_IN_ELIGIBLE_SERVICES } from '../../../src/hipaa/eligible-services.js';
+import { DEFAULT_SETTINGS } from '../../../src/settings.js';
+import type { PolicyDocument, PolicyStatement } from '../../../src/snapshot/schema.js';
+import { NOW, findingsOf, iamRole, iamUser, statusByResource, withPrincipals } from '../../support/snapshot.js';
+
+const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement });
+const allow = (Action: string | string[], extra: Partial<PolicyStatement> = {}): PolicyStatement => ({ Effect: 'Allow', Action, Resource: '*', ...extra });
+const userWith = (...statements: PolicyStatement[]) => withPrincipals({ users: [iamUser('u', { inlinePolicies: [{ name: 'p', document: doc(...statements) }] })] });
+
+describe('non-eligible-services (IAM-021)', () => {
+  it.each<[string, PolicyStatement[], Status]>([
+    ['only eligible services', [allow(['s3:GetObject', 'dynamodb:Query', 'kms:Decrypt'])], 'PASS'],
+    ['control-plane services (iam, sts) are not findings', [allow(['iam:GetUser', 'sts:GetCallerIdentity'])], 'PASS'],
+    ['a service that is not eligible', [allow(['s3:GetObject', 'gamelift:CreateFleet'])], 'FAIL'],
+    ['a wildcard reaching a non-eligible service', [allow('gamelift:*')], 'FAIL'],
+    ['a non-eligible grant cancelled by a Deny', [allow(['s3:GetObject', 'gamelift:*']), { Effect: 'Deny', Action: 'gamelift:*', Resource: '*' }], 'PASS'],
+    ['a non-eligible grant under a condition is still reachable', [allow('gamelift:*', { Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } } })], 'FAIL'],
+    ['a partly eligible service (ElastiCache) needs a person to confirm', [allow('elasticache:CreateCacheCluster')], 'MANUAL'],
+    ['administrator access reaches everything', [allow('*')], 'FAIL'],
+  ])('%s → %s', (_label, statements, status) => {
+    expect(statusByResource(nonEligibleServices, userWith(...statements))).toEqual({ u: status });
+  });
+
+  it('names the non-eligible services and the caveats of partial ones', () => {
+    const [finding] = findingsOf(nonEligibleServices, userWith(allow(['gamelift:CreateFleet', 'elasticache:CreateCacheCluster', 's3:GetObject'])));
+    expect(finding?.evidence.notEligible).toEqual(['gamelift']);
+    expect(String(finding?.evidence.partiallyEligible)).toMatch(/^elasticache: .*Memcached/);
+    expect(finding?.evidence.reachableServices).toEqual(['elasticache', 'gamelift', 's3']);
+    expect(finding?.evidence.eligibleServicesAsOf).toBe(BUILT_IN_ELIGIBLE_SERVICES.asOf);
+  });
+
+  it('judges roles too, but not service-linked ones', () => {
+    const snapshot = withPrincipals({
+      roles: [
+        iamRole('app', { inlinePolicies: [{ name: 'p', document: doc(allow('gamelift:*')) }] }),
+        iamRole('AWSServiceRoleForX', { path: '/aws-service-role/x.amazonaws.com/', inlinePolicies: [{ name: 'p', document: doc(allow('gamelift:*')) }] }),
+      ],
+    });
+    expect(statusByResource(nonEligibleServices, snapshot)).toEqual({ app: 'FAIL' });
+  });
+
+  it('follows a user-supplied list', () => {
+    const list = { ...BUILT_IN_ELIGIBLE_SERVICES, services: [...BUILT_IN_ELIGIBLE_SERVICES.services, { name: 'Amazon GameLift', prefixes: ['gamelift'], eligibility: 'eligible' as const }] };
+    const findings = runChecks([nonEligibleServices], userWith(allow('gamelift:*')), { ...DEFAULT_SETTINGS, eligibleServices: list }, NOW);
+    expect(findings.map((f) => f.status)).toEqual(['PASS']);
+  });
+});
