@@ -79,8 +79,11 @@ describe('hipaa-iam audit --demo', () => {
     const rows = parse(readFileSync(join(runDir!, 'access-review.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => `${r['Principal Type']} ${r.Name}`)).toEqual([
       'user dr.alice.nguyen', 'user bob.martinez', 'user carol.okafor', 'user dave.billing', 'user erin.lab', 'user svc-ehr-backup', 'user svc-claims-export', 'user frank.former',
-      'role ehr-app-server', 'role okta-clinicians', 'role okta-it-oncall',
+      'role ehr-app-server', 'role okta-clinicians', 'role okta-it-oncall', 'role ci-deployer',
     ]);
+    expect(rows.find((r) => r.Name === 'carol.okafor')).toMatchObject({ Administrator: 'yes', 'Services Reachable': '*', 'ePHI Services Reachable': '*' });
+    expect(rows.find((r) => r.Name === 'bob.martinez')).toMatchObject({ Administrator: 'no' });
+    expect(rows.find((r) => r.Name === 'bob.martinez')?.['ePHI Services Reachable'].split(' ')).toEqual(expect.arrayContaining(['dynamodb', 's3']));
     expect(rows.find((r) => r.Name === 'carol.okafor')).toMatchObject({ Groups: 'human-users it-admins', MFA: 'yes (hardware or FIDO)', 'Manager Approval': '' });
     expect(rows.find((r) => r.Name === 'frank.former')?.['Last Activity']).toBe('2026-06-02T16:45:10+00:00');
   });

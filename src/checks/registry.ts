@@ -5,6 +5,7 @@ import cloudtrailCloudwatch from './audit-trail/cloudtrail-cloudwatch.js';
 import cloudtrailKms from './audit-trail/cloudtrail-kms.js';
 import cloudtrailLogValidation from './audit-trail/cloudtrail-log-validation.js';
 import cloudtrailMultiRegion from './audit-trail/cloudtrail-multi-region.js';
+import boundaryStrength from './boundary/boundary-strength.js';
 import permissionsBoundary from './boundary/permissions-boundary.js';
 import accessKeyRotation from './credentials/access-key-rotation.js';
 import keyAtSetup from './credentials/key-at-setup.js';
@@ -12,10 +13,15 @@ import multipleActiveKeys from './credentials/multiple-active-keys.js';
 import rootAccessKeys from './credentials/root-access-keys.js';
 import rootRecentUse from './credentials/root-recent-use.js';
 import unusedCredentials from './credentials/unused-credentials.js';
+import adminAccess from './least-privilege/admin-access.js';
 import federation from './least-privilege/federation.js';
 import inlinePolicies from './least-privilege/inline-policies.js';
+import kmsDecryptWildcard from './least-privilege/kms-decrypt-wildcard.js';
+import nonEligibleServices from './least-privilege/non-eligible-services.js';
+import privilegeEscalation from './least-privilege/privilege-escalation.js';
 import sessionDuration from './least-privilege/session-duration.js';
 import scpEligibleAllowlist from './least-privilege/scp-eligible-allowlist.js';
+import serviceWildcard from './least-privilege/service-wildcard.js';
 import supportRole from './least-privilege/support-role.js';
 import userDirectPolicies from './least-privilege/user-direct-policies.js';
 import userInGroup from './least-privilege/user-in-group.js';
@@ -39,14 +45,20 @@ export const ALL_CHECKS: readonly Check[] = [
   unusedCredentials,
   multipleActiveKeys,
   keyAtSetup,
+  adminAccess,
+  serviceWildcard,
   inlinePolicies,
   userDirectPolicies,
   userInGroup,
+  kmsDecryptWildcard,
+  privilegeEscalation,
+  nonEligibleServices,
   scpEligibleAllowlist,
   supportRole,
   sessionDuration,
   federation,
   permissionsBoundary,
+  boundaryStrength,
   accessAnalyzerEnabled,
   accessAnalyzerFindings,
   cloudtrailMultiRegion,

@@ -30,7 +30,7 @@ describe('loadSnapshot', () => {
       [true, true, true, 'ok'],
     ]);
     expect(sources.identityProviders.data.saml).toHaveLength(1);
-    expect(sources.organizations).toEqual({ status: 'ok', data: { inOrganization: false } });
+    expect(sources.organizations).toMatchObject({ status: 'ok', data: { inOrganization: true, scpsUnavailable: null } });
     const regions = sources.accessAnalyzer.data.regions;
     expect(regions['us-east-1']).toMatchObject({ status: 'ok', data: { analyzers: [{ status: 'ACTIVE' }], findings: [{ status: 'ACTIVE' }] } });
     expect(regions['us-west-2']).toEqual({ status: 'ok', data: { analyzers: [], findings: [] } });
