@@ -1,18 +1,27 @@
 import type { ChalkInstance } from 'chalk';
-import { SEVERITIES, type Check, type ControlGroup, type Finding, type Severity } from './checks/check.js';
-import { ALL_CHECKS, checksForGroup } from './checks/registry.js';
-import { accessReviewCsv } from './report/access-review-csv.js';
+import { join } from 'node:path';
+import { SEVERITIES, STATUSES, type Check, type ControlGroup, type Finding, type Severity, type Status } from './checks/check.js';
 import { runChecks } from './checks/engine.js';
-import { DEFAULT_SETTINGS, type Settings } from './settings.js';
-import { SOURCE_NAMES, type Snapshot } from './snapshot/schema.js';
-import { writeRunFolder } from './report/evidence-writer.js';
-import { archivedRunTimes } from './report/archive.js';
+import { ALL_CHECKS, checksForGroup } from './checks/registry.js';
+import { applyExceptions, type RiskException } from './exceptions.js';
+import { accessReviewCsv } from './report/access-review-csv.js';
+import { archivedRuns, LIVING_REGISTER, readLivingRegister, runFindings } from './report/archive.js';
+import { changesCsv } from './report/changes.js';
+import { complianceMatrix, complianceMatrixCsv } from './report/compliance-matrix.js';
+import { writeFileAtomically, writeRunFolder } from './report/evidence-writer.js';
 import { findingsCsv, findingsJson, runJson } from './report/findings.js';
+import { FORMATS, type Format } from './report/formats.js';
 import { groupCsv } from './report/group-csv.js';
+import { htmlReport } from './report/html-report.js';
+import { buildManifest, MANIFEST_FILE } from './report/manifest.js';
 import { mfaAuditCsv } from './report/mfa-audit-csv.js';
 import { passwordPolicyCsv } from './report/password-policy-csv.js';
+import { nextRiskRegister, riskRegisterCsv } from './report/risk-register.js';
 import type { RunInfo } from './report/run-info.js';
 import { terminalSummary, totalsLine } from './report/terminal.js';
+import { DEFAULT_SETTINGS, type Settings } from './settings.js';
+import { TOOL } from './snapshot/build.js';
+import { SOURCE_NAMES, type Snapshot } from './snapshot/schema.js';
 
 /** Evidence files a control group adds to its run folder. */
 const GROUP_REPORTS: Partial<Record<ControlGroup, { file: string; render: (findings: readonly Finding[]) => string }>> = {
@@ -26,6 +35,7 @@ const GROUP_REPORTS: Partial<Record<ControlGroup, { file: string; render: (findi
   ),
 };
 
+
 export interface AuditRequest {
   command: string;
   checks: readonly Check[];
@@ -34,6 +44,8 @@ export interface AuditRequest {
   outDir: string;
   failOn: Severity;
   settings?: Partial<Settings>;
+  exceptions?: readonly RiskException[];
+  formats?: readonly Format[];
   colour: ChalkInstance;
   clock?: () => Date;
 }
@@ -45,15 +57,26 @@ export interface AuditResult {
   summary: string;
 }
 
-/** Judges a snapshot, writes the run's evidence, and says how the run should exit. */
+/**
+ * Judges a snapshot, writes the run's evidence folder (atomically), carries the living risk
+ * register forward (atomically, after the run folder exists), and says how the run should exit.
+ */
 export function audit(request: AuditRequest): AuditResult {
-  const { snapshot, checks } = request;
+  const { snapshot, checks, outDir } = request;
   const clock = request.clock ?? (() => new Date());
+  const formats = new Set(request.formats ?? FORMATS);
+  const history = archivedRuns(outDir, snapshot.accountId);
+  const previousRegister = readLivingRegister(outDir, snapshot.accountId);
+
   // Checks judge "now" as of collection, so a saved snapshot gives the same verdicts later.
-  const settings = { ...DEFAULT_SETTINGS, runArchive: archivedRunTimes(request.outDir, snapshot.accountId), ...request.settings };
-  const findings = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt));
+  const settings = { ...DEFAULT_SETTINGS, runArchive: history.map((r) => r.startedAt), ...request.settings };
+  const judged = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt));
+  const runDate = request.startedAt.toISOString().slice(0, 10);
+  const findings = request.exceptions?.length ? applyExceptions(judged, request.exceptions, runDate) : judged;
+
+  const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, findings.filter((f) => f.status === s).length]).filter(([, n]) => n !== 0)) as Partial<Record<Status, number>>;
   const run: RunInfo = {
-    tool: snapshot.tool,
+    tool: TOOL,
     command: request.command,
     accountId: snapshot.accountId,
     caller: snapshot.sources.callerIdentity.status === 'ok'
@@ -64,24 +87,39 @@ export function audit(request: AuditRequest): AuditResult {
     startedAt: request.startedAt.toISOString(),
     finishedAt: clock().toISOString(),
     controls: checks.map((c) => c.meta.controlId),
+    statusCounts,
     collection: snapshot.collection,
     sourceErrors: SOURCE_NAMES.flatMap((name) => {
       const source = snapshot.sources[name];
       return source.status === 'error' ? [{ source: name, ...source.error }] : [];
     }),
   };
-  const files: Record<string, string> = {
-    'findings.json': findingsJson(run, findings),
-    'findings.csv': findingsCsv(findings),
-    'run.json': runJson(run),
-  };
-  // The monthly access review a manager signs: only a full audit has every verdict it joins.
-  if (checks.length === ALL_CHECKS.length) files['access-review.csv'] = accessReviewCsv(snapshot, findings);
-  for (const group of new Set(checks.map((c) => c.meta.group))) {
-    const report = GROUP_REPORTS[group];
-    if (report) files[report.file] = report.render(findings);
+
+  const register = nextRiskRegister(previousRegister, checks, findings, runDate);
+  const matrix = complianceMatrix(checks, findings);
+  const previousRun = history.at(-1);
+  const files: Record<string, string> = { 'run.json': runJson(run) };
+  if (formats.has('json')) files['findings.json'] = findingsJson(run, findings);
+  if (formats.has('csv')) {
+    files['findings.csv'] = findingsCsv(findings);
+    for (const group of new Set(checks.map((c) => c.meta.group))) {
+      const report = GROUP_REPORTS[group];
+      if (report) files[report.file] = report.render(findings);
+    }
+    // The monthly access review a manager signs: only a full audit has every verdict it joins.
+    if (checks.length === ALL_CHECKS.length) files['access-review.csv'] = accessReviewCsv(snapshot, findings);
+    files['compliance-matrix.csv'] = complianceMatrixCsv(matrix);
+    files['changes.csv'] = changesCsv(previousRun ? runFindings(previousRun.dir) : null, findings);
+    files[LIVING_REGISTER] = riskRegisterCsv(register);
   }
-  const runDir = writeRunFolder(request.outDir, snapshot.accountId, request.startedAt, files);
+  if (formats.has('html')) {
+    const trend = [...history.map((r) => ({ startedAt: r.startedAt, counts: r.statusCounts })), { startedAt: run.startedAt, counts: statusCounts }];
+    files['report.html'] = htmlReport({ run, controls: checks.map((c) => c.meta), findings, matrix, register, trend });
+  }
+  files[MANIFEST_FILE] = `${JSON.stringify(buildManifest(files, { tool: TOOL, accountId: snapshot.accountId, runStartedAt: run.startedAt }), null, 2)}\n`;
+
+  const runDir = writeRunFolder(outDir, snapshot.accountId, request.startedAt, files);
+  writeFileAtomically(join(outDir, snapshot.accountId, LIVING_REGISTER), riskRegisterCsv(register));
   const summary = terminalSummary(checks, findings, request.colour) + totalsLine(findings, request.colour);
   return { findings, runDir, exitCode: exitCodeFor(findings, request.failOn), summary };
 }

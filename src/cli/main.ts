@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { audit } from '../audit.js';
 import type { Check } from '../checks/check.js';
 import { ALL_CHECKS, checksForGroup } from '../checks/registry.js';
@@ -8,6 +8,9 @@ import { colourFor } from '../report/terminal.js';
 import { TOOL } from '../snapshot/build.js';
 import { obtainSnapshot, type SourceSelection } from '../snapshot/obtain.js';
 import { loadEligibleServicesFile } from '../hipaa/eligible-services.js';
+import { loadExceptions } from '../exceptions.js';
+import { verifyRunFolder } from '../report/verify.js';
+import { showRiskRegister } from '../report/register-command.js';
 import { outputOptions, settingsOptions, sourceOptions, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
 
 function selectSource(flags: SourceFlags): SourceSelection {
@@ -26,11 +29,14 @@ async function runAuditCommand(command: string, checks: readonly Check[], flags:
   const startedAt = new Date();
   // Read before collecting, so a bad list fails fast without touching AWS.
   const settings = flags.eligibleServices ? { eligibleServices: loadEligibleServicesFile(flags.eligibleServices) } : {};
-  const snapshot = await obtainSnapshot(selectSource(flags), progressReporter());
-  const result = audit({ command, checks, snapshot, startedAt, outDir: flags.out, failOn: flags.failOn, settings, colour: colourFor(process.stdout) });
-  process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${snapshot.origin.description})\n`);
-  process.stdout.write(result.summary);
-  process.stdout.write(`Evidence written to ${result.runDir}\n`);
+  const exceptions = flags.exceptions ? loadExceptions(flags.exceptions, new Set(ALL_CHECKS.map((c) => c.meta.controlId))) : [];
+  const snapshot = await obtainSnapshot(selectSource(flags), flags.quiet ? () => {} : progressReporter());
+  const result = audit({ command, checks, snapshot, startedAt, outDir: flags.out, failOn: flags.failOn, settings, exceptions, formats: flags.format, colour: colourFor(process.stdout) });
+  if (!flags.quiet) {
+    process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${snapshot.origin.description})\n`);
+    process.stdout.write(result.summary);
+    process.stdout.write(`Evidence written to ${result.runDir}\n`);
+  }
   return result.exitCode;
 }
 
@@ -85,6 +91,26 @@ Examples:
     process.stdout.write(`Snapshot of account ${snapshot.accountId} written to ${flags.save}${failed.length ? ` (sources with errors: ${failed.join(', ')})` : ''}\n`);
   });
   program.addCommand(collect);
+
+  program.addCommand(
+    new Command('risk-register')
+      .description('show the living risk register of an account (rebuilding it from the archive of runs if it is lost)')
+      .addOption(new Option('--out <dir>', 'evidence folder the runs were written to').default('reports'))
+      .addOption(new Option('--account <id>', 'account id (default: the only account in --out)'))
+      .action((flags: { out: string; account?: string }) => {
+        process.stdout.write(showRiskRegister(flags.out, flags.account));
+      }),
+  );
+  program.addCommand(
+    new Command('verify')
+      .description('check a run folder against its manifest.json: exit 0 if every file matches, 1 naming what changed, was added or removed')
+      .argument('<run-dir>', 'a run folder, <out>/<account-id>/<timestamp>')
+      .action((runDir: string) => {
+        const result = verifyRunFolder(runDir);
+        process.stdout.write(`${result.report}\n`);
+        process.exitCode = result.ok ? 0 : 1;
+      }),
+  );
 
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({

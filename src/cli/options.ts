@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { SEVERITIES } from '../checks/check.js';
+import { FORMATS, type Format } from '../report/formats.js';
 
 /**
  * One table of options, shared by every command that reads an account, so help text and
@@ -27,6 +28,9 @@ export function outputOptions(): Option[] {
   return [
     new Option('--out <dir>', 'evidence folder; each run goes to <dir>/<account-id>/<timestamp>/').default('reports'),
     new Option('--fail-on <severity>', 'exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES]).default('low'),
+    new Option('--format <list>', `evidence formats, comma-separated: ${FORMATS.join(', ')} (default: all)`).argParser(parseFormats),
+    new Option('--exceptions <file>', 'accepted risks (CSV: control_id,resource,justification,approver,expires): matching failures become SUPPRESSED'),
+    new Option('--quiet', 'print nothing on success; the exit code and the evidence folder tell the story (for cron)'),
   ];
 }
 
@@ -59,7 +63,17 @@ export interface SettingsFlags {
   eligibleServices?: string;
 }
 
+function parseFormats(value: string): Format[] {
+  const formats = value.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const unknown = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
+  if (formats.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`expected some of ${FORMATS.join(', ')}${unknown.length ? `, not ${unknown.join(', ')}` : ''}`);
+  return formats as Format[];
+}
+
 export interface OutputFlags {
   out: string;
+  format?: Format[];
+  exceptions?: string;
+  quiet?: boolean;
   failOn: (typeof SEVERITIES)[number];
 }

@@ -1,3 +1,4 @@
+import type { Status } from '../checks/check.js';
 import type { Snapshot } from '../snapshot/schema.js';
 
 /** What a run was: recorded in run.json and at the head of findings.json. */
@@ -11,6 +12,8 @@ export interface RunInfo {
   startedAt: string;
   finishedAt: string;
   controls: string[];
+  /** Findings per status, so the archive's trend needs only run.json. */
+  statusCounts: Partial<Record<Status, number>>;
   collection: Snapshot['collection'];
   sourceErrors: { source: string; code: string; message: string }[];
 }

@@ -26,10 +26,10 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `hipaa-iam-${prefix}-`));
 }
 
-/** The run folders an --out holds for an account, oldest first. */
+/** The run folders an --out holds for an account, oldest first (not the living register beside them). */
 export function runFolders(out: string, account: string): string[] {
   try {
-    return readdirSync(join(out, account)).filter((name) => !name.startsWith('.')).sort().map((name) => join(out, account, name));
+    return readdirSync(join(out, account)).filter((name) => /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z(-\d+)?$/.test(name)).sort().map((name) => join(out, account, name));
   } catch {
     return [];
   }

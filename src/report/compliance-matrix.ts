@@ -1,0 +1,35 @@
+import type { Check, Finding, Status } from '../checks/check.js';
+import { HIPAA_SPECIFICATIONS } from '../hipaa/specifications.js';
+import { toCsv } from './csv.js';
+import type { ComplianceMatrixRow } from './evidence-types.js';
+
+/** Worst first: what a specification's row shows when its controls disagree. */
+const WORST_FIRST: readonly Status[] = ['ERROR', 'FAIL', 'MANUAL', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE'];
+
+/**
+ * Every specification of 164.308 and 164.312 (and any other one a control cites), the controls
+ * citing it, their worst status and counts; a specification no control ran for is MANUAL with
+ * what a person must attest. Derived from the controls' citations, never hand-mapped.
+ */
+export function complianceMatrix(checks: readonly Check[], findings: readonly Finding[]): ComplianceMatrixRow[] {
+  const specs = [...HIPAA_SPECIFICATIONS];
+  for (const citation of new Set(checks.flatMap((c) => c.meta.hipaa))) {
+    if (!specs.some((s) => s.citation === citation)) specs.push({ citation, title: 'Cited by hipaa-iam controls', attestation: '' });
+  }
+  return specs.map((spec) => {
+    const controls = checks.filter((c) => c.meta.hipaa.includes(spec.citation)).map((c) => c.meta.controlId);
+    const counts: Partial<Record<Status, number>> = {};
+    for (const f of findings) if (controls.includes(f.controlId)) counts[f.status] = (counts[f.status] ?? 0) + 1;
+    const worst = WORST_FIRST.find((s) => (counts[s] ?? 0) > 0);
+    const status: Status = controls.length === 0 || !worst ? 'MANUAL' : worst === 'PASS' && spec.attestation ? 'MANUAL' : worst;
+    const attestation = spec.attestation || (controls.length === 0 ? 'No automated control: attest how this specification is met.' : '');
+    return { specification: spec.citation, title: spec.title, controls, status, counts, attestation };
+  });
+}
+
+export function complianceMatrixCsv(rows: readonly ComplianceMatrixRow[]): string {
+  return toCsv(
+    ['HIPAA Specification', 'Title', 'Controls', 'Status', 'PASS', 'FAIL', 'ERROR', 'MANUAL', 'NOT_APPLICABLE', 'SUPPRESSED', 'Attestation Required'],
+    rows.map((r) => [r.specification, r.title, r.controls.join(' '), r.status, r.counts.PASS ?? 0, r.counts.FAIL ?? 0, r.counts.ERROR ?? 0, r.counts.MANUAL ?? 0, r.counts.NOT_APPLICABLE ?? 0, r.counts.SUPPRESSED ?? 0, r.attestation]),
+  );
+}

@@ -1,0 +1,239 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding, Status } from '../../src/checks/check.js';
+import { runChecks } from '../../src/checks/engine.js';
+import { ALL_CHECKS } from '../../src/checks/registry.js';
+import type { HtmlReportInput } from '../../src/report/evidence-types.js';
+import { htmlReport } from '../../src/report/html-report.js';
+import type { RunInfo } from '../../src/report/run-info.js';
+import { DEFAULT_SETTINGS } from '../../src/settings.js';
+import { loadSnapshot } from '../../src/snapshot/load.js';
+
+/**
+ * report.html as a real browser builds, shows and prints it: Debian's Chromium, headless,
+ * driven by its command line (no browser library is a dependency). A machine without
+ * Chromium skips this file, unless HIPAA_IAM_REQUIRE_BROWSER=1 (CI) makes that a failure.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const browserInstalled = existsSync(CHROMIUM);
+if (!browserInstalled) {
+  const why = `Chromium is not installed at ${CHROMIUM}`;
+  if (process.env.HIPAA_IAM_REQUIRE_BROWSER === '1') throw new Error(`HIPAA_IAM_REQUIRE_BROWSER=1 but ${why}; install it with: apt-get update && apt-get install -y chromium`);
+  console.warn(`\n⚠ ${why}: the report.html browser tests are skipped (apt-get update && apt-get install -y chromium to run them)\n`);
+}
+
+/** Reviewers look at these after a run; test-artifacts/ is git-ignored. */
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const REPORT = join(ARTIFACTS, 'report.html');
+const SCREENSHOT = join(ARTIFACTS, 'report.png');
+const PDF = join(ARTIFACTS, 'report.pdf');
+
+const CSP_VIOLATION = /violates the following Content Security Policy directive/;
+
+/** The demo account as a full audit sees it, with the matrix, register and trend typed in. */
+function demoInput(): HtmlReportInput {
+  const snapshot = loadSnapshot(fileURLToPath(new URL('../../examples/demo-account.json', import.meta.url)));
+  const findings = runChecks(ALL_CHECKS, snapshot, DEFAULT_SETTINGS, new Date(snapshot.collectedAt));
+  const caller = snapshot.sources.callerIdentity;
+  const counts = (of: readonly Finding[]) => {
+    const tally: Partial<Record<Status, number>> = {};
+    for (const f of of) tally[f.status] = (tally[f.status] ?? 0) + 1;
+    return tally;
+  };
+  const run: RunInfo = {
+    tool: snapshot.tool,
+    command: 'audit',
+    accountId: snapshot.accountId,
+    caller: caller.status === 'ok' ? { arn: caller.data.arn, userId: caller.data.userId } : null,
+    source: snapshot.origin,
+    snapshotCollectedAt: snapshot.collectedAt,
+    startedAt: '2026-11-23T06:13:47.151Z',
+    finishedAt: '2026-11-23T06:13:47.193Z',
+    controls: ALL_CHECKS.map((c) => c.meta.controlId),
+    statusCounts: counts(findings),
+    collection: snapshot.collection,
+    sourceErrors: [],
+  };
+  const citing = (spec: string) => findings.filter((f) => f.hipaa.includes(spec));
+  return {
+    run,
+    controls: ALL_CHECKS.map((c) => c.meta),
+    findings,
+    matrix: [
+      { specification: '164.312(d)', title: 'Person or entity authentication', controls: ['root-mfa', 'user-console-mfa', 'mfa-enforcement'], status: 'FAIL', counts: counts(citing('164.312(d)')), attestation: '' },
+      { specification: '164.312(b)', title: 'Audit controls', controls: ['cloudtrail-multi-region', 'cloudtrail-log-validation'], status: 'FAIL', counts: counts(citing('164.312(b)')), attestation: '' },
+      {
+        specification: '164.308(a)(5)(ii)(A)',
+        title: 'Security reminders',
+        controls: [],
+        status: 'MANUAL',
+        counts: {},
+        attestation: 'The workforce receives periodic security reminders; keep the last four quarterly reminders on file.',
+      },
+      {
+        specification: '164.308(a)(7)(ii)(A)',
+        title: 'Data backup plan',
+        controls: [],
+        status: 'MANUAL',
+        counts: {},
+        attestation: 'Retrievable exact copies of ePHI are made and restore-tested; attach the last restore test.',
+      },
+    ],
+    register: [
+      {
+        riskId: 'IAM-005',
+        description: 'Console users without MFA',
+        hipaaStandard: '164.312(d)',
+        severity: 'high',
+        affectedResources: 'dr.alice.nguyen; dave.billing',
+        mitigation: 'Enforce MFA for every console user',
+        status: 'Open',
+        firstDetected: '2026-09-23',
+        lastSeen: '2026-11-23',
+        closedOn: '',
+        owner: 'Dana Whitfield (IT lead)',
+        notes: 'Hardware keys ordered 2026-11-02; ticket SEC-212.\nDr. Nguyen exempt until 2026-12-01 <per CMO>.',
+      },
+      {
+        riskId: 'IAM-010',
+        description: 'Access keys older than 90 days',
+        hipaaStandard: '164.308(a)(5)(ii)(D)',
+        severity: 'medium',
+        affectedResources: 'dave.billing access key 1; svc-ehr-backup access key 1',
+        mitigation: 'Rotate access keys every 90 days',
+        status: 'Accepted',
+        firstDetected: '2026-08-23',
+        lastSeen: '2026-11-23',
+        closedOn: '',
+        owner: 'Sam Ortiz',
+        notes: 'Backup vendor rotates on its own schedule; accepted by the Security Officer.',
+      },
+      {
+        riskId: 'IAM-007',
+        description: 'Root access keys exist',
+        hipaaStandard: '164.312(a)(1)',
+        severity: 'critical',
+        affectedResources: '',
+        mitigation: 'Delete root access keys',
+        status: 'Closed',
+        firstDetected: '2026-08-23',
+        lastSeen: '2026-09-23',
+        closedOn: '2026-10-23',
+        owner: 'Dana Whitfield (IT lead)',
+        notes: '',
+      },
+    ],
+    trend: [
+      { startedAt: '2026-08-23T06:00:00.000Z', counts: { PASS: 51, FAIL: 49, ERROR: 3, NOT_APPLICABLE: 4 } },
+      { startedAt: '2026-09-23T06:00:00.000Z', counts: { PASS: 58, FAIL: 44, NOT_APPLICABLE: 4 } },
+      { startedAt: '2026-10-23T06:00:00.000Z', counts: { PASS: 62, FAIL: 41, ERROR: 1, NOT_APPLICABLE: 4 } },
+      { startedAt: run.startedAt, counts: run.statusCounts },
+    ],
+  };
+}
+
+interface BrowserRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * One headless Chromium run in a fresh profile, with every background service that could
+ * reach the network turned off; logging on stderr so console (CSP) messages can be read.
+ */
+function chromium(args: readonly string[]): BrowserRun {
+  const profile = mkdtempSync(join(tmpdir(), 'hipaa-iam-chromium-'));
+  try {
+    const result = spawnSync(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--enable-logging=stderr',
+        '--v=0',
+        `--user-data-dir=${profile}`,
+        ...args,
+      ],
+      { encoding: 'utf8', timeout: 45_000, maxBuffer: 64 * 1024 * 1024 },
+    );
+    if (result.error) throw result.error;
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(!browserInstalled)('report.html in headless Chromium', () => {
+  const input = demoInput();
+  const reportUrl = pathToFileURL(REPORT).href;
+
+  beforeAll(() => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    for (const file of [SCREENSHOT, PDF]) rmSync(file, { force: true });
+    writeFileSync(REPORT, htmlReport(input));
+  });
+
+  afterAll(() => {
+    console.info(`report.html, its screenshot and its PDF are in ${ARTIFACTS}`);
+  });
+
+  it('builds the DOM with the title, the four charts and a table per control, and fetches nothing', () => {
+    const run = chromium(['--dump-dom', reportUrl]);
+    expect(run.status, run.stderr).toBe(0);
+    const dom = run.stdout;
+    expect(dom).toContain('<title>HIPAA IAM audit — account 111122223333 — 2026-11-23 06:13:47 UTC</title>');
+    for (const chart of ['chart-controls', 'chart-severity', 'chart-trend', 'chart-hipaa']) {
+      expect(dom).toMatch(new RegExp(`<svg id="${chart}" class="chart"[^>]*role="img"[^>]*aria-labelledby="${chart}-title ${chart}-desc"`));
+    }
+    for (const control of input.controls) {
+      const start = dom.indexOf(`<section class="control" id="control-${control.controlId}">`);
+      expect(start, control.controlId).toBeGreaterThan(0);
+      expect(dom.slice(start, dom.indexOf('</section>', start))).toContain('<table class="findings');
+    }
+    expect(dom).toContain('<table class="matrix');
+    expect(dom).toContain('<table class="register');
+    expect(dom).toContain('Dr. Nguyen exempt until 2026-12-01 &lt;per CMO&gt;.');
+    // The page asked for nothing the CSP had to refuse.
+    expect(run.stderr).not.toMatch(CSP_VIOLATION);
+  });
+
+  it('would report a blocked fetch, so the check above is not vacuous', () => {
+    const probe = join(ARTIFACTS, 'csp-probe.html');
+    const csp = /<meta http-equiv="Content-Security-Policy"[^>]*>/.exec(htmlReport(input))?.[0] ?? '';
+    writeFileSync(probe, `<!DOCTYPE html><html><head>${csp}<title>probe</title></head><body><img src="https://example.invalid/x.png"></body></html>`);
+    const run = chromium(['--dump-dom', pathToFileURL(probe).href]);
+    rmSync(probe, { force: true });
+    expect(run.stderr).toMatch(CSP_VIOLATION);
+  });
+
+  it('renders a screenshot', () => {
+    const run = chromium([`--screenshot=${SCREENSHOT}`, '--window-size=1280,2000', '--hide-scrollbars', reportUrl]);
+    expect(run.status, run.stderr).toBe(0);
+    const png = readFileSync(SCREENSHOT);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // IHDR: width and height, big-endian, right after the signature and chunk header.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, 2000]);
+    expect(png.length).toBeGreaterThan(50_000);
+  });
+
+  it('prints to a multi-page PDF', () => {
+    const run = chromium([`--print-to-pdf=${PDF}`, '--no-pdf-header-footer', reportUrl]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(statSync(PDF).size).toBeGreaterThan(10_000);
+    const pdf = readFileSync(PDF).toString('latin1');
+    expect(pdf.startsWith('%PDF-')).toBe(true);
+    // Header and summary, controls, matrix and register each start a page.
+    expect(pdf.match(/\/Type\s*\/Page\b/g)?.length ?? 0).toBeGreaterThanOrEqual(4);
+  });
+});

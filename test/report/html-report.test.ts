@@ -1,0 +1,275 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckMeta, Finding, Status } from '../../src/checks/check.js';
+import type { HtmlReportInput } from '../../src/report/evidence-types.js';
+import { hipaaStandard, htmlReport } from '../../src/report/html-report.js';
+import type { RunInfo } from '../../src/report/run-info.js';
+
+const HOSTILE = '<script>alert(1)</script>';
+const HOSTILE_ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
+
+const CONTROLS: CheckMeta[] = [
+  {
+    controlId: 'root-mfa',
+    riskId: 'IAM-001',
+    title: 'Root account has MFA',
+    group: 'mfa-audit',
+    severity: 'critical',
+    hipaa: ['164.312(d)'],
+    description: 'The root user signs in only with MFA.',
+    remediation: 'Enable MFA on the root user.',
+    sources: ['accountSummary'],
+  },
+  {
+    controlId: 'access-key-rotation',
+    riskId: 'IAM-010',
+    title: 'Access keys are rotated',
+    group: 'credentials',
+    severity: 'medium',
+    hipaa: ['164.308(a)(5)(ii)(D)', '164.312(a)(2)(i)'],
+    description: 'No active key is older than 90 days.',
+    remediation: 'Rotate the key & delete the old one.',
+    sources: ['credentialReport'],
+  },
+  {
+    controlId: 'review-cadence',
+    riskId: 'IAM-003',
+    title: 'Access is reviewed monthly',
+    group: 'risk-register',
+    severity: 'low',
+    hipaa: ['164.308(a)(1)(ii)(D)'],
+    description: 'An audit runs at least every 31 days.',
+    remediation: 'Schedule the audit.',
+    sources: [],
+  },
+];
+
+function finding(control: CheckMeta, status: Status, resourceName: string, message: string, evidence: Record<string, unknown> = {}): Finding {
+  return {
+    controlId: control.controlId,
+    riskId: control.riskId,
+    title: control.title,
+    severity: control.severity,
+    hipaa: control.hipaa,
+    status,
+    resourceType: 'AWS::IAM::User',
+    resourceArn: `arn:aws:iam::123456789012:user/${resourceName}`,
+    resourceName,
+    message,
+    evidence,
+  };
+}
+
+const [rootMfa, keyRotation, reviewCadence] = CONTROLS as [CheckMeta, CheckMeta, CheckMeta];
+
+const FINDINGS: Finding[] = [
+  finding(rootMfa, 'PASS', 'root', 'root has MFA enabled', { AccountMFAEnabled: 1 }),
+  finding(keyRotation, 'FAIL', HOSTILE, `key of ${HOSTILE} is 522 days old`, { ageDays: 522, note: HOSTILE, secretAccessKey: 'wJalrXUtnFEMI/K7MDENG', nested: { sessionToken: 'FQoGZXIvYXdzEJr' } }),
+  finding(keyRotation, 'NOT_APPLICABLE', 'svc-backup', 'no access key'),
+  finding(keyRotation, 'SUPPRESSED', 'svc-legacy', 'suppressed until 2027-01-01'),
+  finding(reviewCadence, 'ERROR', '123456789012', 'could not be evaluated: archive unreadable'),
+  finding(reviewCadence, 'MANUAL', '123456789012', 'a person must confirm the review'),
+];
+
+const RUN: RunInfo = {
+  tool: { name: 'hipaa-iam', version: '9.9.9' },
+  command: 'audit',
+  accountId: '123456789012',
+  caller: { arn: 'arn:aws:sts::123456789012:assumed-role/auditor/me', userId: 'AROAEXAMPLE:me' },
+  source: { kind: 'demo', description: 'unit test account' },
+  snapshotCollectedAt: '2026-11-20T14:00:00.000Z',
+  startedAt: '2026-11-23T06:00:00.000Z',
+  finishedAt: '2026-11-23T06:00:02.000Z',
+  controls: CONTROLS.map((c) => c.controlId),
+  statusCounts: { PASS: 1, FAIL: 1, ERROR: 1, MANUAL: 1, NOT_APPLICABLE: 1, SUPPRESSED: 1 },
+  collection: { startedAt: '2026-11-20T13:59:58.000Z', finishedAt: '2026-11-20T14:00:00.000Z', calls: {} },
+  sourceErrors: [],
+};
+
+const INPUT: HtmlReportInput = {
+  run: RUN,
+  controls: CONTROLS,
+  findings: FINDINGS,
+  matrix: [
+    { specification: '164.312(d)', title: 'Person or entity authentication', controls: ['root-mfa'], status: 'PASS', counts: { PASS: 1 }, attestation: '' },
+    {
+      specification: '164.308(a)(5)(ii)(A)',
+      title: 'Security reminders',
+      controls: [],
+      status: 'MANUAL',
+      counts: {},
+      attestation: 'Security reminders are sent to the workforce at least quarterly.',
+    },
+  ],
+  register: [
+    {
+      riskId: 'IAM-010',
+      description: 'Stale access keys',
+      hipaaStandard: '164.308(a)(5)(ii)(D)',
+      severity: 'medium',
+      affectedResources: 'svc-ehr-backup',
+      mitigation: 'Rotate keys every 90 days',
+      status: 'Open',
+      firstDetected: '2026-09-20',
+      lastSeen: '2026-11-23',
+      closedOn: '',
+      owner: 'Dana Whitfield (IT)',
+      notes: `Vendor ticket #4411 — ${HOSTILE}`,
+    },
+  ],
+  trend: [
+    { startedAt: '2026-09-23T06:00:00.000Z', counts: { PASS: 50, FAIL: 40, ERROR: 2 } },
+    { startedAt: '2026-10-23T06:00:00.000Z', counts: { PASS: 58, FAIL: 35 } },
+    { startedAt: '2026-11-23T06:00:00.000Z', counts: { PASS: 66, FAIL: 38, NOT_APPLICABLE: 4 } },
+  ],
+};
+
+const html = htmlReport(INPUT);
+
+describe('htmlReport', () => {
+  it('is one complete document whose CSP forbids every fetch', () => {
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    expect(html).toContain('<title>HIPAA IAM audit — account 123456789012 — 2026-11-23 06:00:00 UTC</title>');
+    expect(html.trimEnd().endsWith('</html>')).toBe(true);
+  });
+
+  it.each([
+    ['no src attribute', /\bsrc\s*=/i],
+    ['no <link> element', /<link\b/i],
+    ['no @import', /@import/i],
+    ['no url() other than data:', /url\(\s*(?!['"]?data:)/i],
+    ['no href leaving the page', /\bhref\s*=\s*(?!["']?#)/i],
+    ['no http:// or https:// in any attribute', /=\s*["']?[^"'>\s]*https?:\/\//i],
+    ['no <script> element', /<script\b/i],
+    ['no <iframe>, <object> or <embed>', /<(iframe|object|embed)\b/i],
+  ])('fetches nothing: %s', (_name, pattern) => {
+    expect(html).not.toMatch(pattern);
+  });
+
+  it.each(CONTROLS.map((c) => [c.controlId, c]))('has a section for %s with its metadata', (_id, control) => {
+    const start = html.indexOf(`<section class="control" id="control-${control.controlId}">`);
+    expect(start).toBeGreaterThan(0);
+    const section = html.slice(start, html.indexOf('</section>', start));
+    for (const text of [control.riskId, control.title, control.severity, ...control.hipaa, control.description]) expect(section).toContain(text);
+    expect(section).toContain(control.remediation.replace('&', '&amp;'));
+  });
+
+  it('lists the controls in the given order', () => {
+    const positions = CONTROLS.map((c) => html.indexOf(`id="control-${c.controlId}"`));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  it.each([
+    ['a resource name', `<strong>${HOSTILE_ESCAPED}</strong>`],
+    ['a message', `key of ${HOSTILE_ESCAPED} is 522 days old`],
+    ['an evidence value', `<span class="key">note</span>: ${HOSTILE_ESCAPED}`],
+    ['a register note', `Vendor ticket #4411 — ${HOSTILE_ESCAPED}`],
+  ])('shows a <script> in %s as text', (_where, escaped) => {
+    expect(html).toContain(escaped);
+    expect(html).not.toContain(HOSTILE);
+  });
+
+  it('shows evidence as key: value text, never secret-looking values', () => {
+    expect(html).toContain('<span class="key">ageDays</span>: 522');
+    expect(html).toContain('<span class="key">secretAccessKey</span>: [redacted]');
+    expect(html).not.toContain('wJalrXUtnFEMI');
+    expect(html).not.toContain('FQoGZXIvYXdzEJr');
+  });
+
+  it.each(['PASS', 'FAIL', 'ERROR', 'MANUAL', 'NOT_APPLICABLE', 'SUPPRESSED'])('spells out the %s status beside its colour', (status) => {
+    expect(html).toContain(`<span class="status status-${status}">${status}</span>`);
+  });
+
+  it('puts failing and erroring findings first within a control', () => {
+    const section = html.slice(html.indexOf('id="control-access-key-rotation"'));
+    expect(section.indexOf('status-FAIL')).toBeLessThan(section.indexOf('status-NOT_APPLICABLE'));
+  });
+
+  it('heads the page with the run facts and a one-line verdict', () => {
+    for (const text of ['123456789012', 'arn:aws:sts::123456789012:assumed-role/auditor/me', 'demo — unit test account', 'hipaa-iam 9.9.9', '2026-11-23 06:00:00 UTC', '2026-11-23 06:00:02 UTC']) {
+      expect(html).toContain(text);
+    }
+    expect(html).toMatch(/Verdict:<\/strong> 6 findings across 3 controls: 1 FAIL · 1 ERROR · 1 MANUAL · 1 PASS · 1 SUPPRESSED · 1 NOT_APPLICABLE; 1 of 3 controls have failing findings\./);
+  });
+
+  it.each([
+    ['chart-controls', 'Status of findings by control'],
+    ['chart-severity', 'Failing findings by severity'],
+    ['chart-hipaa', 'Status of findings by HIPAA standard'],
+    ['chart-trend', 'Trend over archived runs'],
+  ])('draws the %s chart as an accessible inline <svg>', (id, title) => {
+    const match = new RegExp(`<svg id="${id}"[^>]*role="img"[^>]*aria-labelledby="${id}-title ${id}-desc"[^>]*><title id="${id}-title">${title}</title><desc id="${id}-desc">[^<]+</desc>`).exec(html);
+    expect(match).not.toBeNull();
+  });
+
+  it('labels every run of the trend and says how many runs there were', () => {
+    expect(html).toContain('PASS, FAIL and ERROR counts of 3 run(s), oldest first: 2026-09-23T06:00:00.000Z: 50 PASS, 40 FAIL, 2 ERROR;');
+    expect(html).toContain('FAIL (now 38)');
+  });
+
+  it('draws a single point when there is only one run', () => {
+    const single = htmlReport({ ...INPUT, trend: INPUT.trend.slice(-1) });
+    const trend = single.slice(single.indexOf('<svg id="chart-trend"'), single.indexOf('</svg>', single.indexOf('<svg id="chart-trend"')));
+    expect(trend).not.toContain('<polyline');
+    expect(trend).toContain('<circle');
+  });
+
+  it('counts failing findings by severity in the severity chart', () => {
+    expect(html).toContain('Failing findings by severity: critical 0, high 0, medium 1, low 0.');
+  });
+
+  it('rolls citations up to their Security Rule standard', () => {
+    expect(html).toContain('164.308(a)(5) Security awareness and training');
+    expect(html).toContain('164.312(a) Access control');
+  });
+
+  it.each([
+    ['164.308(a)(1)(ii)(D)', '164.308(a)(1)'],
+    ['164.308(b)(1)', '164.308(b)(1)'],
+    ['164.312(a)(2)(iv)', '164.312(a)'],
+    ['164.312(d)', '164.312(d)'],
+    ['164.312(e)(2)(ii)', '164.312(e)'],
+    ['not a citation', 'not a citation'],
+  ])('hipaaStandard(%s) is %s', (citation, standard) => {
+    expect(hipaaStandard(citation)).toBe(standard);
+  });
+
+  it('shows the compliance matrix with the MANUAL attestation', () => {
+    const matrix = html.slice(html.indexOf('id="matrix"'), html.indexOf('id="register"'));
+    expect(matrix).toContain('<span class="status status-MANUAL">MANUAL</span>');
+    expect(matrix).toContain('Security reminders are sent to the workforce at least quarterly.');
+    expect(matrix).toContain('<a href="#control-root-mfa">root-mfa</a>');
+  });
+
+  it('shows every column of the risk register, Owner and Notes included', () => {
+    const register = html.slice(html.indexOf('id="register"'));
+    for (const column of ['Risk ID', 'Risk Description', 'HIPAA Standard', 'Severity', 'Affected Resources', 'Mitigation', 'Status', 'First Detected', 'Last Seen', 'Closed On', 'Owner', 'Notes']) {
+      expect(register).toContain(`<th scope="col">${column}</th>`);
+    }
+    for (const text of ['Stale access keys', 'svc-ehr-backup', 'Rotate keys every 90 days', 'Open', '2026-09-20', 'Dana Whitfield (IT)']) expect(register).toContain(text);
+  });
+
+  it('has a print stylesheet that keeps rows whole and starts major sections on a new page', () => {
+    expect(html).toContain('@media print');
+    expect(html).toMatch(/tr \{ break-inside: avoid; \}/);
+    expect(html).toMatch(/section\.major \{ break-before: page; \}/);
+  });
+
+  it('states when the caller is unknown and lists sources that failed', () => {
+    const page = htmlReport({ ...INPUT, run: { ...RUN, caller: null, sourceErrors: [{ source: 'credentialReport', code: 'AccessDenied', message: `denied ${HOSTILE}` }] } });
+    expect(page).toContain('unknown (caller identity was not collected)');
+    expect(page).toContain(`credentialReport: AccessDenied: denied ${HOSTILE_ESCAPED}`);
+    expect(page).not.toContain(HOSTILE);
+  });
+
+  it('renders an empty run without failing', () => {
+    const page = htmlReport({ ...INPUT, findings: [], matrix: [], register: [], trend: [] });
+    expect(page).toContain('no failing findings');
+    expect(page).toContain('no runs recorded');
+    expect(page).toContain('<td colspan="12">None.</td>');
+  });
+
+  it('is pure: the same input gives the same page', () => {
+    expect(htmlReport(INPUT)).toBe(html);
+  });
+});
