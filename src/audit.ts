@@ -10,7 +10,8 @@ import { changesCsv } from './report/changes.js';
 import { complianceMatrix, complianceMatrixCsv } from './report/compliance-matrix.js';
 import { writeFileAtomically, writeRunFolder } from './report/evidence-writer.js';
 import { findingsCsv, findingsJson, runJson } from './report/findings.js';
-import { FORMATS, type Format } from './report/formats.js';
+import { DEFAULT_FORMATS, type Format } from './report/formats.js';
+import { asffFindings, ocsfDetectionFindings } from './report/machine-formats.js';
 import { groupCsv } from './report/group-csv.js';
 import { htmlReport } from './report/html-report.js';
 import { buildManifest, MANIFEST_FILE } from './report/manifest.js';
@@ -64,7 +65,7 @@ export interface AuditResult {
 export function audit(request: AuditRequest): AuditResult {
   const { snapshot, checks, outDir } = request;
   const clock = request.clock ?? (() => new Date());
-  const formats = new Set(request.formats ?? FORMATS);
+  const formats = new Set(request.formats ?? DEFAULT_FORMATS);
   const history = archivedRuns(outDir, snapshot.accountId);
   const previousRegister = readLivingRegister(outDir, snapshot.accountId);
 
@@ -112,6 +113,8 @@ export function audit(request: AuditRequest): AuditResult {
     files['changes.csv'] = changesCsv(previousRun ? runFindings(previousRun.dir) : null, findings);
     files[LIVING_REGISTER] = riskRegisterCsv(register);
   }
+  if (formats.has('ocsf')) files['findings.ocsf.json'] = ocsfDetectionFindings(run, findings);
+  if (formats.has('asff')) files['findings.asff.json'] = asffFindings(run, findings, snapshot.sources.cloudTrail.status === 'ok' ? snapshot.sources.cloudTrail.data.region : 'us-east-1');
   if (formats.has('html')) {
     const trend = [...history.map((r) => ({ startedAt: r.startedAt, counts: r.statusCounts })), { startedAt: run.startedAt, counts: statusCounts }];
     files['report.html'] = htmlReport({ run, controls: checks.map((c) => c.meta), findings, matrix, register, trend });

@@ -80,6 +80,8 @@ describe('run options', () => {
     const out = tempDir('format');
     expect(hipaaIam(['mfa-audit', '--demo', '--out', out, '--format', 'json']).status).toBe(1);
     expect(readdirSync(runFolders(out, ACCOUNT)[0]!).sort()).toEqual(['findings.json', 'manifest.json', 'run.json']);
+    expect(hipaaIam(['mfa-audit', '--demo', '--out', out, '--format', 'ocsf,asff']).status).toBe(1);
+    expect(readdirSync(runFolders(out, ACCOUNT)[1]!).sort()).toEqual(['findings.asff.json', 'findings.ocsf.json', 'manifest.json', 'run.json']);
     const bad = hipaaIam(['audit', '--demo', '--out', out, '--format', 'json,pdf']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/not pdf/);

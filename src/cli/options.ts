@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { SEVERITIES } from '../checks/check.js';
-import { FORMATS, type Format } from '../report/formats.js';
+import { DEFAULT_FORMATS, FORMATS, type Format } from '../report/formats.js';
 
 /**
  * One table of options, shared by every command that reads an account, so help text and
@@ -28,7 +28,7 @@ export function outputOptions(): Option[] {
   return [
     new Option('--out <dir>', 'evidence folder; each run goes to <dir>/<account-id>/<timestamp>/').default('reports'),
     new Option('--fail-on <severity>', 'exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES]).default('low'),
-    new Option('--format <list>', `evidence formats, comma-separated: ${FORMATS.join(', ')} (default: all)`).argParser(parseFormats),
+    new Option('--format <list>', `evidence formats, comma-separated: ${FORMATS.join(', ')} (default: ${DEFAULT_FORMATS.join(',')}); ocsf is OCSF Detection Finding, asff is for Security Hub import`).argParser(parseFormats),
     new Option('--exceptions <file>', 'accepted risks (CSV: control_id,resource,justification,approver,expires): matching failures become SUPPRESSED'),
     new Option('--quiet', 'print nothing on success; the exit code and the evidence folder tell the story (for cron)'),
   ];
