@@ -1,5 +1,7 @@
 import type { PolicyStatement } from '../snapshot/schema.js';
+import { expandActionPattern } from './action-catalog.js';
 import { asList } from './document.js';
+import { hasWildcard } from './wildcard.js';
 
 /**
  * Actions a user without MFA still needs in order to enrol a device and change a password.
@@ -67,8 +69,18 @@ export function judgeMfaDeny(statement: PolicyStatement): MfaDenyVerdict | null 
     return no(`denies only ${actions.join(', ')}`);
   }
   const exempt = asList(statement.NotAction);
-  // Wildcards could exempt anything in their service; the action catalogue needed to prove otherwise comes later.
-  const tooBroad = exempt.filter((action) => action.includes('*') || action.includes('?') || !MFA_SELF_SERVICE_ACTIONS.has(action.toLowerCase()));
+  const tooBroad = exempt.filter((action) => !exemptsOnlySelfService(action));
   if (tooBroad.length > 0) return no(`its NotAction also exempts ${tooBroad.join(', ')}, beyond MFA self-service`);
   return { enforces: true, reason: 'denies everything but MFA self-service without MFA', operator };
+}
+
+/**
+ * Whether a NotAction entry exempts nothing but MFA self-service. A wildcard is expanded over
+ * the catalogue of IAM actions: `iam:*MFADevice` passes, `iam:*` does not, and a pattern that
+ * matches no known action proves nothing, so it does not pass either.
+ */
+function exemptsOnlySelfService(pattern: string): boolean {
+  if (!hasWildcard(pattern)) return MFA_SELF_SERVICE_ACTIONS.has(pattern.toLowerCase());
+  const covered = expandActionPattern(pattern);
+  return covered.length > 0 && covered.every((action) => MFA_SELF_SERVICE_ACTIONS.has(action.toLowerCase()));
 }
