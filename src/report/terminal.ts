@@ -56,5 +56,6 @@ export function terminalSummary(checks: readonly Check[], findings: readonly Fin
 
 export function totalsLine(findings: readonly Finding[], c: ChalkInstance): string {
   const count = (s: Status) => findings.filter((f) => f.status === s).length;
-  return `${c.bold('Totals:')} ${c.green(`${count('PASS')} PASS`)}, ${c.red(`${count('FAIL')} FAIL`)}, ${c.yellow(`${count('ERROR')} ERROR`)}, ${count('NOT_APPLICABLE')} NOT_APPLICABLE\n`;
+  const optional = (['MANUAL', 'SUPPRESSED'] as const).filter((s) => count(s) > 0).map((s) => `, ${count(s)} ${s}`).join('');
+  return `${c.bold('Totals:')} ${c.green(`${count('PASS')} PASS`)}, ${c.red(`${count('FAIL')} FAIL`)}, ${c.yellow(`${count('ERROR')} ERROR`)}, ${count('NOT_APPLICABLE')} NOT_APPLICABLE${optional}\n`;
 }
