@@ -121,7 +121,11 @@ describe('interrupting a run', () => {
       expect(rows.length).toBeGreaterThan(20);
       expect(existsSync(path)).toBe(true);
     }
-    // Whatever was interrupted left no visible run folder behind, only complete ones.
+    // Whatever was interrupted left no visible run folder behind, only complete ones,
+    expect(runFolders(out, ACCOUNT).length).toBeGreaterThan(0);
     for (const run of runFolders(out, ACCOUNT)) expect(existsSync(join(run, 'manifest.json')), run).toBe(true);
+    // and the next run clears the hidden temporary folders the killed ones left.
+    expect(hipaaIam(['audit', '--demo', '--out', out, '--quiet']).status).toBe(1);
+    expect(readdirSync(join(out, ACCOUNT)).filter((name) => name.endsWith('.partial'))).toEqual([]);
   });
 });

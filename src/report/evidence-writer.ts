@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, errorMessage } from '../errors.js';
 
@@ -19,6 +19,7 @@ export function writeRunFolder(outDir: string, accountId: string, startedAt: Dat
   } catch (error) {
     throw new InputError(`cannot create evidence folder ${accountDir}: ${errorMessage(error)}`);
   }
+  removeAbandonedPartials(accountDir);
   const base = runFolderName(startedAt);
   let target = join(accountDir, base);
   for (let n = 2; existsSync(target); n += 1) target = join(accountDir, `${base}-${n}`);
@@ -32,6 +33,24 @@ export function writeRunFolder(outDir: string, accountId: string, startedAt: Dat
     throw new InputError(`cannot write evidence into ${accountDir}: ${errorMessage(error)}`);
   }
   return target;
+}
+
+/** A run killed mid-write leaves its hidden temporary folder; once its process is gone, it is litter. */
+function removeAbandonedPartials(accountDir: string): void {
+  for (const name of readdirSync(accountDir)) {
+    const pid = /^\..+\.(\d+)\.partial$/.exec(name)?.[1];
+    if (pid && !processAlive(Number(pid))) rmSync(join(accountDir, name), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Writes one file by way of a temporary name, so readers never see half of it. */

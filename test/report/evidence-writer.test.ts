@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,15 @@ describe('writeRunFolder', () => {
     expect(readFileSync(join(first, 'a.csv'), 'utf8')).toBe('first\n');
     expect(readFileSync(join(second, 'a.csv'), 'utf8')).toBe('second\n');
     expect(readdirSync(join(out, '123456789012')).sort()).toEqual(['2026-11-23T05-01-02Z', '2026-11-23T05-01-02Z-2']);
+  });
+
+  it('clears the temporary folder a killed run left behind, but not one a live run is writing', () => {
+    const out = mkdtempSync(join(tmpdir(), 'hipaa-iam-out-'));
+    const account = join(out, 'acct');
+    mkdirSync(join(account, '.2026-11-23T05-01-02Z.999999999.partial'), { recursive: true });
+    mkdirSync(join(account, `.2026-11-23T05-01-03Z.${process.pid}.partial`));
+    writeRunFolder(out, 'acct', new Date('2026-11-23T05:01:04Z'), { 'a.csv': '' });
+    expect(readdirSync(account).sort()).toEqual([`.2026-11-23T05-01-03Z.${process.pid}.partial`, '2026-11-23T05-01-04Z']);
   });
 
   it('reports an unwritable output folder as bad input', () => {
