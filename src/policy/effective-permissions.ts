@@ -4,6 +4,7 @@ import { ActionSet } from './action-set.js';
 import { describeClause, evaluateClauses, type ConditionContext } from './conditions.js';
 import { detailsIndex, missingGroups, policiesOfGroup, policiesReachingRole, policiesReachingUser, type ReachingPolicy } from './principal-policies.js';
 import { compilePolicy, matchResource, statementLabel, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './statement.js';
+import { isServiceLinkedRole } from '../snapshot/principals.js';
 
 /**
  * What a principal may do, from its identity policies, its groups' policies and its permissions
@@ -98,7 +99,6 @@ export interface PrincipalPermissions {
   shared: Shared;
 }
 
-const SERVICE_LINKED_PATH = '/aws-service-role/';
 
 export function principalOfUser(user: IamUser): PrincipalInfo {
   return {
@@ -120,7 +120,7 @@ export function principalOfRole(role: IamRole): PrincipalInfo {
     id: role.id,
     tags: new Map(role.tags.map((t) => [t.key.toLowerCase(), t.value])),
     boundaryArn: role.permissionsBoundary?.arn ?? null,
-    serviceLinked: role.path.startsWith(SERVICE_LINKED_PATH),
+    serviceLinked: isServiceLinkedRole(role),
   };
 }
 

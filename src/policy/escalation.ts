@@ -16,6 +16,7 @@ import { policiesOfGroup, type ReachingPolicy } from './principal-policies.js';
 import { namedPrincipals, trustedServices, trustFor } from './role-trust.js';
 import type { ResourceQuery } from './statement.js';
 import { globMatches, isAllStar } from './wildcard.js';
+import { isServiceLinkedRole } from '../snapshot/principals.js';
 
 /**
  * Privilege escalation: which principals that are not administrators can become one through a
@@ -875,7 +876,7 @@ class Analyzer {
     const roleTpl = `arn:${partition}:iam::${account}:role/*`;
     if (mayDo(perms, 'iam:AttachRolePolicy', roleTpl) || mayDo(perms, 'iam:PutRolePolicy', roleTpl)) {
       for (const role of this.targets(perms, ['iam:AttachRolePolicy', 'iam:PutRolePolicy'], this.roleIndex)) {
-        if (role.arn === node.arn || this.isAdminArn(role.arn) || role.path.startsWith('/aws-service-role/') || !this.admitsAdmin(role.permissionsBoundary?.arn ?? null)) continue;
+        if (role.arn === node.arn || this.isAdminArn(role.arn) || isServiceLinkedRole(role) || !this.admitsAdmin(role.permissionsBoundary?.arn ?? null)) continue;
         for (const p of this.tryGrant(node, perms, 'Role', role, 'confer', (m) => `${m.endsWith('AttachRolePolicy') ? 'attaches an administrator policy' : 'writes an inline administrator policy'} to role ${role.name}`)) {
           if (!limit(p.method)) paths.push(p);
         }
@@ -954,7 +955,7 @@ class Analyzer {
     }
     const role = to.role;
     if (!role) return paths;
-    const serviceLinked = role.path.startsWith('/aws-service-role/');
+    const serviceLinked = isServiceLinkedRole(role);
     const trust = trustFor(role, perms.principal, perms.context);
     if (trust.kind === 'named' || (trust.kind === 'account' && this.mightTarget(perms, 'sts:AssumeRole', role.arn))) {
       const step = runStep(perms, { action: 'sts:AssumeRole', resource: { kind: 'exact', arn: role.arn } });
@@ -1008,7 +1009,7 @@ class Analyzer {
   analyse(): Map<string, PrincipalEscalation> {
     const reached = new Set<Node>();
     const chains = new Map<Node, string[]>();
-    const isServiceLinked = (n: Node) => n.role?.path.startsWith('/aws-service-role/') ?? false;
+    const isServiceLinked = (n: Node) => (n.role ? isServiceLinkedRole(n.role) : false);
     const record = (node: Node, paths: EscalationPath[]) => {
       let entry = this.results.get(node.arn);
       if (!entry) {

@@ -1,5 +1,6 @@
 import { compilePolicy, type CompiledPolicy } from '../../policy/statement.js';
 import type { AuthorizationDetails, PolicyDocument } from '../../snapshot/schema.js';
+import { isServiceLinkedRole } from '../../snapshot/principals.js';
 
 /** A policy the customer wrote: a customer-managed policy, or an inline policy of a user, group or role. */
 export interface CustomerPolicy {
@@ -33,6 +34,6 @@ export function customerPolicies(details: AuthorizationDetails): CustomerPolicy[
   };
   for (const u of details.users) inline('AWS::IAM::UserPolicy', 'user', u);
   for (const g of details.groups) inline('AWS::IAM::GroupPolicy', 'group', g);
-  for (const r of details.roles) if (!r.path.startsWith('/aws-service-role/')) inline('AWS::IAM::RolePolicy', 'role', r);
+  for (const r of details.roles) if (!isServiceLinkedRole(r)) inline('AWS::IAM::RolePolicy', 'role', r);
   return out;
 }
