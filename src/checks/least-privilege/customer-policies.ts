@@ -1,6 +1,9 @@
+import type { ConditionContext } from '../../policy/conditions.js';
+import { policyContext } from '../../policy/effective-permissions.js';
 import { compilePolicy, type CompiledPolicy } from '../../policy/statement.js';
-import type { AuthorizationDetails, PolicyDocument } from '../../snapshot/schema.js';
 import { isServiceLinkedRole } from '../../snapshot/principals.js';
+import type { AuthorizationDetails, PolicyDocument, Snapshot } from '../../snapshot/schema.js';
+import { accountFinding, sourceData, type FindingDraft } from '../check.js';
 
 /** A policy the customer wrote: a customer-managed policy, or an inline policy of a user, group or role. */
 export interface CustomerPolicy {
@@ -36,4 +39,29 @@ export function customerPolicies(details: AuthorizationDetails): CustomerPolicy[
   for (const g of details.groups) inline('AWS::IAM::GroupPolicy', 'group', g);
   for (const r of details.roles) if (!isServiceLinkedRole(r)) inline('AWS::IAM::RolePolicy', 'role', r);
   return out;
+}
+
+/** The resource fields of a customer policy's finding. */
+export type PolicyResource = Pick<FindingDraft, 'resourceType' | 'resourceArn' | 'resourceName'>;
+
+/**
+ * One finding per customer policy, for checks that judge policies rather than principals: the
+ * account is NOT_APPLICABLE without any, a managed policy whose document the snapshot lacks is
+ * ERROR, and `judge` decides every other one (conditions evaluated as of `now`).
+ */
+export function judgeCustomerPolicies(
+  snapshot: Snapshot,
+  now: Date,
+  judge: (policy: CustomerPolicy & { compiled: CompiledPolicy }, resource: PolicyResource, context: ConditionContext) => FindingDraft,
+): FindingDraft[] {
+  const policies = customerPolicies(sourceData(snapshot, 'authorizationDetails'));
+  if (policies.length === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no customer-managed or inline policies')];
+  const context = policyContext(now);
+  return policies.map((policy) => {
+    const resource = { resourceType: policy.resourceType, resourceArn: policy.resourceArn, resourceName: policy.resourceName };
+    if (!policy.compiled) {
+      return { ...resource, status: 'ERROR', message: `${policy.label}: its document is not in the snapshot`, evidence: { attachmentCount: policy.attachmentCount } };
+    }
+    return judge({ ...policy, compiled: policy.compiled }, resource, context);
+  });
 }

@@ -1,9 +1,8 @@
 import { describeClause, evaluateClauses, type ConditionClause } from '../../policy/conditions.js';
-import { policyContext } from '../../policy/effective-permissions.js';
 import { statementLabel, type CompiledStatement } from '../../policy/statement.js';
 import { globMatches, isAllStar } from '../../policy/wildcard.js';
-import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
-import { customerPolicies } from './customer-policies.js';
+import { defineCheck, type FindingDraft } from '../check.js';
+import { judgeCustomerPolicies } from './customer-policies.js';
 
 const DECRYPT_ACTIONS = ['kms:Decrypt', 'kms:ReEncryptFrom'];
 
@@ -41,13 +40,7 @@ export default defineCheck({
     sources: ['authorizationDetails'],
   },
   run(snapshot, _settings, now) {
-    const details = sourceData(snapshot, 'authorizationDetails');
-    const policies = customerPolicies(details);
-    if (policies.length === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no customer-managed or inline policies')];
-    const context = policyContext(now);
-    return policies.map((policy): FindingDraft => {
-      const base = { resourceType: policy.resourceType, resourceArn: policy.resourceArn, resourceName: policy.resourceName };
-      if (!policy.compiled) return { ...base, status: 'ERROR', message: `${policy.label}: its document is not in the snapshot`, evidence: {} };
+    return judgeCustomerPolicies(snapshot, now, (policy, base, context): FindingDraft => {
       const statements = policy.compiled.statements;
       const deniedEverywhere = (action: string) =>
         statements.some((s) => s.effect === 'Deny' && s.coversAction(action) && coversAllKeys(s) && evaluateClauses(s.conditions, context).truth === 'true');

@@ -1,10 +1,9 @@
 import { isKnownService } from '../../policy/action-catalog.js';
 import { ActionSet } from '../../policy/action-set.js';
 import { describeClause, evaluateClauses } from '../../policy/conditions.js';
-import { policyContext } from '../../policy/effective-permissions.js';
 import { coversAllResources, statementLabel } from '../../policy/statement.js';
-import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
-import { customerPolicies } from './customer-policies.js';
+import { defineCheck, type FindingDraft } from '../check.js';
+import { judgeCustomerPolicies } from './customer-policies.js';
 
 /**
  * No customer-managed or inline policy allows every action of a service (`s3:*`, `ec2:*` …),
@@ -32,15 +31,7 @@ export default defineCheck({
     sources: ['authorizationDetails'],
   },
   run(snapshot, _settings, now) {
-    const details = sourceData(snapshot, 'authorizationDetails');
-    const policies = customerPolicies(details);
-    if (policies.length === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no customer-managed or inline policies')];
-    const context = policyContext(now);
-    return policies.map((policy): FindingDraft => {
-      const base = { resourceType: policy.resourceType, resourceArn: policy.resourceArn, resourceName: policy.resourceName };
-      if (!policy.compiled) {
-        return { ...base, status: 'ERROR', message: `${policy.label}: its document is not in the snapshot`, evidence: { attachmentCount: policy.attachmentCount } };
-      }
+    return judgeCustomerPolicies(snapshot, now, (policy, base, context): FindingDraft => {
       // Deny statements of the same policy that take back a whole service everywhere, always.
       let denied = ActionSet.EMPTY;
       for (const s of policy.compiled.statements) {
