@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import mfaEnforcement from '../../src/checks/mfa-audit/mfa-enforcement.js';
 import type { Status } from '../../src/checks/check.js';
-import type { AuthorizationDetails, IamGroup, ManagedPolicy, PolicyDocument } from '../../src/snapshot/schema.js';
-import { ACCOUNT, findingsOf, iamUser, reportRow, snapshotWith, statusByResource } from '../support/snapshot.js';
+import type { AuthorizationDetails, ManagedPolicy, PolicyDocument } from '../../src/snapshot/schema.js';
+import { ACCOUNT, customerPolicy, findingsOf, iamGroup, iamUser, reportRow, snapshotWith, statusByResource } from '../support/snapshot.js';
 
 const DENY_WITHOUT_MFA: PolicyDocument = {
   Version: '2012-10-17',
@@ -18,28 +18,7 @@ const DENY_WITHOUT_MFA: PolicyDocument = {
 const LEAKY: PolicyDocument = { Statement: { Effect: 'Deny', NotAction: ['iam:EnableMFADevice', 'ec2:*'], Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } } };
 const POLICY_ARN = `arn:aws:iam::${ACCOUNT}:policy/deny-without-mfa`;
 
-const managed = (document: PolicyDocument | null): ManagedPolicy => ({
-  name: 'deny-without-mfa',
-  id: 'ANPATEST',
-  arn: POLICY_ARN,
-  path: '/',
-  awsManaged: false,
-  defaultVersionId: 'v1',
-  attachmentCount: 1,
-  permissionsBoundaryUsageCount: 0,
-  isAttachable: true,
-  document,
-});
-const group = (name: string, fields: Partial<IamGroup>): IamGroup => ({
-  name,
-  id: `AGPA${name}`,
-  arn: `arn:aws:iam::${ACCOUNT}:group/${name}`,
-  path: '/',
-  createDate: '2026-01-01T00:00:00Z',
-  inlinePolicies: [],
-  attachedPolicies: [],
-  ...fields,
-});
+const managed = (document: PolicyDocument | null): ManagedPolicy => customerPolicy('deny-without-mfa', document);
 const attached = { name: 'deny-without-mfa', arn: POLICY_ARN };
 
 /** One console user "alice" with the given authorization details. */
@@ -51,13 +30,13 @@ const aliceWith = (details: Partial<AuthorizationDetails>, consoleAccess = 'true
 
 describe('mfa-enforcement (IAM-009)', () => {
   it.each<[string, Partial<AuthorizationDetails>, Status]>([
-    ['managed policy through a group', { users: [iamUser('alice', { groups: ['human-users'] })], groups: [group('human-users', { attachedPolicies: [attached] })], policies: [managed(DENY_WITHOUT_MFA)] }, 'PASS'],
-    ['inline policy on a group', { users: [iamUser('alice', { groups: ['human-users'] })], groups: [group('human-users', { inlinePolicies: [{ name: 'mfa', document: DENY_WITHOUT_MFA }] })] }, 'PASS'],
+    ['managed policy through a group', { users: [iamUser('alice', { groups: ['human-users'] })], groups: [iamGroup('human-users', { attachedPolicies: [attached] })], policies: [managed(DENY_WITHOUT_MFA)] }, 'PASS'],
+    ['inline policy on a group', { users: [iamUser('alice', { groups: ['human-users'] })], groups: [iamGroup('human-users', { inlinePolicies: [{ name: 'mfa', document: DENY_WITHOUT_MFA }] })] }, 'PASS'],
     ['inline policy on the user', { users: [iamUser('alice', { inlinePolicies: [{ name: 'mfa', document: DENY_WITHOUT_MFA }] })] }, 'PASS'],
     ['managed policy on the user', { users: [iamUser('alice', { attachedPolicies: [attached] })], policies: [managed(DENY_WITHOUT_MFA)] }, 'PASS'],
     ['in its permissions boundary', { users: [iamUser('alice', { permissionsBoundary: { arn: POLICY_ARN, type: 'Policy' } })], policies: [managed(DENY_WITHOUT_MFA)] }, 'PASS'],
     ['no policy at all', { users: [iamUser('alice')] }, 'FAIL'],
-    ['a group without the policy', { users: [iamUser('alice', { groups: ['staff'] })], groups: [group('staff', {})] }, 'FAIL'],
+    ['a group without the policy', { users: [iamUser('alice', { groups: ['staff'] })], groups: [iamGroup('staff', {})] }, 'FAIL'],
     ['a deny that exempts a whole service', { users: [iamUser('alice', { inlinePolicies: [{ name: 'mfa', document: LEAKY }] })] }, 'FAIL'],
     ['the policy exists but reaches someone else', { users: [iamUser('alice'), iamUser('bob', { attachedPolicies: [attached] })], policies: [managed(DENY_WITHOUT_MFA)] }, 'FAIL'],
     ['attached policy whose document is not in the snapshot', { users: [iamUser('alice', { attachedPolicies: [attached] })] }, 'ERROR'],
@@ -73,7 +52,7 @@ describe('mfa-enforcement (IAM-009)', () => {
   it('names the enforcing policy in the evidence', () => {
     const [finding] = findingsOf(
       mfaEnforcement,
-      aliceWith({ users: [iamUser('alice', { groups: ['human-users'] })], groups: [group('human-users', { attachedPolicies: [attached] })], policies: [managed(DENY_WITHOUT_MFA)] }),
+      aliceWith({ users: [iamUser('alice', { groups: ['human-users'] })], groups: [iamGroup('human-users', { attachedPolicies: [attached] })], policies: [managed(DENY_WITHOUT_MFA)] }),
     );
     expect(finding?.evidence.enforcingPolicies).toEqual(['group human-users: managed policy deny-without-mfa [BoolIfExists]']);
   });

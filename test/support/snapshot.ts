@@ -1,7 +1,7 @@
 import type { Check, Finding, Status } from '../../src/checks/check.js';
 import { runChecks } from '../../src/checks/engine.js';
 import { DEFAULT_SETTINGS } from '../../src/settings.js';
-import { snapshotSchema, type CredentialReportRow, type IamGroup, type IamRole, type IamUser, type Snapshot } from '../../src/snapshot/schema.js';
+import { snapshotSchema, type AuthorizationDetails, type CredentialReportRow, type IamGroup, type IamRole, type IamUser, type ManagedPolicy, type PolicyDocument, type Snapshot } from '../../src/snapshot/schema.js';
 
 export const ACCOUNT = '123456789012';
 export const NOW = new Date('2026-11-20T12:00:00Z');
@@ -98,9 +98,26 @@ export function iamGroup(name: string, fields: Partial<IamGroup> = {}): IamGroup
   return { name, id: `AGPA${name.toUpperCase()}`, arn: `arn:aws:iam::${ACCOUNT}:group/${name}`, path: '/', createDate: '2026-01-01T00:00:00Z', inlinePolicies: [], attachedPolicies: [], ...fields };
 }
 
-/** A snapshot whose authorization details hold just these principals. */
-export function withPrincipals(principals: { users?: IamUser[]; groups?: IamGroup[]; roles?: IamRole[] }): Snapshot {
+/** A customer-managed policy of the test account. */
+export function customerPolicy(name: string, document: PolicyDocument | null, fields: Partial<ManagedPolicy> = {}): ManagedPolicy {
+  return {
+    name,
+    id: `ANPA${name.toUpperCase()}`,
+    arn: `arn:aws:iam::${ACCOUNT}:policy/${name}`,
+    path: '/',
+    awsManaged: false,
+    defaultVersionId: 'v1',
+    attachmentCount: 1,
+    permissionsBoundaryUsageCount: 0,
+    isAttachable: true,
+    document,
+    ...fields,
+  };
+}
+
+/** A snapshot whose authorization details hold just these principals and policies. */
+export function withPrincipals(details: Partial<AuthorizationDetails>): Snapshot {
   return snapshotWith((s) => {
-    s.sources.authorizationDetails = { status: 'ok', data: { users: principals.users ?? [], groups: principals.groups ?? [], roles: principals.roles ?? [], policies: [] } };
+    s.sources.authorizationDetails = { status: 'ok', data: { users: [], groups: [], roles: [], policies: [], ...details } };
   });
 }

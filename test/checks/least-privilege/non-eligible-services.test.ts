@@ -4,11 +4,10 @@ import { runChecks } from '../../../src/checks/engine.js';
 import nonEligibleServices from '../../../src/checks/least-privilege/non-eligible-services.js';
 import { BUILT_IN_ELIGIBLE_SERVICES } from '../../../src/hipaa/eligible-services.js';
 import { DEFAULT_SETTINGS } from '../../../src/settings.js';
-import type { PolicyDocument, PolicyStatement } from '../../../src/snapshot/schema.js';
+import type { PolicyStatement } from '../../../src/snapshot/schema.js';
+import { allow, doc } from './helpers.js';
 import { NOW, findingsOf, iamRole, iamUser, statusByResource, withPrincipals } from '../../support/snapshot.js';
 
-const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement });
-const allow = (Action: string | string[], extra: Partial<PolicyStatement> = {}): PolicyStatement => ({ Effect: 'Allow', Action, Resource: '*', ...extra });
 const userWith = (...statements: PolicyStatement[]) => withPrincipals({ users: [iamUser('u', { inlinePolicies: [{ name: 'p', document: doc(...statements) }] })] });
 
 describe('non-eligible-services (IAM-021)', () => {
@@ -18,7 +17,7 @@ describe('non-eligible-services (IAM-021)', () => {
     ['a service that is not eligible', [allow(['s3:GetObject', 'gamelift:CreateFleet'])], 'FAIL'],
     ['a wildcard reaching a non-eligible service', [allow('gamelift:*')], 'FAIL'],
     ['a non-eligible grant cancelled by a Deny', [allow(['s3:GetObject', 'gamelift:*']), { Effect: 'Deny', Action: 'gamelift:*', Resource: '*' }], 'PASS'],
-    ['a non-eligible grant under a condition is still reachable', [allow('gamelift:*', { Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } } })], 'FAIL'],
+    ['a non-eligible grant under a condition is still reachable', [allow('gamelift:*', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } } })], 'FAIL'],
     ['a partly eligible service (ElastiCache) needs a person to confirm', [allow('elasticache:CreateCacheCluster')], 'MANUAL'],
     ['administrator access reaches everything', [allow('*')], 'FAIL'],
   ])('%s → %s', (_label, statements, status) => {
