@@ -11,17 +11,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fetchCredentialReport, type CredentialReportTiming } from '../../src/collect/credential-report.js';
+import { CREDENTIAL_REPORT_REQUIRED_COLUMNS } from '../../src/snapshot/schema.js';
 
-const HEADER = [
-  'user',
-  'arn',
-  'user_creation_time',
-  'password_enabled',
-  'password_last_used',
-  'mfa_active',
-  'access_key_1_active',
-  'access_key_2_active',
-].join(',');
+const HEADER = CREDENTIAL_REPORT_REQUIRED_COLUMNS.join(',');
 
 const CSV = [
   HEADER,
