@@ -1,6 +1,7 @@
-import type { PolicyStatement } from '../snapshot/schema.js';
+import type { AuthorizationDetails, IamUser, PolicyDocument, PolicyStatement } from '../snapshot/schema.js';
 import { expandActionPattern } from './action-catalog.js';
-import { asList } from './document.js';
+import { asList, statementsOf } from './document.js';
+import { missingGroups, policiesReachingUser } from './principal-policies.js';
 import { hasWildcard } from './wildcard.js';
 
 /**
@@ -83,4 +84,36 @@ function exemptsOnlySelfService(pattern: string): boolean {
   if (!hasWildcard(pattern)) return MFA_SELF_SERVICE_ACTIONS.has(pattern.toLowerCase());
   const covered = expandActionPattern(pattern);
   return covered.length > 0 && covered.every((action) => MFA_SELF_SERVICE_ACTIONS.has(action.toLowerCase()));
+}
+
+/** How a user stands against deny-without-MFA: what enforces it, what nearly does, what could not be read. */
+export interface MfaEnforcement {
+  /** e.g. "group human-users: managed policy deny-without-mfa (DenyAll…) [BoolIfExists]" */
+  enforcing: string[];
+  nonEnforcing: string[];
+  unreadable: string[];
+}
+
+/** Every policy reaching the user (its own and its groups'), judged statement by statement. */
+export function mfaEnforcementOf(user: IamUser, details: AuthorizationDetails): MfaEnforcement {
+  const result: MfaEnforcement = { enforcing: [], nonEnforcing: [], unreadable: missingGroups(user, details).map((g) => `group ${g} (not in the snapshot)`) };
+  for (const policy of policiesReachingUser(user, details)) {
+    if (policy.document === null) {
+      result.unreadable.push(policy.label);
+      continue;
+    }
+    for (const statement of statementsOf(policy.document)) {
+      const verdict = judgeMfaDeny(statement);
+      if (!verdict) continue;
+      const where = `${policy.label}${statement.Sid ? ` (${statement.Sid})` : ''}`;
+      if (verdict.enforces) result.enforcing.push(`${where} [${verdict.operator}]`);
+      else result.nonEnforcing.push(`${where}: ${verdict.reason}`);
+    }
+  }
+  return result;
+}
+
+/** Whether a policy document holds a statement that enforces MFA on its own. */
+export function documentEnforcesMfa(document: PolicyDocument): boolean {
+  return statementsOf(document).some((s) => judgeMfaDeny(s)?.enforces === true);
 }

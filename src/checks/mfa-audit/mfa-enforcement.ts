@@ -1,6 +1,4 @@
-import { statementsOf } from '../../policy/document.js';
-import { judgeMfaDeny } from '../../policy/mfa-deny.js';
-import { missingGroups, policiesReachingUser } from '../../policy/principal-policies.js';
+import { mfaEnforcementOf } from '../../policy/mfa-deny.js';
 import { isRootRow, reportFlag } from '../../snapshot/credential-report.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
 
@@ -40,22 +38,7 @@ export default defineCheck({
         continue;
       }
 
-      const enforcing: string[] = [];
-      const nearMisses: string[] = [];
-      const unreadable: string[] = missingGroups(user, details).map((g) => `group ${g} (not in the snapshot)`);
-      for (const policy of policiesReachingUser(user, details)) {
-        if (policy.document === null) {
-          unreadable.push(policy.label);
-          continue;
-        }
-        for (const statement of statementsOf(policy.document)) {
-          const verdict = judgeMfaDeny(statement);
-          if (!verdict) continue;
-          const where = `${policy.label}${statement.Sid ? ` (${statement.Sid})` : ''}`;
-          if (verdict.enforces) enforcing.push(`${where} [${verdict.operator}]`);
-          else nearMisses.push(`${where}: ${verdict.reason}`);
-        }
-      }
+      const { enforcing, nonEnforcing: nearMisses, unreadable } = mfaEnforcementOf(user, details);
       const evidence = { consoleAccess, enforcingPolicies: enforcing, nonEnforcingMfaStatements: nearMisses, unreadablePolicies: unreadable };
 
       if (consoleAccess === false) {
