@@ -41,6 +41,21 @@ export function customerPolicies(details: AuthorizationDetails): CustomerPolicy[
   return out;
 }
 
+/**
+ * Managed policies that are some user's or role's permissions boundary and attached to no
+ * user, group or role, with how many principals they bound. Read from the principals rather
+ * than IAM's usage counts, which exports and mock servers do not always fill in.
+ */
+export function policiesUsedOnlyAsBoundaries(details: AuthorizationDetails): Map<string, number> {
+  const attached = new Set([...details.users, ...details.groups, ...details.roles].flatMap((p) => p.attachedPolicies.map((a) => a.arn)));
+  const bounding = new Map<string, number>();
+  for (const p of [...details.users, ...details.roles]) {
+    const arn = p.permissionsBoundary?.arn;
+    if (arn && !attached.has(arn)) bounding.set(arn, (bounding.get(arn) ?? 0) + 1);
+  }
+  return bounding;
+}
+
 /** The resource fields of a customer policy's finding. */
 export type PolicyResource = Pick<FindingDraft, 'resourceType' | 'resourceArn' | 'resourceName'>;
 
@@ -54,11 +69,17 @@ export function judgeCustomerPolicies(
   now: Date,
   judge: (policy: CustomerPolicy & { compiled: CompiledPolicy }, resource: PolicyResource, context: ConditionContext) => FindingDraft,
 ): FindingDraft[] {
-  const policies = customerPolicies(sourceData(snapshot, 'authorizationDetails'));
+  const details = sourceData(snapshot, 'authorizationDetails');
+  const policies = customerPolicies(details);
   if (policies.length === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no customer-managed or inline policies')];
   const context = policyContext(now);
+  const boundaryOnly = policiesUsedOnlyAsBoundaries(details);
   return policies.map((policy) => {
     const resource = { resourceType: policy.resourceType, resourceArn: policy.resourceArn, resourceName: policy.resourceName };
+    const bounded = boundaryOnly.get(policy.resourceArn);
+    if (policy.resourceType === 'AWS::IAM::ManagedPolicy' && bounded !== undefined) {
+      return { ...resource, status: 'NOT_APPLICABLE', message: `${policy.label} is used only as the permissions boundary of ${bounded} principal(s): it caps what they may do and grants nothing (boundary-strength judges it)`, evidence: { boundaryOf: bounded, attachmentCount: policy.attachmentCount } };
+    }
     if (!policy.compiled) {
       return { ...resource, status: 'ERROR', message: `${policy.label}: its document is not in the snapshot`, evidence: { attachmentCount: policy.attachmentCount } };
     }

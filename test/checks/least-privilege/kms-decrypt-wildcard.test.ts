@@ -63,6 +63,13 @@ describe('kms-decrypt-wildcard (IAM-019)', () => {
     expect(fail?.message).toContain('conditions Bool aws:MultiFactorAuthPresent = true do not limit the keys');
   });
 
+  it('leaves a policy used only as a permissions boundary to boundary-strength', () => {
+    const boundary = customerPolicy('boundary', doc(allow('kms:*')));
+    const snapshot = account({ policies: [boundary], roles: [iamRole('app', { permissionsBoundary: { arn: boundary.arn, type: 'PermissionsBoundaryPolicy' } })] });
+    expect(statusByResource(kmsDecryptWildcard, snapshot).boundary).toBe('NOT_APPLICABLE');
+    expect(statusByResource(kmsDecryptWildcard, account({ policies: [boundary] })).boundary).toBe('FAIL');
+  });
+
   it('leaves AWS-managed policies to the other controls', () => {
     expect(findingsOf(kmsDecryptWildcard, account({ policies: [awsManagedPolicy('AWSKeyManagementServicePowerUser')] })).map((f) => f.status)).toEqual(['NOT_APPLICABLE']);
   });

@@ -44,6 +44,16 @@ describe('service-wildcard (IAM-015)', () => {
     expect(finding?.message).toMatch(/^customer-managed policy p allows every action of \d{3} services \(NotAction iam:\*, organizations:\*\)$/);
   });
 
+  it('leaves a policy used only as a permissions boundary to boundary-strength: it grants nothing; attached as well, it is judged', () => {
+    const wide = customerPolicy('wide-boundary', doc(allow(['s3:*', 'dynamodb:*'])));
+    const bound = { arn: wide.arn, type: 'PermissionsBoundaryPolicy' };
+    const boundaryOnly = account({ policies: [wide], users: [iamUser('alice', { permissionsBoundary: bound })], roles: [iamRole('app', { permissionsBoundary: bound })] });
+    const [finding] = findingsOf(serviceWildcard, boundaryOnly);
+    expect(finding).toMatchObject({ status: 'NOT_APPLICABLE', message: expect.stringMatching(/used only as the permissions boundary of 2 principal\(s\)/) });
+    const alsoAttached = account({ policies: [wide], users: [iamUser('alice', { permissionsBoundary: bound })], groups: [iamGroup('ops', { attachedPolicies: [attachment(wide)] })] });
+    expect(statusByResource(serviceWildcard, alsoAttached)['wide-boundary']).toBe('FAIL');
+  });
+
   it('is ERROR for a policy whose document is missing, NOT_APPLICABLE without customer policies', () => {
     expect(statusByResource(serviceWildcard, account({ policies: [customerPolicy('p', null)] })).p).toBe('ERROR');
     expect(findingsOf(serviceWildcard, account({ policies: [awsManagedPolicy('AdministratorAccess')] })).map((f) => f.status)).toEqual(['NOT_APPLICABLE']);
