@@ -18,6 +18,7 @@ import { buildManifest, MANIFEST_FILE } from './report/manifest.js';
 import { mfaAuditCsv } from './report/mfa-audit-csv.js';
 import { passwordPolicyCsv } from './report/password-policy-csv.js';
 import { nextRiskRegister, riskRegisterCsv } from './report/risk-register.js';
+import type { RemediationSummary } from './report/remediation-log.js';
 import type { RunInfo } from './report/run-info.js';
 import { terminalSummary, totalsLine } from './report/terminal.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
@@ -49,6 +50,10 @@ export interface AuditRequest {
   formats?: readonly Format[];
   colour: ChalkInstance;
   clock?: () => Date;
+  /** Files a command adds to the run folder beside the evidence (remediation-log.csv), covered by the manifest. */
+  extraFiles?: Record<string, string>;
+  /** What a remediating command planned or did, recorded in run.json. */
+  remediation?: RemediationSummary;
 }
 
 export interface AuditResult {
@@ -94,6 +99,7 @@ export function audit(request: AuditRequest): AuditResult {
       const source = snapshot.sources[name];
       return source.status === 'error' ? [{ source: name, ...source.error }] : [];
     }),
+    ...(request.remediation ? { remediation: request.remediation } : {}),
   };
 
   const register = nextRiskRegister(previousRegister, checks, findings, runDate);
@@ -119,6 +125,7 @@ export function audit(request: AuditRequest): AuditResult {
     const trend = [...history.map((r) => ({ startedAt: r.startedAt, counts: r.statusCounts })), { startedAt: run.startedAt, counts: statusCounts }];
     files['report.html'] = htmlReport({ run, controls: checks.map((c) => c.meta), findings, matrix, register, trend });
   }
+  Object.assign(files, request.extraFiles);
   files[MANIFEST_FILE] = `${JSON.stringify(buildManifest(files, { tool: TOOL, accountId: snapshot.accountId, runStartedAt: run.startedAt }), null, 2)}\n`;
 
   const runDir = writeRunFolder(outDir, snapshot.accountId, request.startedAt, files);

@@ -11,7 +11,14 @@ import { loadEligibleServicesFile } from '../hipaa/eligible-services.js';
 import { loadExceptions } from '../exceptions.js';
 import { verifyRunFolder } from '../report/verify.js';
 import { showRiskRegister } from '../report/register-command.js';
-import { outputOptions, settingsOptions, sourceOptions, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
+import { outputOptions, passwordBaseline, settingsOptions, sourceOptions, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
+import { scpCommand } from './scp-command.js';
+import { REMEDIATION, type RemediationFlags, type RemediationSpec } from './remediation.js';
+import { createAwsClients } from '../collect/aws-clients.js';
+import { applyPlan, type ChangeOutcome } from '../remediate/apply.js';
+import type { RemediationPlan } from '../remediate/plan.js';
+import { REMEDIATION_LOG, REMEDIATION_PLAN, remediationLogCsv, remediationPlanCsv, remediationSummary, remediationText } from '../report/remediation-log.js';
+import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
 
 function selectSource(flags: SourceFlags): SourceSelection {
   if (flags.snapshot) return { kind: 'snapshot', path: flags.snapshot };
@@ -25,26 +32,80 @@ function progressReporter(): (message: string) => void {
   return process.stderr.isTTY ? (message) => process.stderr.write(`  ${message}\n`) : () => {};
 }
 
-async function runAuditCommand(command: string, checks: readonly Check[], flags: SourceFlags & OutputFlags & SettingsFlags): Promise<number> {
+async function runAuditCommand(command: string, checks: readonly Check[], flags: AuditCommandFlags, remediation?: RemediationSpec): Promise<number> {
   const startedAt = new Date();
+  const source = selectSource(flags);
+  const plans = remediation?.plans(flags) === true;
+  if (flags.apply && source.kind !== 'live') throw new InputError('--apply changes a live account; it cannot be used with --demo, --snapshot or --import');
   // Read before collecting, so a bad list fails fast without touching AWS.
-  const settings = flags.eligibleServices ? { eligibleServices: loadEligibleServicesFile(flags.eligibleServices) } : {};
+  const settings: Partial<Settings> = {
+    ...(flags.eligibleServices ? { eligibleServices: loadEligibleServicesFile(flags.eligibleServices) } : {}),
+    ...passwordBaseline(flags),
+    ...(flags.policyArn ? { requiredPermissionsBoundaryArn: flags.policyArn } : {}),
+  };
   const exceptions = flags.exceptions ? loadExceptions(flags.exceptions, new Set(ALL_CHECKS.map((c) => c.meta.controlId))) : [];
-  const snapshot = await obtainSnapshot(selectSource(flags), flags.quiet ? () => {} : progressReporter());
-  const result = audit({ command, checks, snapshot, startedAt, outDir: flags.out, failOn: flags.failOn, settings, exceptions, formats: flags.format, colour: colourFor(process.stdout) });
+  const progress = flags.quiet ? () => {} : progressReporter();
+  const colour = colourFor(process.stdout);
+  let snapshot = await obtainSnapshot(source, progress);
+
+  let remediationReport = '';
+  let readAgain = false;
+  let remediated: RemediationOutcome | undefined;
+  if (remediation && plans) {
+    const plan = remediation.plan(snapshot, { ...DEFAULT_SETTINGS, ...settings }, flags);
+    if (flags.apply && source.kind === 'live') {
+      const outcomes = await applyPlan(plan, createAwsClients(source.live), () => new Date(), progress);
+      // The evidence records the account as the changes left it, so it is read again.
+      if (outcomes.some((o) => o.result === 'applied')) {
+        progress('reading the account again, to record it as the changes left it…');
+        snapshot = await obtainSnapshot(source, progress);
+        readAgain = true;
+      }
+      remediated = { plan, outcomes, file: REMEDIATION_LOG, csv: remediationLogCsv(outcomes) };
+    } else {
+      remediated = { plan, outcomes: null, file: REMEDIATION_PLAN, csv: remediationPlanCsv(plan, startedAt) };
+    }
+    remediationReport = remediationText(plan, remediated.outcomes, colour);
+  }
+
+  const result = audit({
+    command,
+    checks,
+    snapshot,
+    startedAt,
+    outDir: flags.out,
+    failOn: flags.failOn,
+    settings,
+    exceptions,
+    formats: flags.format,
+    colour,
+    ...(remediated ? { extraFiles: { [remediated.file]: remediated.csv }, remediation: remediationSummary(remediated.plan, remediated.outcomes) } : {}),
+  });
   if (!flags.quiet) {
-    process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${snapshot.origin.description})\n`);
+    const when = readAgain ? ', read again after the changes' : '';
+    process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${snapshot.origin.description}${when})\n`);
     process.stdout.write(result.summary);
+    process.stdout.write(remediationReport);
     process.stdout.write(`Evidence written to ${result.runDir}\n`);
   }
-  return result.exitCode;
+  const remediationFailed = remediated !== undefined && (remediated.plan.blocked.length > 0 || (remediated.outcomes ?? []).some((o) => o.result === 'failed' || o.result === 'skipped'));
+  return remediationFailed ? 3 : result.exitCode;
 }
 
-function auditCommand(name: string, description: string, checks: readonly Check[]): Command {
+interface RemediationOutcome {
+  plan: RemediationPlan;
+  outcomes: ChangeOutcome[] | null;
+  file: string;
+  csv: string;
+}
+
+type AuditCommandFlags = SourceFlags & OutputFlags & SettingsFlags & RemediationFlags;
+
+function auditCommand(name: string, description: string, checks: readonly Check[], remediation?: RemediationSpec): Command {
   const command = new Command(name).description(description);
-  for (const option of [...sourceOptions(), ...outputOptions(), ...settingsOptions()]) command.addOption(option);
-  return command.action(async (flags: SourceFlags & OutputFlags & SettingsFlags) => {
-    process.exitCode = await runAuditCommand(name, checks, flags);
+  for (const option of [...sourceOptions(), ...outputOptions(), ...settingsOptions(name), ...(remediation?.options ?? [])]) command.addOption(option);
+  return command.action(async (flags: AuditCommandFlags) => {
+    process.exitCode = await runAuditCommand(name, checks, flags, remediation);
   });
 }
 
@@ -73,13 +134,15 @@ Examples:
     );
 
   program.addCommand(auditCommand('audit', 'run every control and write the evidence pack', ALL_CHECKS));
-  program.addCommand(auditCommand('password-policy', 'judge the account password policy, parameter by parameter (IAM-004)', checksForGroup('password-policy')));
-  program.addCommand(auditCommand('mfa-audit', 'MFA for root and every console user, and its enforcement by policy (IAM-001, 005, 006, 009)', checksForGroup('mfa-audit')));
+  program.addCommand(auditCommand('password-policy', 'judge the account password policy, parameter by parameter (IAM-004)', checksForGroup('password-policy'), REMEDIATION['password-policy']));
+  program.addCommand(auditCommand('mfa-audit', 'MFA for root and every console user, and its enforcement by policy (IAM-001, 005, 006, 009)', checksForGroup('mfa-audit'), REMEDIATION['mfa-audit']));
   program.addCommand(auditCommand('credentials', 'root keys and use, key rotation, unused credentials, two active keys, keys from setup (IAM-007, 008, 010-013)', checksForGroup('credentials')));
   program.addCommand(auditCommand('least-privilege', 'admin access, wildcards, inline and direct policies, groups, escalation, HIPAA-eligible services, support role, sessions, federation', checksForGroup('least-privilege')));
-  program.addCommand(auditCommand('boundary', 'permissions boundaries on users and roles, and their strength (IAM-002, 023)', checksForGroup('boundary')));
-  program.addCommand(auditCommand('analyzer', 'IAM Access Analyzer in every region and its active findings (IAM-024, 025)', checksForGroup('analyzer')));
+  program.addCommand(auditCommand('boundary', 'permissions boundaries on users and roles, and their strength (IAM-002, 023)', checksForGroup('boundary'), REMEDIATION.boundary));
+  program.addCommand(auditCommand('analyzer', 'IAM Access Analyzer in every region and its active findings (IAM-024, 025)', checksForGroup('analyzer'), REMEDIATION.analyzer));
   program.addCommand(auditCommand('audit-trail', 'CloudTrail: multi-region logging, log validation, KMS, CloudWatch Logs (IAM-026 to 029)', checksForGroup('audit-trail')));
+
+  program.addCommand(scpCommand());
 
   const collect = new Command('collect').description('collect every source once into a snapshot file; judge nothing');
   for (const option of sourceOptions()) collect.addOption(option);

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { SEVERITIES } from '../checks/check.js';
 import { DEFAULT_FORMATS, FORMATS, type Format } from '../report/formats.js';
+import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
 
 /**
  * One table of options, shared by every command that reads an account, so help text and
@@ -54,13 +55,46 @@ export interface SourceFlags {
   demo?: boolean;
 }
 
-/** Judgement settings a user may override per run. */
-export function settingsOptions(): Option[] {
-  return [new Option('--eligible-services <file>', 'your own HIPAA-eligible services list (JSON, the format of the built-in one) instead of the dated built-in list')];
+/** Judgement settings a user may override per run; the password baseline only where the password policy is judged or set. */
+export function settingsOptions(command = 'audit'): Option[] {
+  const options = [new Option('--eligible-services <file>', 'your own HIPAA-eligible services list (JSON, the format of the built-in one) instead of the dated built-in list')];
+  if (command === 'audit' || command === 'password-policy') {
+    options.push(
+      new Option('--min-password-length <n>', 'password baseline: minimum length (default 14)').argParser(integerIn(6, 128)),
+      new Option('--max-password-age <days>', 'password baseline: longest a password may live (default 90)').argParser(integerIn(1, 1095)),
+      new Option('--password-reuse-prevention <n>', 'password baseline: previous passwords that may not be reused (default 24)').argParser(integerIn(1, 24)),
+    );
+  }
+  return options;
 }
 
 export interface SettingsFlags {
   eligibleServices?: string;
+  minPasswordLength?: number;
+  maxPasswordAge?: number;
+  passwordReusePrevention?: number;
+}
+
+/** AWS's own bounds for each password parameter, so a baseline it would refuse is a usage error. */
+function integerIn(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** The configured password baseline: the defaults of CONTROLS.md with the flags given laid over them. */
+export function passwordBaseline(flags: SettingsFlags): Partial<Settings> {
+  if (flags.minPasswordLength === undefined && flags.maxPasswordAge === undefined && flags.passwordReusePrevention === undefined) return {};
+  const defaults = DEFAULT_SETTINGS.passwordPolicy;
+  return {
+    passwordPolicy: {
+      minimumPasswordLength: flags.minPasswordLength ?? defaults.minimumPasswordLength,
+      maxPasswordAge: flags.maxPasswordAge ?? defaults.maxPasswordAge,
+      passwordReusePrevention: flags.passwordReusePrevention ?? defaults.passwordReusePrevention,
+    },
+  };
 }
 
 function parseFormats(value: string): Format[] {

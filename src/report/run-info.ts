@@ -1,5 +1,6 @@
 import type { Status } from '../checks/check.js';
 import type { Snapshot } from '../snapshot/schema.js';
+import type { RemediationSummary } from './remediation-log.js';
 
 /** What a run was: recorded in run.json and at the head of findings.json. */
 export interface RunInfo {
@@ -16,4 +17,6 @@ export interface RunInfo {
   statusCounts: Partial<Record<Status, number>>;
   collection: Snapshot['collection'];
   sourceErrors: { source: string; code: string; message: string }[];
+  /** Present when the command planned or applied changes. */
+  remediation?: RemediationSummary;
 }

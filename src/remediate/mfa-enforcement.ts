@@ -1,0 +1,106 @@
+import { documentEnforcesMfa, judgeMfaDeny, mfaEnforcementOf } from '../policy/mfa-deny.js';
+import { statementsOf } from '../policy/document.js';
+import { policiesOfGroup } from '../policy/principal-policies.js';
+import { DENY_WITHOUT_MFA_DOCUMENT, DENY_WITHOUT_MFA_POLICY_NAME, HUMAN_USERS_GROUP_NAME } from '../policy/prescribed.js';
+import { isRootRow, reportFlag } from '../snapshot/credential-report.js';
+import type { ManagedPolicy, Snapshot } from '../snapshot/schema.js';
+import { customerPolicyArn, emptyPlan, sourceProblem, type RemediationPlan } from './plan.js';
+
+/** A customer managed policy (not an AWS managed one) of that name, at any path. */
+export function customerPolicyNamed(policies: readonly ManagedPolicy[], name: string): ManagedPolicy | undefined {
+  return policies.find((p) => p.name === name && !p.awsManaged);
+}
+
+/**
+ * `mfa-audit --enforce --apply`: the deny-without-MFA policy, the human-users group carrying
+ * it, and every console user not already subject to such a policy added to the group. Users
+ * who have no MFA yet are named in a warning: once enforced, they can only enrol a device.
+ */
+export function planMfaEnforcement(snapshot: Snapshot): RemediationPlan {
+  const plan = emptyPlan('mfa-audit --enforce --apply');
+  const { credentialReport, authorizationDetails } = snapshot.sources;
+  if (credentialReport.status !== 'ok' || authorizationDetails.status !== 'ok') {
+    for (const source of ['credentialReport', 'authorizationDetails'] as const) {
+      const problem = sourceProblem(snapshot, source);
+      if (problem !== null) plan.blocked.push(`MFA enforcement: the ${source} could not be read (${problem}), so no user's coverage is known`);
+    }
+    return plan;
+  }
+  const details = authorizationDetails.data;
+
+  const group = details.groups.find((g) => g.name === HUMAN_USERS_GROUP_NAME);
+  const groupEnforces = group !== undefined && policiesOfGroup(group, details).some((p) => p.document !== null && documentEnforcesMfa(p.document));
+  let createPolicy: number | null = null;
+  let createGroup: number | null = null;
+  let policyArn = customerPolicyArn(snapshot, DENY_WITHOUT_MFA_POLICY_NAME);
+
+  if (groupEnforces) {
+    plan.unchanged.push(`group ${HUMAN_USERS_GROUP_NAME} already carries a deny-without-MFA policy`);
+  } else {
+    const existing = customerPolicyNamed(details.policies, DENY_WITHOUT_MFA_POLICY_NAME);
+    if (existing) {
+      if (existing.document === null) {
+        plan.blocked.push(`policy ${existing.arn} exists but its document is not in the snapshot, so it is not attached unread`);
+        return plan;
+      }
+      if (!documentEnforcesMfa(existing.document)) {
+        const reasons = statementsOf(existing.document).flatMap((s) => {
+          const verdict = judgeMfaDeny(s);
+          return verdict ? [verdict.reason] : [];
+        });
+        plan.blocked.push(`policy ${existing.arn} exists but does not deny without MFA (${reasons.join('; ') || 'no statement denies on aws:MultiFactorAuthPresent'}); fix it from policies/deny-without-mfa.json, or delete it so hipaa-iam can create it`);
+        return plan;
+      }
+      policyArn = existing.arn;
+      plan.unchanged.push(`policy ${DENY_WITHOUT_MFA_POLICY_NAME} exists and denies without MFA; it is used as it is`);
+    } else {
+      createPolicy = plan.changes.push({
+        change: { kind: 'create-policy', name: DENY_WITHOUT_MFA_POLICY_NAME, arn: policyArn, description: 'Denies all but MFA self-service when aws:MultiFactorAuthPresent is false (hipaa-iam, HIPAA 164.312(d))', document: DENY_WITHOUT_MFA_DOCUMENT },
+        target: policyArn,
+        before: 'absent',
+        after: 'customer managed policy from policies/deny-without-mfa.json',
+        dependsOn: [],
+      }) - 1;
+    }
+    if (!group) {
+      createGroup = plan.changes.push({ change: { kind: 'create-group', name: HUMAN_USERS_GROUP_NAME }, target: `group ${HUMAN_USERS_GROUP_NAME}`, before: 'absent', after: 'group exists', dependsOn: [] }) - 1;
+    }
+    plan.changes.push({
+      change: { kind: 'attach-group-policy', group: HUMAN_USERS_GROUP_NAME, policyArn },
+      target: `group ${HUMAN_USERS_GROUP_NAME}`,
+      before: group ? `attached: ${group.attachedPolicies.map((p) => p.name).join(', ') || 'none'}` : 'absent',
+      after: `${DENY_WITHOUT_MFA_POLICY_NAME} attached`,
+      dependsOn: [createPolicy, createGroup].filter((i): i is number => i !== null),
+    });
+  }
+
+  const usersByArn = new Map(details.users.map((u) => [u.arn, u]));
+  for (const row of credentialReport.data.rows) {
+    if (isRootRow(row)) continue;
+    const name = row.user ?? '';
+    const console = reportFlag(row, 'password_enabled');
+    if (console === false) continue;
+    const user = usersByArn.get(row.arn ?? '');
+    if (console === null || !user) {
+      plan.blocked.push(`user ${name}: ${user ? 'the credential report does not say whether it has a console password' : 'it is in the credential report but not in the authorization details'}`);
+      continue;
+    }
+    if (mfaEnforcementOf(user, details).enforcing.length > 0) {
+      plan.unchanged.push(`user ${name} is already subject to a deny-without-MFA policy`);
+      continue;
+    }
+    if (!user.groups.includes(HUMAN_USERS_GROUP_NAME)) {
+      plan.changes.push({
+        change: { kind: 'add-user-to-group', user: name, group: HUMAN_USERS_GROUP_NAME },
+        target: `user ${name}`,
+        before: `groups: ${user.groups.join(', ') || 'none'}`,
+        after: `groups: ${[...user.groups, HUMAN_USERS_GROUP_NAME].join(', ')}`,
+        dependsOn: createGroup === null ? [] : [createGroup],
+      });
+    }
+    if (reportFlag(row, 'mfa_active') !== true) {
+      plan.warnings.push(`${name} has no MFA device: once enforced, ${name} can do nothing but sign in, change their password and enrol a device until they do`);
+    }
+  }
+  return plan;
+}
