@@ -161,9 +161,17 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     ['an import folder that does not exist', ['audit', '--import', '/nonexistent/exports'], /does not exist/],
     ['collect without --save', ['collect', '--demo'], /required option '--save <file>'/],
     ['an eligible-services list that is not one', ['audit', '--demo', '--eligible-services', corrupt], /eligible-services file .*corrupt\.json/],
+    ['--apply on an offline source', ['password-policy', '--demo', '--apply'], /--apply changes a live account; it cannot be used with --demo, --snapshot or --import/],
+    ['--apply without --enforce', ['mfa-audit', '--demo', '--apply'], /--apply needs --enforce/],
+    ['--apply without --enable', ['analyzer', '--demo', '--apply'], /--apply needs --enable/],
+    ['a password baseline AWS would refuse', ['password-policy', '--demo', '--min-password-length', '200'], /expected a whole number from 6 to 128/],
+    ['a --policy-arn that is not a policy ARN', ['boundary', '--demo', '--policy-arn', 'my-boundary'], /expected an IAM policy ARN/],
+    ['a --policy-arn the account does not hold', ['boundary', '--demo', '--policy-arn', `arn:aws:iam::${DEMO_ACCOUNT}:policy/nope`], /is not a managed policy in account 111122223333/],
+    ['scp from a list that is not one', ['scp', '--eligible-services', corrupt], /eligible-services file .*corrupt\.json/],
   ])('%s', (_label, args, message) => {
     const out = tempDir('cli-bad-out');
-    const result = hipaaIam([...args, ...(args[0] === 'audit' ? ['--out', out] : [])]);
+    const writesEvidence = ['audit', 'password-policy', 'mfa-audit', 'boundary', 'analyzer'].includes(args[0]!);
+    const result = hipaaIam([...args, ...(writesEvidence ? ['--out', out] : [])]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -176,5 +184,59 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Exit codes');
     expect(result.stdout).toContain('hipaa-iam audit --demo');
+  });
+});
+
+describe('remediation plans and the SCP from the command line', () => {
+  it('a dry run prints the plan, records it in remediation-plan.csv and run.json, and the manifest covers it', () => {
+    const out = tempDir('cli-plan');
+    const result = hipaaIam(['boundary', '--demo', '--out', out]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('Planned changes (dry run; --apply makes them):');
+    expect(result.stdout).toMatch(/1\. iam:CreatePolicy arn:aws:iam::111122223333:policy\/permissions-boundary-base\n/);
+    expect(result.stdout).toContain('role ci-deployer keeps its boundary arn:aws:iam::111122223333:policy/legacy-allow-all-boundary');
+    const [runDir] = runFolders(out, DEMO_ACCOUNT);
+    const plan = parse(readFileSync(join(runDir!, 'remediation-plan.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(plan[0]).toMatchObject({ action: 'iam:CreatePolicy', before: 'absent', result: 'planned (not applied)' });
+    expect(plan.filter((r) => r.action === 'iam:PutUserPermissionsBoundary')).toHaveLength(8);
+    const run = JSON.parse(readFileSync(join(runDir!, 'run.json'), 'utf8'));
+    expect(run.remediation).toMatchObject({ mode: 'plan', command: 'boundary --apply', planned: 9, applied: 0, failed: 0, blocked: [] });
+    expect(hipaaIam(['verify', runDir!]).status).toBe(0);
+  });
+
+  it('--policy-arn names the boundary to require and to set, creating nothing', () => {
+    const out = tempDir('cli-policy-arn');
+    const result = hipaaIam(['boundary', '--demo', '--out', out, '--policy-arn', 'arn:aws:iam::111122223333:policy/hipaa-permissions-boundary']);
+    expect(result.stdout).not.toContain('iam:CreatePolicy');
+    const v = verdicts(readFindings(runFolders(out, DEMO_ACCOUNT)[0]!).findings);
+    expect(v).toMatchObject({ 'permissions-boundary ehr-app-server': 'PASS', 'permissions-boundary ci-deployer': 'FAIL' });
+  });
+
+  it('a configured password baseline is what is judged and what would be set, never weakening a stronger setting', () => {
+    const out = tempDir('cli-baseline');
+    const result = hipaaIam(['password-policy', '--demo', '--out', out, '--min-password-length', '10', '--password-reuse-prevention', '5']);
+    const v = verdicts(readFindings(runFolders(out, DEMO_ACCOUNT)[0]!).findings);
+    expect(v).toMatchObject({ 'password-policy MinimumPasswordLength': 'PASS', 'password-policy PasswordReusePrevention': 'PASS', 'password-policy RequireLowercaseCharacters': 'FAIL' });
+    expect(result.stdout).toMatch(/after: {2}MinimumPasswordLength=12 .*RequireLowercaseCharacters=true/);
+  });
+
+  it('mfa-audit without --enforce plans nothing; with it, names the users who will lose access until they enrol', () => {
+    const out = tempDir('cli-mfa');
+    expect(hipaaIam(['mfa-audit', '--demo', '--out', out]).stdout).not.toContain('Planned changes');
+    const enforce = hipaaIam(['mfa-audit', '--demo', '--out', out, '--enforce']);
+    expect(enforce.stdout).toContain('1. iam:AddUserToGroup user dr.alice.nguyen');
+    expect(enforce.stdout).toContain('⚠ dr.alice.nguyen has no MFA device');
+  });
+
+  it('scp prints the policy alone on stdout, the notes on stderr; --save writes the shipped file', () => {
+    const printed = hipaaIam(['scp']);
+    expect(printed.status).toBe(0);
+    const shipped = readFileSync(new URL('../policies/hipaa-scp-allowlist.json', import.meta.url), 'utf8');
+    expect(printed.stdout).toBe(shipped);
+    expect(printed.stderr).toMatch(/^HIPAA-eligible services list of \d{4}-\d{2}-\d{2}: \d+ service prefixes, 1 document\(s\) \(deny-not-action\), \d+ of 5120 characters\./);
+    const file = join(tempDir('cli-scp'), 'nested', 'scp.json');
+    const saved = hipaaIam(['scp', '--save', file]);
+    expect(saved.stdout).toContain(`Wrote ${file}`);
+    expect(readFileSync(file, 'utf8')).toBe(shipped);
   });
 });

@@ -5,7 +5,7 @@ import boundaryStrength from '../src/checks/boundary/boundary-strength.js';
 import mfaEnforcement from '../src/checks/mfa-audit/mfa-enforcement.js';
 import nonEligibleServices from '../src/checks/least-privilege/non-eligible-services.js';
 import privilegeEscalation from '../src/checks/least-privilege/privilege-escalation.js';
-import { policyFileText } from '../src/cli/scp-command.js';
+import { partPath, policyFileText } from '../src/cli/scp-command.js';
 import { BUILT_IN_ELIGIBLE_SERVICES } from '../src/hipaa/eligible-services.js';
 import { buildHipaaBoundary, MANAGED_POLICY_MAX_CHARS } from '../src/hipaa/permissions-boundary.js';
 import { buildHipaaScp } from '../src/hipaa/scp-allowlist.js';
@@ -97,5 +97,16 @@ describe('permissions-boundary.json', () => {
     expect(eligibility.ops?.message).toMatch(/^user ops reaches services eligible only in part;/);
     // admin-access judges the attached policy itself, boundary or not: it still reports it.
     expect(Object.values(statusByResource(adminAccessCheck, snapshot))).toContain('FAIL');
+  });
+});
+
+describe('partPath: where each part of a split SCP is saved', () => {
+  it.each([
+    ['scp.json', 1, 1, 'scp.json'],
+    ['scp.json', 2, 3, 'scp.part2.json'],
+    ['out/hipaa.scp.json', 1, 2, 'out/hipaa.scp.part1.json'],
+    ['out.d/scp', 2, 2, 'out.d/scp.part2'],
+  ] as const)('%s, part %i of %i → %s', (path, part, parts, expected) => {
+    expect(partPath(path, part, parts)).toBe(expected);
   });
 });

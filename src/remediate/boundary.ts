@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import { buildHipaaBoundary } from '../hipaa/permissions-boundary.js';
 import { PERMISSIONS_BOUNDARY_POLICY_NAME } from '../policy/prescribed.js';
 import type { Settings } from '../settings.js';
@@ -28,7 +29,8 @@ function callerPrincipal(snapshot: Snapshot): { kind: 'user' | 'role'; name: str
  * `boundary --apply`: the HIPAA boundary policy created if absent (or the one named by
  * --policy-arn), then set on every user and every role that is not service-linked and has
  * none. A principal with another boundary keeps it unless replaceExisting. The caller's own
- * principal goes last, with a warning: once bound, it can no longer change IAM.
+ * principal goes last, with a warning: once bound, it can no longer change IAM. Throws
+ * InputError for a --policy-arn the account does not hold.
  */
 export function planBoundaries(snapshot: Snapshot, settings: Pick<Settings, 'eligibleServices'>, options: BoundaryOptions = {}): RemediationPlan {
   const plan = emptyPlan('boundary --apply');
@@ -44,10 +46,8 @@ export function planBoundaries(snapshot: Snapshot, settings: Pick<Settings, 'eli
   if (options.policyArn) {
     policyArn = options.policyArn;
     const named = policies.find((p) => p.arn === policyArn);
-    if (!named) {
-      plan.blocked.push(`--policy-arn ${policyArn} is not a managed policy in this account's authorization details; nothing is bounded by a policy that cannot be read`);
-      return plan;
-    }
+    // A mistyped ARN is the user's to fix, before anything is written.
+    if (!named) throw new InputError(`--policy-arn ${policyArn} is not a managed policy in account ${snapshot.accountId}`);
     plan.unchanged.push(`boundary policy ${named.name} is used as it is (boundary-strength judges what it allows)`);
   } else {
     const existing = customerPolicyNamed(policies, PERMISSIONS_BOUNDARY_POLICY_NAME);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
 import { planAnalyzers } from '../../src/remediate/analyzer.js';
 import { planBoundaries } from '../../src/remediate/boundary.js';
 import { planMfaEnforcement } from '../../src/remediate/mfa-enforcement.js';
@@ -219,8 +220,8 @@ describe('boundary --apply plan', () => {
     expect(plan.unchanged.join('\n')).toMatch(/user alice keeps its boundary .*team-boundary/);
   });
 
-  it('is blocked by a --policy-arn the account does not hold, and by unreadable details', () => {
-    expect(planBoundaries(boundaryAccount(), DEFAULT_SETTINGS, { policyArn: `arn:aws:iam::${ACCOUNT}:policy/nope` }).blocked[0]).toMatch(/is not a managed policy/);
+  it('refuses a --policy-arn the account does not hold as bad input, and is blocked by unreadable details', () => {
+    expect(() => planBoundaries(boundaryAccount(), DEFAULT_SETTINGS, { policyArn: `arn:aws:iam::${ACCOUNT}:policy/nope` })).toThrow(InputError);
     const unreadable = planBoundaries(snapshotWith((s) => void (s.sources.authorizationDetails = sourceError)), DEFAULT_SETTINGS);
     expect(unreadable.changes).toEqual([]);
     expect(unreadable.blocked[0]).toMatch(/could not be read/);
