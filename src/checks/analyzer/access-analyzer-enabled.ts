@@ -13,7 +13,7 @@ export default defineCheck({
     severity: 'medium',
     hipaa: ['164.308(a)(1)(ii)(D)', '164.312(b)'],
     description: 'Every enabled region has an ACTIVE external-access analyzer of the account or of its organization.',
-    remediation: 'aws accessanalyzer create-analyzer --analyzer-name account-access-analyzer --type ACCOUNT, in each listed region.',
+    remediation: 'hipaa-iam analyzer --enable --apply, or aws accessanalyzer create-analyzer --analyzer-name account-access-analyzer --type ACCOUNT in each listed region.',
     sources: ['accessAnalyzer'],
   },
   run(snapshot) {

@@ -11,7 +11,7 @@ export default defineCheck({
     severity: 'medium',
     hipaa: ['164.308(a)(4)(ii)(B)', '164.312(a)(1)'],
     description: 'Every IAM user and every role that is not service-linked carries a permissions boundary, capping what any policy can grant it.',
-    remediation: 'Create a HIPAA boundary policy and set it on every user and role (aws iam put-user-permissions-boundary / put-role-permissions-boundary).',
+    remediation: 'Create a HIPAA boundary policy (policies/permissions-boundary.json) and set it on every user and role: hipaa-iam boundary shows the changes, boundary --apply makes them (aws iam put-user-permissions-boundary / put-role-permissions-boundary by hand).',
     sources: ['authorizationDetails'],
   },
   run(snapshot, settings) {

@@ -17,7 +17,7 @@ export default defineCheck({
     description:
       'Every user with a console password is subject to a policy that denies all but MFA self-service when aws:MultiFactorAuthPresent is false.',
     remediation:
-      'Attach policies/deny-without-mfa.json to a human-users group and add every console user to it (hipaa-iam mfa-audit --enforce --apply, when available).',
+      'Attach policies/deny-without-mfa.json to a human-users group and add every console user to it: hipaa-iam mfa-audit --enforce shows the changes, --enforce --apply makes them.',
     sources: ['credentialReport', 'authorizationDetails'],
   },
   run(snapshot) {
