@@ -5,24 +5,13 @@ import type { Settings } from '../settings.js';
 import { isIdentityCenterRole, isServiceLinkedRole } from '../snapshot/principals.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import { customerPolicyNamed } from './mfa-enforcement.js';
-import { customerPolicyArn, emptyPlan, sourceProblem, type PlannedChange, type RemediationPlan } from './plan.js';
+import { callerPrincipal, customerPolicyArn, emptyPlan, sourceProblem, type PlannedChange, type RemediationPlan } from './plan.js';
 
 export interface BoundaryOptions {
   /** Use this policy as the boundary instead of creating permissions-boundary-base. */
   policyArn?: string;
   /** Replace boundaries other than the chosen one (never done unless asked). */
   replaceExisting?: boolean;
-}
-
-/** The IAM user or role the run is signed in as, from the caller ARN (assumed-role sessions name the role). */
-function callerPrincipal(snapshot: Snapshot): { kind: 'user' | 'role'; name: string } | null {
-  const caller = snapshot.sources.callerIdentity;
-  if (caller.status !== 'ok') return null;
-  const resource = caller.data.arn.split(':').slice(5).join(':');
-  const [type, ...rest] = resource.split('/');
-  if (type === 'user') return { kind: 'user', name: rest.at(-1) ?? '' };
-  if (type === 'assumed-role') return { kind: 'role', name: rest[0] ?? '' };
-  return null;
 }
 
 /**

@@ -4,7 +4,7 @@ import { policiesOfGroup } from '../policy/principal-policies.js';
 import { DENY_WITHOUT_MFA_DOCUMENT, DENY_WITHOUT_MFA_POLICY_NAME, HUMAN_USERS_GROUP_NAME } from '../policy/prescribed.js';
 import { isRootRow, reportFlag } from '../snapshot/credential-report.js';
 import type { ManagedPolicy, Snapshot } from '../snapshot/schema.js';
-import { customerPolicyArn, emptyPlan, sourceProblem, type RemediationPlan } from './plan.js';
+import { callerPrincipal, customerPolicyArn, emptyPlan, sourceProblem, type PlannedChange, type RemediationPlan } from './plan.js';
 
 /** A customer managed policy (not an AWS managed one) of that name, at any path. */
 export function customerPolicyNamed(policies: readonly ManagedPolicy[], name: string): ManagedPolicy | undefined {
@@ -74,6 +74,8 @@ export function planMfaEnforcement(snapshot: Snapshot): RemediationPlan {
     });
   }
 
+  const caller = callerPrincipal(snapshot);
+  let own: PlannedChange | null = null;
   const usersByArn = new Map(details.users.map((u) => [u.arn, u]));
   for (const row of credentialReport.data.rows) {
     if (isRootRow(row)) continue;
@@ -89,18 +91,26 @@ export function planMfaEnforcement(snapshot: Snapshot): RemediationPlan {
       plan.unchanged.push(`user ${name} is already subject to a deny-without-MFA policy`);
       continue;
     }
+    const isCaller = caller?.kind === 'user' && caller.name === name;
     if (!user.groups.includes(HUMAN_USERS_GROUP_NAME)) {
-      plan.changes.push({
+      const planned: PlannedChange = {
         change: { kind: 'add-user-to-group', user: name, group: HUMAN_USERS_GROUP_NAME },
         target: `user ${name}`,
         before: `groups: ${user.groups.join(', ') || 'none'}`,
         after: `groups: ${[...user.groups, HUMAN_USERS_GROUP_NAME].join(', ')}`,
         dependsOn: createGroup === null ? [] : [createGroup],
-      });
+      };
+      // Access keys carry no MFA: once enforced, the caller's own session is denied, so it goes last.
+      if (isCaller) own = planned;
+      else plan.changes.push(planned);
+    }
+    if (isCaller) {
+      plan.warnings.push(`user ${name} is the identity this run signs in as: it is enforced last, and afterwards its access keys work only in a session made with MFA (aws sts get-session-token --serial-number … --token-code …)`);
     }
     if (reportFlag(row, 'mfa_active') !== true) {
       plan.warnings.push(`${name} has no MFA device: once enforced, ${name} can do nothing but sign in, change their password and enrol a device until they do`);
     }
   }
+  if (own) plan.changes.push(own);
   return plan;
 }

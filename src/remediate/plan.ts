@@ -81,3 +81,14 @@ export function sourceProblem(snapshot: Snapshot, source: keyof Snapshot['source
   const result = snapshot.sources[source];
   return result.status === 'error' ? `${result.error.code}: ${result.error.message}` : null;
 }
+
+/** The IAM user or role the run is signed in as, from the caller ARN (assumed-role sessions name the role). */
+export function callerPrincipal(snapshot: Snapshot): { kind: 'user' | 'role'; name: string } | null {
+  const caller = snapshot.sources.callerIdentity;
+  if (caller.status !== 'ok') return null;
+  const resource = caller.data.arn.split(':').slice(5).join(':');
+  const [type, ...rest] = resource.split('/');
+  if (type === 'user') return { kind: 'user', name: rest.at(-1) ?? '' };
+  if (type === 'assumed-role') return { kind: 'role', name: rest[0] ?? '' };
+  return null;
+}

@@ -127,6 +127,12 @@ describe('mfa-audit --enforce --apply plan', () => {
     expect(plan.warnings.map((w) => w.split(' ')[0])).toEqual(warned);
   });
 
+  it('enforces the identity the run signs in as last, and warns that its keys will need an MFA session', () => {
+    const plan = planMfaEnforcement(mfaAccount({ users: [iamUser('auditor'), iamUser('alice')], rows: [console_('auditor', true), console_('alice', true)] }));
+    expect(steps(plan).slice(-2)).toEqual(['iam:AddUserToGroup user alice', 'iam:AddUserToGroup user auditor']);
+    expect(plan.warnings).toEqual([expect.stringMatching(/^user auditor is the identity this run signs in as: .*session made with MFA/)]);
+  });
+
   it('makes each later change depend on the policy and group it needs', () => {
     const plan = planMfaEnforcement(mfaAccount({ users: [iamUser('alice')], rows: [console_('alice', false)] }));
     expect(plan.changes.map((c) => c.dependsOn)).toEqual([[], [], [0, 1], [1]]);
