@@ -124,13 +124,17 @@ Sources (pick one; live AWS is the default):
   --demo       the embedded demo account
 
 Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings;
-            2 usage or input error; 3 the run could not complete or has ERROR findings.
+            2 usage or input error; 3 the run could not complete, has ERROR findings,
+            or a change of --apply failed.
 
 Examples:
   hipaa-iam audit --demo
   hipaa-iam audit --profile prod-readonly --out /srv/evidence
   hipaa-iam mfa-audit --import ./client-exports
-  hipaa-iam collect --role-arn arn:aws:iam::123456789012:role/Auditor --save snapshot.json`,
+  hipaa-iam collect --role-arn arn:aws:iam::123456789012:role/Auditor --save snapshot.json
+  hipaa-iam mfa-audit --enforce           print the changes that would enforce MFA; change nothing
+  hipaa-iam mfa-audit --enforce --apply   make them, logging each to remediation-log.csv
+  hipaa-iam scp --save hipaa-scp.json     the SCP that allows only HIPAA-eligible services`,
     );
 
   program.addCommand(auditCommand('audit', 'run every control and write the evidence pack', ALL_CHECKS));

@@ -87,6 +87,16 @@ function header(input: HtmlReportInput, title: string): string {
     ['Run finished', esc(utc(run.finishedAt))],
     ['Tool', `${esc(run.tool.name)} ${esc(run.tool.version)} <span class="muted">(${esc(run.command)})</span>`],
   ];
+  const r = run.remediation;
+  if (r) {
+    facts.push([
+      'Remediation',
+      r.mode === 'plan'
+        ? `dry run of ${esc(r.command)}: ${r.planned} change(s) planned, none made (remediation-plan.csv)`
+        : `${esc(r.command)}: ${r.planned} planned, ${r.applied} applied, ${r.alreadyInPlace} already in place, ${r.failed} failed, ${r.skipped} skipped (remediation-log.csv); the findings are of the account after the changes`,
+    ]);
+    if (r.blocked.length > 0) facts.push(['Could not be planned', r.blocked.map(esc).join('<br>')]);
+  }
   const sourceErrors =
     run.sourceErrors.length > 0
       ? `<div class="source-errors"><strong>Sources that could not be read</strong> (their controls are ERROR):<ul>${run.sourceErrors.map((e) => `<li>${esc(e.source)}: ${esc(e.code)}: ${esc(e.message)}</li>`).join('')}</ul></div>`

@@ -262,6 +262,17 @@ describe('htmlReport', () => {
     expect(page).not.toContain(HOSTILE);
   });
 
+  it('says what a remediating run planned or changed, and what could not be planned, escaped', () => {
+    const summary = { command: 'boundary --apply', planned: 4, applied: 2, alreadyInPlace: 0, failed: 1, skipped: 1, blocked: [`eu-west-1: ${HOSTILE}`], warnings: [] };
+    const applied = htmlReport({ ...INPUT, run: { ...RUN, remediation: { ...summary, mode: 'apply' } } });
+    expect(applied).toContain('<dt>Remediation</dt><dd>boundary --apply: 4 planned, 2 applied, 0 already in place, 1 failed, 1 skipped (remediation-log.csv)');
+    expect(applied).toContain(`<dt>Could not be planned</dt><dd>eu-west-1: ${HOSTILE_ESCAPED}</dd>`);
+    expect(applied).not.toContain(HOSTILE);
+    const planned = htmlReport({ ...INPUT, run: { ...RUN, remediation: { ...summary, mode: 'plan', blocked: [] } } });
+    expect(planned).toContain('dry run of boundary --apply: 4 change(s) planned, none made (remediation-plan.csv)');
+    expect(html).not.toMatch(/remediation-(log|plan)\.csv/);
+  });
+
   it('renders an empty run without failing', () => {
     const page = htmlReport({ ...INPUT, findings: [], matrix: [], register: [], trend: [] });
     expect(page).toContain('no failing findings');
