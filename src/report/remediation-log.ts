@@ -51,15 +51,20 @@ export function remediationPlanCsv(plan: RemediationPlan, plannedAt: Date): stri
   );
 }
 
+/** "Nothing to change" only when nothing stood in the way of knowing. */
+function nothingPlanned(plan: RemediationPlan): string {
+  return plan.blocked.length === 0 ? 'Nothing to change.' : 'No change could be planned where it is needed:';
+}
+
 /** The plan, or what became of it, for a person at a terminal. */
 export function remediationText(plan: RemediationPlan, outcomes: readonly ChangeOutcome[] | null, c: ChalkInstance): string {
   const lines: string[] = [];
   const flag = plan.command.replace(/^\S+\s*/, '');
   if (outcomes === null) {
-    lines.push(plan.changes.length === 0 ? c.bold('Nothing to change.') : c.bold(`Planned changes (dry run; ${flag} makes them):`));
+    lines.push(c.bold(plan.changes.length === 0 ? nothingPlanned(plan) : `Planned changes (dry run; ${flag} makes them):`));
     plan.changes.forEach((p, i) => lines.push(`  ${i + 1}. ${ACTION_OF[p.change.kind]} ${p.target}`, `       before: ${p.before}`, `       after:  ${p.after}`));
   } else {
-    lines.push(c.bold(outcomes.length === 0 ? 'Nothing to change.' : 'Changes:'));
+    lines.push(c.bold(outcomes.length === 0 ? nothingPlanned(plan) : 'Changes:'));
     for (const o of outcomes) {
       const mark = o.result === 'applied' || o.result === 'already in place' ? c.green('✔') : c.red('✘');
       lines.push(`  ${mark} ${ACTION_OF[o.planned.change.kind]} ${o.planned.target}: ${o.result}${o.reason ? ` (${o.reason})` : ''}`);
