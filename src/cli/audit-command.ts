@@ -1,0 +1,106 @@
+import { Command } from 'commander';
+import { audit } from '../audit.js';
+import type { Check } from '../checks/check.js';
+import { ALL_CHECKS } from '../checks/registry.js';
+import { createAwsClients } from '../collect/aws-clients.js';
+import { InputError } from '../errors.js';
+import { loadExceptions } from '../exceptions.js';
+import { loadEligibleServicesFile } from '../hipaa/eligible-services.js';
+import { applyPlan, type ChangeOutcome } from '../remediate/apply.js';
+import type { RemediationPlan } from '../remediate/plan.js';
+import { REMEDIATION_LOG, REMEDIATION_PLAN, remediationLogCsv, remediationPlanCsv, remediationSummary, remediationText } from '../report/remediation-log.js';
+import { colourFor } from '../report/terminal.js';
+import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
+import { obtainSnapshot, type SourceSelection } from '../snapshot/obtain.js';
+import { outputOptions, passwordBaseline, settingsOptions, sourceOptions, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
+import type { RemediationFlags, RemediationSpec } from './remediation.js';
+
+/** How an auditing subcommand runs: collect, plan and apply its remediation if any, judge, write evidence. */
+export function selectSource(flags: SourceFlags): SourceSelection {
+  if (flags.snapshot) return { kind: 'snapshot', path: flags.snapshot };
+  if (flags.import) return { kind: 'import', dir: flags.import };
+  if (flags.demo) return { kind: 'demo' };
+  return { kind: 'live', live: { profile: flags.profile, region: flags.region, roleArn: flags.roleArn, externalId: flags.externalId, regions: flags.regions } };
+}
+
+export function progressReporter(): (message: string) => void {
+  // Progress is for people watching; a cron job's stderr stays quiet.
+  return process.stderr.isTTY ? (message) => process.stderr.write(`  ${message}\n`) : () => {};
+}
+
+export async function runAuditCommand(command: string, checks: readonly Check[], flags: AuditCommandFlags, remediation?: RemediationSpec): Promise<number> {
+  const startedAt = new Date();
+  const source = selectSource(flags);
+  const plans = remediation?.plans(flags) === true;
+  if (flags.apply && source.kind !== 'live') throw new InputError('--apply changes a live account; it cannot be used with --demo, --snapshot or --import');
+  // Read before collecting, so a bad list fails fast without touching AWS.
+  const settings: Partial<Settings> = {
+    ...(flags.eligibleServices ? { eligibleServices: loadEligibleServicesFile(flags.eligibleServices) } : {}),
+    ...passwordBaseline(flags),
+    ...(flags.policyArn ? { requiredPermissionsBoundaryArn: flags.policyArn } : {}),
+  };
+  const exceptions = flags.exceptions ? loadExceptions(flags.exceptions, new Set(ALL_CHECKS.map((c) => c.meta.controlId))) : [];
+  const progress = flags.quiet ? () => {} : progressReporter();
+  const colour = colourFor(process.stdout);
+  let snapshot = await obtainSnapshot(source, progress);
+
+  let remediationReport = '';
+  let readAgain = false;
+  let remediated: RemediationOutcome | undefined;
+  if (remediation && plans) {
+    const plan = remediation.plan(snapshot, { ...DEFAULT_SETTINGS, ...settings }, flags);
+    if (flags.apply && source.kind === 'live') {
+      const outcomes = await applyPlan(plan, createAwsClients(source.live), () => new Date(), progress);
+      // The evidence records the account as the changes left it, so it is read again.
+      if (outcomes.some((o) => o.result === 'applied')) {
+        progress('reading the account again, to record it as the changes left it…');
+        snapshot = await obtainSnapshot(source, progress);
+        readAgain = true;
+      }
+      remediated = { plan, outcomes, file: REMEDIATION_LOG, csv: remediationLogCsv(outcomes) };
+    } else {
+      remediated = { plan, outcomes: null, file: REMEDIATION_PLAN, csv: remediationPlanCsv(plan, startedAt) };
+    }
+    remediationReport = remediationText(plan, remediated.outcomes, colour);
+  }
+
+  const result = audit({
+    command,
+    checks,
+    snapshot,
+    startedAt,
+    outDir: flags.out,
+    failOn: flags.failOn,
+    settings,
+    exceptions,
+    formats: flags.format,
+    colour,
+    ...(remediated ? { extraFiles: { [remediated.file]: remediated.csv }, remediation: remediationSummary(remediated.plan, remediated.outcomes) } : {}),
+  });
+  if (!flags.quiet) {
+    const when = readAgain ? ', read again after the changes' : '';
+    process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${snapshot.origin.description}${when})\n`);
+    process.stdout.write(result.summary);
+    process.stdout.write(remediationReport);
+    process.stdout.write(`Evidence written to ${result.runDir}\n`);
+  }
+  const remediationFailed = remediated !== undefined && (remediated.plan.blocked.length > 0 || (remediated.outcomes ?? []).some((o) => o.result === 'failed' || o.result === 'skipped'));
+  return remediationFailed ? 3 : result.exitCode;
+}
+
+interface RemediationOutcome {
+  plan: RemediationPlan;
+  outcomes: ChangeOutcome[] | null;
+  file: string;
+  csv: string;
+}
+
+export type AuditCommandFlags = SourceFlags & OutputFlags & SettingsFlags & RemediationFlags;
+
+export function auditCommand(name: string, description: string, checks: readonly Check[], remediation?: RemediationSpec): Command {
+  const command = new Command(name).description(description);
+  for (const option of [...sourceOptions(), ...outputOptions(), ...settingsOptions(name), ...(remediation?.options ?? [])]) command.addOption(option);
+  return command.action(async (flags: AuditCommandFlags) => {
+    process.exitCode = await runAuditCommand(name, checks, flags, remediation);
+  });
+}
