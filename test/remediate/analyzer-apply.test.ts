@@ -43,7 +43,9 @@ beforeEach(() => {
   mocks.analyzer.on(ListFindingsV2Command).resolves({ findings: [] });
   // The analyzer commands judge nothing else; every other source is refused quickly.
   const denied = new IAMServiceException({ name: 'AccessDenied', $fault: 'client', message: 'not needed here', $metadata: { httpStatusCode: 403 } });
-  for (const mock of [mocks.iam, mocks.cloudTrail, mocks.organizations]) mock.onAnyCommand().rejects(denied);
+  mocks.iam.onAnyCommand().rejects(denied);
+  mocks.cloudTrail.onAnyCommand().rejects(denied);
+  mocks.organizations.onAnyCommand().rejects(denied);
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });
 afterEach(() => vi.restoreAllMocks());
