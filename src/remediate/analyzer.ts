@@ -1,7 +1,7 @@
 import { EXTERNAL_ACCESS_ANALYZER_TYPES } from '../checks/analyzer/access-analyzer-enabled.js';
 import { ACCOUNT_ANALYZER_NAME } from '../policy/prescribed.js';
 import type { Snapshot } from '../snapshot/schema.js';
-import { emptyPlan, sourceProblem, type RemediationPlan } from './plan.js';
+import { emptyPlan, partitionOf, sourceProblem, type RemediationPlan } from './plan.js';
 
 /**
  * `analyzer --enable --apply`: an ACCOUNT analyzer in every region checked that has no ACTIVE
@@ -35,7 +35,7 @@ export function planAnalyzers(snapshot: Snapshot): RemediationPlan {
     const others = result.data.analyzers.map((a) => `${a.name} (${a.type}, ${a.status})`);
     plan.changes.push({
       change: { kind: 'create-analyzer', region, name: ACCOUNT_ANALYZER_NAME },
-      target: `arn:aws:access-analyzer:${region}:${snapshot.accountId}:analyzer/${ACCOUNT_ANALYZER_NAME}`,
+      target: `arn:${partitionOf(snapshot)}:access-analyzer:${region}:${snapshot.accountId}:analyzer/${ACCOUNT_ANALYZER_NAME}`,
       before: others.length > 0 ? `no active external-access analyzer (${others.join(', ')})` : 'no analyzer',
       after: `${ACCOUNT_ANALYZER_NAME} (ACCOUNT)`,
       dependsOn: [],

@@ -4,8 +4,7 @@ import { PERMISSIONS_BOUNDARY_POLICY_NAME } from '../policy/prescribed.js';
 import type { Settings } from '../settings.js';
 import { isIdentityCenterRole, isServiceLinkedRole } from '../snapshot/principals.js';
 import type { Snapshot } from '../snapshot/schema.js';
-import { customerPolicyNamed } from './mfa-enforcement.js';
-import { callerPrincipal, customerPolicyArn, emptyPlan, sourceProblem, type PlannedChange, type RemediationPlan } from './plan.js';
+import { callerPrincipal, customerPolicyArn, customerPolicyNamed, emptyPlan, sourceProblem, type PlannedChange, type RemediationPlan } from './plan.js';
 
 export interface BoundaryOptions {
   /** Use this policy as the boundary instead of creating permissions-boundary-base. */

@@ -3,13 +3,8 @@ import { statementsOf } from '../policy/document.js';
 import { policiesOfGroup } from '../policy/principal-policies.js';
 import { DENY_WITHOUT_MFA_DOCUMENT, DENY_WITHOUT_MFA_POLICY_NAME, HUMAN_USERS_GROUP_NAME } from '../policy/prescribed.js';
 import { isRootRow, reportFlag } from '../snapshot/credential-report.js';
-import type { ManagedPolicy, Snapshot } from '../snapshot/schema.js';
-import { callerPrincipal, customerPolicyArn, emptyPlan, sourceProblem, type PlannedChange, type RemediationPlan } from './plan.js';
-
-/** A customer managed policy (not an AWS managed one) of that name, at any path. */
-export function customerPolicyNamed(policies: readonly ManagedPolicy[], name: string): ManagedPolicy | undefined {
-  return policies.find((p) => p.name === name && !p.awsManaged);
-}
+import type { Snapshot } from '../snapshot/schema.js';
+import { callerPrincipal, customerPolicyArn, customerPolicyNamed, emptyPlan, sourceProblem, type PlannedChange, type RemediationPlan } from './plan.js';
 
 /**
  * `mfa-audit --enforce --apply`: the deny-without-MFA policy, the human-users group carrying

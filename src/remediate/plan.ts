@@ -1,5 +1,5 @@
-import type { PolicyDocument } from '../snapshot/schema.js';
-import type { Snapshot } from '../snapshot/schema.js';
+import { codeAndMessage } from '../collect/source-error.js';
+import type { ManagedPolicy, PolicyDocument, Snapshot } from '../snapshot/schema.js';
 
 /** Password policy parameters as UpdateAccountPasswordPolicy takes them (every one is sent: omitted ones reset). */
 export interface PasswordPolicyParameters {
@@ -79,7 +79,12 @@ export function customerPolicyArn(snapshot: Snapshot, name: string): string {
 /** Why a source's data is missing, for a blocked line. */
 export function sourceProblem(snapshot: Snapshot, source: keyof Snapshot['sources']): string | null {
   const result = snapshot.sources[source];
-  return result.status === 'error' ? `${result.error.code}: ${result.error.message}` : null;
+  return result.status === 'error' ? codeAndMessage(result.error) : null;
+}
+
+/** A customer managed policy (not an AWS managed one) of that name, at any path. */
+export function customerPolicyNamed(policies: readonly ManagedPolicy[], name: string): ManagedPolicy | undefined {
+  return policies.find((p) => p.name === name && !p.awsManaged);
 }
 
 /** The IAM user or role the run is signed in as, from the caller ARN (assumed-role sessions name the role). */
