@@ -8,23 +8,24 @@ import { hasWildcard } from './wildcard.js';
  * Actions a user without MFA still needs in order to enrol a device and change a password.
  * The union of AWS's published deny-without-MFA examples and the hardening guide's policy.
  */
-export const MFA_SELF_SERVICE_ACTIONS: ReadonlySet<string> = new Set(
-  [
-    'iam:ChangePassword',
-    'iam:CreateVirtualMFADevice',
-    'iam:DeleteVirtualMFADevice',
-    'iam:EnableMFADevice',
-    'iam:GetAccountPasswordPolicy',
-    'iam:GetMFADevice',
-    'iam:GetUser',
-    'iam:ListMFADevices',
-    'iam:ListUsers',
-    'iam:ListVirtualMFADevices',
-    'iam:ResyncMFADevice',
-    'sts:GetCallerIdentity',
-    'sts:GetSessionToken',
-  ].map((action) => action.toLowerCase()),
-);
+export const MFA_SELF_SERVICE: readonly string[] = [
+  'iam:ChangePassword',
+  'iam:CreateVirtualMFADevice',
+  'iam:DeleteVirtualMFADevice',
+  'iam:EnableMFADevice',
+  'iam:GetAccountPasswordPolicy',
+  'iam:GetMFADevice',
+  'iam:GetUser',
+  'iam:ListMFADevices',
+  'iam:ListUsers',
+  'iam:ListVirtualMFADevices',
+  'iam:ResyncMFADevice',
+  'sts:GetCallerIdentity',
+  'sts:GetSessionToken',
+];
+
+/** The same, lower-cased: IAM action names match without regard to case. */
+export const MFA_SELF_SERVICE_ACTIONS: ReadonlySet<string> = new Set(MFA_SELF_SERVICE.map((action) => action.toLowerCase()));
 
 const MFA_KEY = 'aws:multifactorauthpresent';
 const MFA_OPERATORS = new Set(['Bool', 'BoolIfExists']);
