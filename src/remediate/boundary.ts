@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { buildHipaaBoundary } from '../hipaa/permissions-boundary.js';
 import { PERMISSIONS_BOUNDARY_POLICY_NAME } from '../policy/prescribed.js';
 import type { Settings } from '../settings.js';
-import { isIdentityCenterRole, isServiceLinkedRole } from '../snapshot/principals.js';
+import { boundariesInUse, isIdentityCenterRole, isServiceLinkedRole } from '../snapshot/principals.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import { callerPrincipal, customerPolicyArn, customerPolicyNamed, emptyPlan, sourceProblem, type PlannedChange, type RemediationPlan } from './plan.js';
 
@@ -40,7 +40,7 @@ export function planBoundaries(snapshot: Snapshot, settings: Pick<Settings, 'eli
   } else {
     const existing = customerPolicyNamed(policies, PERMISSIONS_BOUNDARY_POLICY_NAME);
     policyArn = existing?.arn ?? customerPolicyArn(snapshot, PERMISSIONS_BOUNDARY_POLICY_NAME);
-    const inUse = [...new Set([...users, ...roles].flatMap((p) => (p.permissionsBoundary ? [p.permissionsBoundary.arn] : [])))].filter((arn) => arn !== policyArn);
+    const inUse = [...boundariesInUse(details.data).keys()].filter((arn) => arn !== policyArn);
     if (inUse.length > 0) plan.unchanged.push(`boundaries already in use: ${inUse.join(', ')}; --policy-arn sets one of them instead of ${PERMISSIONS_BOUNDARY_POLICY_NAME}`);
     if (existing) {
       plan.unchanged.push(`boundary policy ${PERMISSIONS_BOUNDARY_POLICY_NAME} exists; it is used as it is (boundary-strength judges what it allows)`);

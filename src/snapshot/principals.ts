@@ -23,3 +23,17 @@ export function customerPrincipals(details: AuthorizationDetails): Principal[] {
     ...details.roles.filter((r) => !isServiceLinkedRole(r)).map((entity) => ({ kind: 'role' as const, resourceType: 'AWS::IAM::Role' as const, entity })),
   ];
 }
+
+/** Each permissions boundary in use, by policy ARN, with the users and roles it bounds ("user alice", "role app"). */
+export function boundariesInUse(details: AuthorizationDetails): Map<string, string[]> {
+  const inUse = new Map<string, string[]>();
+  const note = (arn: string | undefined, who: string) => {
+    if (!arn) return;
+    const principals = inUse.get(arn);
+    if (principals) principals.push(who);
+    else inUse.set(arn, [who]);
+  };
+  for (const u of details.users) note(u.permissionsBoundary?.arn, `user ${u.name}`);
+  for (const r of details.roles) note(r.permissionsBoundary?.arn, `role ${r.name}`);
+  return inUse;
+}

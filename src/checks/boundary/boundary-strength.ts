@@ -2,6 +2,7 @@ import { ActionSet } from '../../policy/action-set.js';
 import { describeClause, evaluateClauses } from '../../policy/conditions.js';
 import { adminAccess, canDo, hitLabel, policyPermissions } from '../../policy/effective-permissions.js';
 import { coversAllResources, statementLabel } from '../../policy/statement.js';
+import { boundariesInUse } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
 
 /** IAM actions that let a principal change permissions (its own or others'): what a boundary is there to cap. */
@@ -45,10 +46,7 @@ export default defineCheck({
   },
   run(snapshot, _settings, now) {
     const details = sourceData(snapshot, 'authorizationDetails');
-    const usedBy = new Map<string, string[]>();
-    const use = (arn: string, who: string) => usedBy.set(arn, [...(usedBy.get(arn) ?? []), who]);
-    for (const u of details.users) if (u.permissionsBoundary) use(u.permissionsBoundary.arn, `user ${u.name}`);
-    for (const r of details.roles) if (r.permissionsBoundary) use(r.permissionsBoundary.arn, `role ${r.name}`);
+    const usedBy = boundariesInUse(details);
     if (usedBy.size === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'no user or role has a permissions boundary')];
     const policies = new Map(details.policies.map((p) => [p.arn, p]));
 

@@ -1,7 +1,7 @@
 import type { ConditionContext } from '../../policy/conditions.js';
 import { policyContext } from '../../policy/effective-permissions.js';
 import { compilePolicy, type CompiledPolicy } from '../../policy/statement.js';
-import { isServiceLinkedRole } from '../../snapshot/principals.js';
+import { boundariesInUse, isServiceLinkedRole } from '../../snapshot/principals.js';
 import type { AuthorizationDetails, PolicyDocument, Snapshot } from '../../snapshot/schema.js';
 import { accountFinding, sourceData, type FindingDraft } from '../check.js';
 
@@ -48,12 +48,7 @@ export function customerPolicies(details: AuthorizationDetails): CustomerPolicy[
  */
 export function policiesUsedOnlyAsBoundaries(details: AuthorizationDetails): Map<string, number> {
   const attached = new Set([...details.users, ...details.groups, ...details.roles].flatMap((p) => p.attachedPolicies.map((a) => a.arn)));
-  const bounding = new Map<string, number>();
-  for (const p of [...details.users, ...details.roles]) {
-    const arn = p.permissionsBoundary?.arn;
-    if (arn && !attached.has(arn)) bounding.set(arn, (bounding.get(arn) ?? 0) + 1);
-  }
-  return bounding;
+  return new Map([...boundariesInUse(details)].flatMap(([arn, principals]) => (attached.has(arn) ? [] : [[arn, principals.length] as const])));
 }
 
 /** The resource fields of a customer policy's finding. */
