@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import passwordPolicy from '../../src/checks/password-policy/password-policy.js';
 import type { PasswordPolicy } from '../../src/snapshot/schema.js';
-import { findingsOf, snapshotWith, statusByResource } from '../support/snapshot.js';
+import { compliantPasswordPolicy, findingsOf, snapshotWith, statusByResource } from '../support/snapshot.js';
 
-const BASELINE: PasswordPolicy = {
-  minimumPasswordLength: 14,
-  requireSymbols: true,
-  requireNumbers: true,
-  requireUppercaseCharacters: true,
-  requireLowercaseCharacters: true,
-  allowUsersToChangePassword: true,
-  expirePasswords: true,
-  maxPasswordAge: 90,
-  passwordReusePrevention: 24,
-  hardExpiry: false,
-};
+const BASELINE: PasswordPolicy = compliantPasswordPolicy();
 
 const withPolicy = (policy: PasswordPolicy | null) =>
   snapshotWith((s) => {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hipaaIam, readFindings, runFolders, tempDir, verdicts, type CliResult } from '../support/cli.js';
-import { auditorPolicy, createUserWithKey, enforceIamAuthorization, type AccessKey, type PolicyDocument } from '../support/moto-auth.js';
+import { auditorPolicy, createUserWithKey, shippedPolicy, enforceIamAuthorization, type AccessKey, type PolicyDocument } from '../support/moto-auth.js';
 import { motoInstalled, startMoto, type Moto } from '../support/moto.js';
 
 /*
@@ -29,7 +29,6 @@ import { motoInstalled, startMoto, type Moto } from '../support/moto.js';
 
 const ACCOUNT = '123456789012';
 const DEFAULT_KEY: AccessKey = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const readPolicy = (name: string) => JSON.parse(readFileSync(new URL(`../../policies/${name}`, import.meta.url), 'utf8')) as PolicyDocument;
 
 /**
  * The auditor's and the remediator's actions in one policy. moto authorizes IAM calls against
@@ -38,7 +37,7 @@ const readPolicy = (name: string) => JSON.parse(readFileSync(new URL(`../../poli
  * test/remediate/remediator-policy.test.ts proves its scoping with hipaa-iam's own engine.
  */
 function auditorAndRemediator(): PolicyDocument {
-  const flattened = readPolicy('hipaa-iam-remediator.json').Statement.map(({ Sid, Effect, Action }) => ({ Sid, Effect, Action, Resource: '*' }));
+  const flattened = shippedPolicy('hipaa-iam-remediator.json').Statement.map(({ Sid, Effect, Action }) => ({ Sid, Effect, Action, Resource: '*' }));
   return { Version: '2012-10-17', Statement: [...auditorPolicy().Statement, ...flattened] };
 }
 

@@ -8,7 +8,7 @@ import { ACTION_OF, type RemediationPlan } from '../../src/remediate/plan.js';
 import { DENY_WITHOUT_MFA_DOCUMENT } from '../../src/policy/prescribed.js';
 import { DEFAULT_SETTINGS } from '../../src/settings.js';
 import type { PasswordPolicy, Snapshot } from '../../src/snapshot/schema.js';
-import { ACCOUNT, customerPolicy, iamGroup, iamRole, iamUser, NOW, reportRow, snapshotWith } from '../support/snapshot.js';
+import { ACCOUNT, customerPolicy, iamGroup, iamRole, iamUser, NOW, compliantPasswordPolicy, reportRow, snapshotWith } from '../support/snapshot.js';
 import { allow, doc } from '../checks/least-privilege/helpers.js';
 
 /** "iam:AddUserToGroup user alice", one line per planned change, the shape the tables compare. */
@@ -16,28 +16,15 @@ const steps = (plan: RemediationPlan) => plan.changes.map((c) => `${ACTION_OF[c.
 const sourceError = { status: 'error' as const, error: { code: 'AccessDenied', message: 'not authorized' } };
 
 const BASELINE = DEFAULT_SETTINGS.passwordPolicy;
-const policy = (fields: Partial<PasswordPolicy>): PasswordPolicy => ({
-  minimumPasswordLength: 14,
-  requireSymbols: true,
-  requireNumbers: true,
-  requireUppercaseCharacters: true,
-  requireLowercaseCharacters: true,
-  allowUsersToChangePassword: true,
-  expirePasswords: true,
-  maxPasswordAge: 90,
-  passwordReusePrevention: 24,
-  hardExpiry: false,
-  ...fields,
-});
 const withPasswordPolicy = (p: PasswordPolicy | null) => snapshotWith((s) => void (s.sources.passwordPolicy = { status: 'ok', data: { policy: p } }));
 
 describe('password-policy --apply plan', () => {
   it.each([
     ['no policy set', null, 1],
-    ['a weak policy', policy({ minimumPasswordLength: 8, requireSymbols: false, maxPasswordAge: 180 }), 1],
-    ['passwords that never expire', policy({ expirePasswords: false, maxPasswordAge: null }), 1],
-    ['the baseline exactly', policy({}), 0],
-    ['a stronger policy', policy({ minimumPasswordLength: 20, maxPasswordAge: 60, hardExpiry: true }), 0],
+    ['a weak policy', compliantPasswordPolicy({ minimumPasswordLength: 8, requireSymbols: false, maxPasswordAge: 180 }), 1],
+    ['passwords that never expire', compliantPasswordPolicy({ expirePasswords: false, maxPasswordAge: null }), 1],
+    ['the baseline exactly', compliantPasswordPolicy({}), 0],
+    ['a stronger policy', compliantPasswordPolicy({ minimumPasswordLength: 20, maxPasswordAge: 60, hardExpiry: true }), 0],
   ])('%s: %i change(s)', (_name, current, changes) => {
     const plan = planPasswordPolicy(withPasswordPolicy(current), BASELINE);
     expect(plan.changes).toHaveLength(changes);
@@ -45,12 +32,12 @@ describe('password-policy --apply plan', () => {
   });
 
   it('never weakens a stronger parameter, and keeps HardExpiry, which an update would otherwise reset', () => {
-    const target = targetPasswordPolicy(policy({ minimumPasswordLength: 20, maxPasswordAge: 60, requireSymbols: false, hardExpiry: true }), BASELINE);
+    const target = targetPasswordPolicy(compliantPasswordPolicy({ minimumPasswordLength: 20, maxPasswordAge: 60, requireSymbols: false, hardExpiry: true }), BASELINE);
     expect(target).toMatchObject({ MinimumPasswordLength: 20, MaxPasswordAge: 60, RequireSymbols: true, PasswordReusePrevention: 24, HardExpiry: true });
   });
 
   it('sets the configured baseline, and says before and after', () => {
-    const plan = planPasswordPolicy(withPasswordPolicy(policy({ minimumPasswordLength: 8 })), { minimumPasswordLength: 16, maxPasswordAge: 30, passwordReusePrevention: 12 });
+    const plan = planPasswordPolicy(withPasswordPolicy(compliantPasswordPolicy({ minimumPasswordLength: 8 })), { minimumPasswordLength: 16, maxPasswordAge: 30, passwordReusePrevention: 12 });
     expect(plan.changes[0]?.change).toMatchObject({ kind: 'update-password-policy', parameters: { MinimumPasswordLength: 16, MaxPasswordAge: 30, PasswordReusePrevention: 24 } });
     expect(plan.changes[0]?.before).toContain('MinimumPasswordLength=8');
     expect(plan.changes[0]?.after).toContain('MinimumPasswordLength=16');

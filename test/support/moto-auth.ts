@@ -12,9 +12,14 @@ export interface AccessKey {
   secretAccessKey: string;
 }
 
-/** The shipped least-privilege policy, exactly as a user would attach it. */
+/** A policy shipped in policies/, exactly as a user would attach it. */
+export function shippedPolicy(file: string): PolicyDocument {
+  return JSON.parse(readFileSync(new URL(`../../policies/${file}`, import.meta.url), 'utf8')) as PolicyDocument;
+}
+
+/** The shipped least-privilege policy of the audit. */
 export function auditorPolicy(): PolicyDocument {
-  return JSON.parse(readFileSync(new URL('../../policies/hipaa-iam-auditor.json', import.meta.url), 'utf8')) as PolicyDocument;
+  return shippedPolicy('hipaa-iam-auditor.json');
 }
 
 /** The same document with some actions taken out of every statement (which must all have been there). */

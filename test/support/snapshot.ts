@@ -1,7 +1,7 @@
 import type { Check, Finding, Status } from '../../src/checks/check.js';
 import { runChecks } from '../../src/checks/engine.js';
 import { DEFAULT_SETTINGS } from '../../src/settings.js';
-import { snapshotSchema, type AuthorizationDetails, type CredentialReportRow, type IamGroup, type IamRole, type IamUser, type ManagedPolicy, type PolicyDocument, type Snapshot } from '../../src/snapshot/schema.js';
+import { snapshotSchema, type AuthorizationDetails, type CredentialReportRow, type IamGroup, type IamRole, type IamUser, type ManagedPolicy, type PasswordPolicy, type PolicyDocument, type Snapshot } from '../../src/snapshot/schema.js';
 
 export const ACCOUNT = '123456789012';
 export const NOW = new Date('2026-11-20T12:00:00Z');
@@ -120,4 +120,21 @@ export function withPrincipals(details: Partial<AuthorizationDetails>): Snapshot
   return snapshotWith((s) => {
     s.sources.authorizationDetails = { status: 'ok', data: { users: [], groups: [], roles: [], policies: [], ...details } };
   });
+}
+
+/** A password policy that meets the baseline of CONTROLS.md on every parameter; tests change what they judge. */
+export function compliantPasswordPolicy(fields: Partial<PasswordPolicy> = {}): PasswordPolicy {
+  return {
+    minimumPasswordLength: 14,
+    requireSymbols: true,
+    requireNumbers: true,
+    requireUppercaseCharacters: true,
+    requireLowercaseCharacters: true,
+    allowUsersToChangePassword: true,
+    expirePasswords: true,
+    maxPasswordAge: 90,
+    passwordReusePrevention: 24,
+    hardExpiry: false,
+    ...fields,
+  };
 }
