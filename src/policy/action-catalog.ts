@@ -155,3 +155,53 @@ export function expandActionPattern(pattern: string): string[] {
       .map((name) => `${service}:${name}`),
   );
 }
+
+const accessLevels = new Map<string, ReadonlyMap<string, string>>();
+
+/**
+ * The access level the Service Authorization Reference gives each action of a service
+ * ("Read", "List", "Write", "Permissions management, Write", "Tagging, Write"), by lower-case
+ * action name; empty for a prefix the catalogue does not know.
+ */
+export function accessLevelsOf(prefix: string): ReadonlyMap<string, string> {
+  const service = prefix.toLowerCase();
+  let levels = accessLevels.get(service);
+  if (!levels) {
+    const c = catalog();
+    if (!c.titles.has(service)) levels = new Map();
+    else {
+      const raw = JSON.parse(readFileSync(join(c.root, 'actions', `${service}.json`), 'utf8')) as Record<string, { accessLevel?: string }>;
+      levels = new Map(Object.entries(raw).map(([key, value]) => [key.toLowerCase(), value.accessLevel ?? '']));
+    }
+    accessLevels.set(service, levels);
+  }
+  return levels;
+}
+
+const arnFormats = new Map<string, readonly string[]>();
+
+/**
+ * The ARN formats of the resource types a service's actions act on, as the Service
+ * Authorization Reference writes them ("arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}").
+ * A service's list includes other services' types its actions take (sts lists IAM roles, ssm
+ * lists EC2 instances). Empty for a prefix the catalogue does not know or a service whose actions
+ * take no resource type.
+ */
+export function resourceArnFormatsOf(prefix: string): readonly string[] {
+  const service = prefix.toLowerCase();
+  let formats = arnFormats.get(service);
+  if (!formats) {
+    const c = catalog();
+    formats = [];
+    if (c.titles.has(service)) {
+      try {
+        const raw = JSON.parse(readFileSync(join(c.root, 'resourceTypes', `${service}.json`), 'utf8')) as Record<string, { arn?: string }>;
+        formats = Object.values(raw).flatMap((type) => (type.arn ? [type.arn] : []));
+      } catch {
+        // A service without resource types has no file.
+      }
+    }
+    arnFormats.set(service, formats);
+  }
+  return formats;
+}

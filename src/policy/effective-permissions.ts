@@ -1,5 +1,6 @@
 import type { AuthorizationDetails, IamGroup, IamRole, IamUser } from '../snapshot/schema.js';
-import { serviceTitle } from './action-catalog.js';
+import { accessLevelsOf, serviceTitle } from './action-catalog.js';
+import { resourceScope, servicesNamedBy } from './resource-scope.js';
 import { ActionSet } from './action-set.js';
 import { describeClause, evaluateClauses, type ConditionContext } from './conditions.js';
 import { detailsIndex, missingGroups, policiesOfGroup, policiesReachingRole, policiesReachingUser, type ReachingPolicy } from './principal-policies.js';
@@ -74,6 +75,12 @@ export interface AdminAccess {
   limits: string[];
   /** For partial: what stays out of reach. */
   except: string | null;
+  /** For cancelled: the few actions that remain on every resource, if any ("s3:*"). */
+  remains?: string | null;
+  /** Not administrator access although everything but these is granted: they hold all the administration. */
+  leftOut?: string | null;
+  /** What narrowed the grant: a Deny, the permissions boundary, or nothing (a NotAction grant). */
+  takenBackBy?: 'deny' | 'boundary' | null;
 }
 
 export type ServiceAccessLevel = 'allowed' | 'conditional';
@@ -409,7 +416,11 @@ interface Grant {
   conditional: boolean;
 }
 
-/** Allow statements of a policy that reach every resource, with the actions they cover. */
+/**
+ * Allow statements of a policy that reach every resource, or every resource but named ones
+ * (Allow NotResource R means the same as Allow on `*` with a Deny on R, which leaves the actions
+ * on every other resource), with the actions they cover.
+ */
 function broadGrants(policy: CompiledPolicy, entry: number, context: ConditionContext): Grant[] {
   const grants: Grant[] = [];
   for (const statement of policy.statements) {
@@ -417,11 +428,12 @@ function broadGrants(policy: CompiledPolicy, entry: number, context: ConditionCo
     // Only a wildcard or a NotAction can reach every action; a list of names never does in practice.
     const broad = statement.action.negated || statement.action.patterns.some((p) => p.includes('*'));
     if (!broad) continue;
-    const r = matchResource(statement, { kind: 'all' }, context.variables);
-    if (r.applies !== 'yes') continue;
+    const scope = resourceScope(statement, context.variables);
+    if (scope.kind !== 'everywhere' && scope.kind !== 'allButNamed') continue;
     const c = evaluateClauses(statement.conditions, context);
     if (c.truth === 'false') continue;
-    grants.push({ hit: { entry, statement: statement.index, applies: c.truth === 'true' ? 'yes' : 'maybe', unknownConditions: c.unknown.map(describeClause), resourceNote: null }, set: statement.actionSet(), conditional: c.truth !== 'true' });
+    const resourceNote = scope.kind === 'allButNamed' ? `on every resource except ${scope.patterns.join(', ')}` : null;
+    grants.push({ hit: { entry, statement: statement.index, applies: c.truth === 'true' ? 'yes' : 'maybe', unknownConditions: c.unknown.map(describeClause), resourceNote }, set: statement.actionSet(), conditional: c.truth !== 'true' });
   }
   return grants;
 }
@@ -430,7 +442,47 @@ function unionOf(sets: ActionSet[]): ActionSet {
   return sets.reduce((acc, s) => acc.union(s), ActionSet.EMPTY);
 }
 
-/** Whether the principal can do everything, everywhere (IAM-014's question), and what narrows it. */
+let administration: ActionSet | null = null;
+
+/**
+ * The administration an "everything but" grant must leave out before it stops being
+ * administrator access: IAM's permissions-management actions (attach, put and detach policies,
+ * policy versions, boundaries, trust policies), Organizations' policy actions (SCPs, resource
+ * policies) and the Account settings' writes, as the Service Authorization Reference classes them.
+ * PowerUserAccess leaves out iam:*, organizations:* and account:*, so none of this remains.
+ */
+export function administrationActions(): ActionSet {
+  if (!administration) {
+    const names: string[] = [];
+    for (const [service, wanted] of [
+      ['iam', /permissions management/i],
+      ['organizations', /permissions management/i],
+      ['account', /write/i],
+    ] as const) {
+      for (const [action, level] of accessLevelsOf(service)) if (wanted.test(level)) names.push(`${service}:${action}`);
+    }
+    administration = ActionSet.fromPatterns(names);
+  }
+  return administration;
+}
+
+/**
+ * Whether the principal has administrator access (IAM-014's question), and what narrows it.
+ *
+ * The rule: after the permissions boundary and every Deny that applies without condition, the
+ * principal is allowed on every resource either every action (admin), or every action but a set
+ * that leaves administration in reach (partial): some action of administrationActions() is still
+ * allowed, so the principal can give itself the rest. Everything but iam:*, organizations:* and
+ * account:* (PowerUserAccess) leaves none of it: not administrator access (whether other IAM
+ * writes lead there is IAM-020's question). The form does not matter: Allow NotAction X equals
+ * Allow `*` with Deny X; a policy split in two equals the whole.
+ *
+ * Resources: an Allow on `*`, or on every resource but named ones (NotResource), is a grant on
+ * every resource. A Deny on `*` takes its actions away; a Deny with NotResource confines its
+ * actions to the named resources, which also takes them away from "every resource"; a Deny on
+ * named resources only leaves the actions everywhere else and is listed as a limit. Conditions
+ * the snapshot cannot settle make a grant or Deny conditional (status conditional), never ignored.
+ */
 export function adminAccess(perms: PrincipalPermissions): AdminAccess {
   if (perms.shared.admin) return perms.shared.admin;
   const result = computeAdmin(perms);
@@ -442,14 +494,17 @@ function computeAdmin(perms: PrincipalPermissions): AdminAccess {
   const context = perms.context;
   const grants = perms.identity.flatMap((e, i) => broadGrants(e.policy, i, context));
   const anyGrant = unionOf(grants.map((g) => g.set));
-  if (!anyGrant.coversAll()) return { status: 'none', grants: [], limits: [], except: null };
+  // Only a grant of everything, or of everything but a list, can amount to administrator access.
+  if (!anyGrant.complement) return { status: 'none', grants: [], limits: [], except: null };
   const certainGrant = unionOf(grants.filter((g) => !g.conditional).map((g) => g.set));
   const contributing = grants.filter((g) => g.set.complement).map((g) => g.hit);
   const limits: string[] = [];
   for (const g of grants) if (g.conditional) limits.push(`${hitLabel(perms, g.hit)} grants it only when ${g.hit.unknownConditions.join(' and ')}`);
+  for (const g of grants) if (g.hit.resourceNote) limits.push(`${hitLabel(perms, g.hit)} grants it ${g.hit.resourceNote}`);
 
   let boundaryAny = ActionSet.EVERYTHING;
   let boundaryCertain = ActionSet.EVERYTHING;
+  let boundaryNarrows = false;
   if (perms.principal.boundaryArn !== null && perms.boundary) {
     const bGrants = broadGrants(perms.boundary.policy, -1, context);
     boundaryAny = unionOf(bGrants.map((g) => g.set));
@@ -457,7 +512,10 @@ function computeAdmin(perms: PrincipalPermissions): AdminAccess {
     if (!boundaryAny.complement) {
       return { status: 'none', grants: contributing, limits: [`the permissions boundary ${perms.boundary.reaching.policyName} allows only ${boundaryAny.describe()}`], except: null };
     }
-    if (!boundaryAny.coversAll()) limits.push(`the permissions boundary ${perms.boundary.reaching.policyName} allows ${boundaryAny.describe()}`);
+    if (!boundaryAny.coversAll()) {
+      boundaryNarrows = true;
+      limits.push(`the permissions boundary ${perms.boundary.reaching.policyName} allows ${boundaryAny.describe()}`);
+    }
     for (const g of bGrants) if (g.conditional) limits.push(`the permissions boundary allows it only when ${g.hit.unknownConditions.join(' and ')}`);
   }
 
@@ -470,29 +528,36 @@ function computeAdmin(perms: PrincipalPermissions): AdminAccess {
       if (statement.effect !== 'Deny' || !statement.action) continue;
       const c = evaluateClauses(statement.conditions, context);
       if (c.truth === 'false') continue;
-      const r = matchResource(statement, { kind: 'all' }, context.variables);
-      const hit: Hit = { entry, statement: statement.index, applies: 'maybe', unknownConditions: c.unknown.map(describeClause), resourceNote: r.note };
-      if (c.truth === 'true' && r.applies === 'yes') {
+      const scope = resourceScope(statement, context.variables);
+      if (scope.kind === 'nowhere') continue;
+      const actions = statement.actionSet().describe(6);
+      const hit: Hit = { entry, statement: statement.index, applies: 'maybe', unknownConditions: c.unknown.map(describeClause), resourceNote: null };
+      const label = hitLabel(perms, hit);
+      if (scope.kind === 'named') {
+        const r = matchResource(statement, { kind: 'all' }, context.variables);
+        limits.push(`${label} denies ${actions} ${r.note ?? ''}${hitQualifier({ ...hit, resourceNote: null })}`.replace(/ +$/, ''));
+      } else if (c.truth === 'true') {
         denied = denied.union(statement.actionSet());
-        limits.push(`${hitLabel(perms, hit)} denies ${statement.actionSet().describe(6)}`);
-      } else if (c.truth === 'unknown') {
-        conditionalDeny = true;
-        limits.push(`${hitLabel(perms, hit)} denies ${statement.actionSet().describe(6)}${hitQualifier(hit)}`);
+        limits.push(scope.kind === 'everywhere' ? `${label} denies ${actions}` : `${label} confines ${actions} to ${scope.patterns.join(', ')}`);
       } else {
-        limits.push(`${hitLabel(perms, hit)} denies ${statement.actionSet().describe(6)}${hitQualifier(hit)}`);
+        conditionalDeny = true;
+        limits.push(`${label} ${scope.kind === 'everywhere' ? 'denies' : 'confines'} ${actions}${scope.kind === 'allButNamed' ? ` to ${scope.patterns.join(', ')}` : ''}${hitQualifier(hit)}`);
       }
     }
   }
   const effective = anyGrant.intersect(boundaryAny).minus(denied);
-  if (effective.isEmpty() || !effective.complement) {
-    // The grant is there, but Deny statements take back all of it or all but a named few actions.
-    return { status: 'cancelled', grants: contributing, limits, except: effective.isEmpty() ? null : `all but ${effective.describe()}` };
+  const takenBackBy = !denied.isEmpty() ? 'deny' : boundaryNarrows ? 'boundary' : null;
+  for (const u of perms.unreadable) limits.push(`${u} could not be read`);
+  if (!effective.complement) {
+    // The grant is there, but Deny statements or the boundary take back all of it or all but a named few actions.
+    return { status: 'cancelled', grants: contributing, limits, except: null, remains: effective.isEmpty() ? null : effective.describe(), takenBackBy };
   }
   if (!effective.coversAll()) {
-    return { status: 'partial', grants: contributing, limits, except: effective.negate().describe() };
+    const except = effective.negate().describe();
+    if (!effective.intersect(administrationActions()).isEmpty()) return { status: 'partial', grants: contributing, limits, except, takenBackBy };
+    return { status: takenBackBy ? 'cancelled' : 'none', grants: contributing, limits, except: null, leftOut: except, takenBackBy };
   }
   const certain = certainGrant.intersect(boundaryCertain).coversAll() && !conditionalDeny && perms.unreadable.length === 0;
-  for (const u of perms.unreadable) limits.push(`${u} could not be read`);
   return { status: certain ? 'admin' : 'conditional', grants: contributing, limits, except: null };
 }
 
@@ -531,11 +596,18 @@ function computeServices(perms: PrincipalPermissions): Map<string, ServiceAccess
       if (!statement.action || !statement.resource) continue;
       const c = evaluateClauses(statement.conditions, context);
       if (c.truth === 'false') continue;
+      const scope = resourceScope(statement, context.variables);
+      if (scope.kind === 'nowhere') continue;
       if (statement.effect === 'Allow') {
-        possible = possible.union(statement.actionSet());
-        if (c.truth === 'true') certain = certain.union(statement.actionSet());
-      } else if (c.truth === 'true' && matchResource(statement, { kind: 'all' }, context.variables).applies === 'yes') {
+        // An Allow on named resources reaches only the services those resources belong to.
+        const actions = scope.kind === 'named' ? statement.actionSet().intersect(servicesNamedBy(scope.patterns)) : statement.actionSet();
+        possible = possible.union(actions);
+        if (c.truth === 'true') certain = certain.union(actions);
+      } else if (c.truth === 'true' && scope.kind === 'everywhere') {
         denied = denied.union(statement.actionSet());
+      } else if (c.truth === 'true' && scope.kind === 'allButNamed') {
+        // Confined to the named resources: the denied actions remain only in the services those resources belong to.
+        denied = denied.union(statement.actionSet().minus(servicesNamedBy(scope.patterns)));
       }
     }
     return { certain, possible, denied };

@@ -3,18 +3,22 @@ import { isServiceLinkedRole } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft, type Status } from '../check.js';
 
 /**
- * No user, group or role is granted every action on every resource.
+ * No user, group or role has administrator access.
  *
  * Judged per principal on its effective permissions: a user's own policies and its groups',
  * a role's policies, each within its permissions boundary; a group on its own policies (what it
- * gives every member). FAIL when Allow statements grant `*` on `*` and Deny statements do not
- * take it all back: with no Deny (admin), only under a condition or unless a conditional Deny
- * applies (conditional), or with some actions denied or left out by a NotAction-style boundary
- * (partial, e.g. everything but iam:*). PASS when nothing grants `*` on `*` (PowerUserAccess
- * does not: it leaves out iam:*, organizations:* and account:*), when a Deny cancels it, or when
- * a boundary allows only named services. A principal with a policy the snapshot lacks is ERROR
- * unless what it can read already grants `*` on `*`. Service-linked roles are left out: AWS owns
- * their policies.
+ * gives every member). The rule (adminAccess in src/policy/effective-permissions.ts, and
+ * docs/CONTROLS.md): after the boundary and every Deny that applies without condition, the
+ * principal is allowed on every resource every action (admin), or every action but a set that
+ * leaves administration in reach (partial: some IAM permissions-management action, Organizations
+ * policy action or Account settings write remains, e.g. everything but iam:CreateUser). FAIL for
+ * both, and when that holds only under a condition (conditional). PASS when nothing grants every
+ * action, when what is left out takes all that administration with it (PowerUserAccess: iam:*,
+ * organizations:* and account:*), when a Deny takes the grant back or confines it to named
+ * resources (Deny with NotResource), or when a boundary allows only named services. The form does
+ * not matter: Allow NotAction X and Allow * with Deny X get the same verdict. A principal with a
+ * policy the snapshot lacks is ERROR unless what it can read already amounts to administrator
+ * access. Service-linked roles are left out: AWS owns their policies.
  */
 export default defineCheck({
   meta: {
@@ -49,7 +53,7 @@ function judge(perms: PrincipalPermissions, resourceType: string, kind: string, 
   const { name, arn } = perms.principal;
   const access = adminAccess(perms);
   const grantedBy = access.grants.map((h) => hitLabel(perms, h));
-  const evidence = { principalType: kind, ...extra, adminStatus: access.status, grantedBy, limits: access.limits, except: access.except, unreadablePolicies: perms.unreadable };
+  const evidence = { principalType: kind, ...extra, adminStatus: access.status, grantedBy, limits: access.limits, except: access.except, remains: access.remains ?? null, leftOut: access.leftOut ?? null, unreadablePolicies: perms.unreadable };
   const base = { resourceType, resourceArn: arn, resourceName: name, evidence };
   const finding = (status: Status, message: string): FindingDraft => ({ ...base, status, message });
   const via = grantedBy.length > 0 ? ` through ${grantedBy.join('; ')}` : '';
@@ -59,11 +63,18 @@ function judge(perms: PrincipalPermissions, resourceType: string, kind: string, 
     case 'conditional':
       return finding('FAIL', `${kind} ${name} has administrator access (* on *)${via}, ${conditionsOf(access)}`);
     case 'partial':
-      return finding('FAIL', `${kind} ${name} is granted * on *${via}; only ${access.except ?? 'some actions'} ${access.except?.includes(',') ? 'are' : 'is'} taken back`);
-    case 'cancelled':
-      return finding('PASS', `${kind} ${name} is granted * on *${via}, but a Deny takes it back${access.except ? ` (${access.except} remains)` : ''}`);
+      if (access.takenBackBy === null) {
+        return finding('FAIL', `${kind} ${name} has administrator access: it is granted every action but ${access.except ?? 'some'}${via}, which leaves IAM administration in reach`);
+      }
+      return finding('FAIL', `${kind} ${name} is granted * on *${via}; only ${access.except ?? 'some actions'} ${access.except?.includes(',') ? 'are' : 'is'} taken back, which leaves IAM administration in reach`);
+    case 'cancelled': {
+      const by = access.takenBackBy === 'boundary' ? 'its permissions boundary takes' : 'a Deny takes';
+      if (access.leftOut) return finding('PASS', `${kind} ${name} is granted * on *${via}, but ${by} back ${access.leftOut}, which leaves IAM, Organizations and Account administration out of reach`);
+      return finding('PASS', `${kind} ${name} is granted * on *${via}, but ${by} it back${access.remains ? ` (only ${access.remains} remains)` : ''}`);
+    }
     case 'none':
       if (perms.unreadable.length > 0) return finding('ERROR', `${kind} ${name}: ${perms.unreadable.join('; ')} could not be read, so administrator access cannot be ruled out`);
+      if (access.leftOut) return finding('PASS', `${kind} ${name} is granted every action but ${access.leftOut}${via}, which leaves IAM, Organizations and Account administration out of reach`);
       return finding('PASS', grantedBy.length > 0 ? `${kind} ${name} is granted * on *${via}, but ${access.limits.join('; ')}` : `${kind} ${name} has no policy granting * on *`);
   }
 }

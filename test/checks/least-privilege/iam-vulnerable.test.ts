@@ -141,13 +141,16 @@ describe('the other policy controls on the iam-vulnerable corpus (IAM-014, IAM-0
   });
   const failing = (controlId: string) => findings.filter((f) => f.controlId === controlId && f.status === 'FAIL').map((f) => f.resourceName).sort();
 
-  it('admin-access fails the principals that hold * on *, and the fp2 user whose Deny cancels it passes', () => {
+  it('admin-access fails the principals that hold * on * or everything but a set that leaves IAM administration in reach (fn4), and the fp2 user whose Deny cancels it passes', () => {
     expect(failing('admin-access')).toEqual(
       [
         'AWS-QuickSetup-StackSet-Local-ExecutionRole',
         'AWSReservedSSO_AdministratorAccess_dc6414f7f2ab04fc',
         'OrganizationAccountAccessRole',
         'admin',
+        // NotAction iam:Update*, iam:Create*, iam:Attach* leaves iam:PutUserPolicy and the rest of IAM administration.
+        'fn4-exploitableNotAction-role',
+        'fn4-exploitableNotAction-user',
         'obama',
         'privesc-AssumeRole-ending-role',
         'privesc-high-priv-service-role',
