@@ -1,14 +1,16 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, errorMessage } from '../errors.js';
 import { AuthorizationDetailsError, fromAwsAuthorizationDetails, sessionLimitsFromListRoles, withSessionLimits, type AwsAuthorizationDetails } from './authorization-details.js';
 import { accountIdFromSources, buildSnapshot, type SourceResults } from './build.js';
 import { parseCredentialReportCsv } from './credential-report.js';
+import { mergeExportPages, pageNumber, PAGED_EXPORTS, type ExportPage, type MergedExport } from './export-pages.js';
 import type { Snapshot, SourceName } from './schema.js';
 
 /** The AWS CLI exports an import reads, and the command that makes each. */
 export const IMPORT_FILES = {
   credentialReport: { file: 'credential-report.csv', command: 'aws iam get-credential-report --query Content --output text | base64 -d > credential-report.csv' },
+  /** Paged (as are list-roles and list-virtual-mfa-devices): see export-pages.ts for an export in several page files. */
   authorizationDetails: { file: 'account-authorization-details.json', command: 'aws iam get-account-authorization-details > account-authorization-details.json' },
   passwordPolicy: { file: 'password-policy.json', command: 'aws iam get-account-password-policy > password-policy.json' },
   accountSummary: { file: 'account-summary.json', command: 'aws iam get-account-summary > account-summary.json' },
@@ -20,7 +22,9 @@ export const IMPORT_FILES = {
 /**
  * Builds a snapshot from the AWS CLI's own exports. A missing file is recorded as that
  * source's error (its controls become ERROR); a file that is present but unreadable is bad
- * input and stops the run.
+ * input and stops the run, and so is a paged export that is not whole: one truncated page
+ * (NextToken from --max-items, IsTruncated/Marker from --no-paginate), or page files
+ * (`<export>-N.json`) that mergeExportPages cannot establish as complete.
  */
 export function importAwsCliExports(dir: string, now: Date = new Date()): Snapshot {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`import folder ${dir} does not exist or is not a folder`);
@@ -39,23 +43,53 @@ export function importAwsCliExports(dir: string, now: Date = new Date()): Snapsh
     status: 'error' as const,
     error: { code: 'NotInImport', message: `${IMPORT_FILES[name].file} is not in ${dir} (make it with: ${IMPORT_FILES[name].command})` },
   });
-  const read = (name: keyof typeof IMPORT_FILES): string | null => {
-    const path = join(dir, IMPORT_FILES[name].file);
-    if (!existsSync(path)) return null;
+  const readPath = (path: string): string => {
     try {
       return readFileSync(path, 'utf8');
     } catch (error) {
       throw new InputError(`cannot read ${path}: ${errorMessage(error)}`);
     }
   };
-  const json = (name: keyof typeof IMPORT_FILES, text: string): Record<string, unknown> => {
+  const read = (name: keyof typeof IMPORT_FILES): string | null => {
+    const path = join(dir, IMPORT_FILES[name].file);
+    return existsSync(path) ? readPath(path) : null;
+  };
+  const jsonAt = (path: string, text: string): Record<string, unknown> => {
     try {
       const value = JSON.parse(text) as unknown;
       if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
     } catch (error) {
-      throw new InputError(`${join(dir, IMPORT_FILES[name].file)} is not valid JSON: ${errorMessage(error)}`);
+      throw new InputError(`${path} is not valid JSON: ${errorMessage(error)}`);
     }
-    throw new InputError(`${join(dir, IMPORT_FILES[name].file)} does not hold a JSON object`);
+    throw new InputError(`${path} does not hold a JSON object`);
+  };
+  const json = (name: keyof typeof IMPORT_FILES, text: string) => jsonAt(join(dir, IMPORT_FILES[name].file), text);
+  const folder = (() => {
+    try {
+      return readdirSync(dir).sort();
+    } catch (error) {
+      throw new InputError(`cannot read import folder ${dir}: ${errorMessage(error)}`);
+    }
+  })();
+  const merged: string[] = [];
+  /** A paged export's page files merged into whole lists, null when it has none. */
+  const readPages = (name: keyof typeof PAGED_EXPORTS, summaryMap: Record<string, number> | null): MergedExport | null => {
+    const files = { base: IMPORT_FILES[name].file.replace(/\.json$/, ''), command: IMPORT_FILES[name].command };
+    const pages: (ExportPage & { number: number })[] = [];
+    for (const file of folder) {
+      const number = pageNumber(files, file);
+      if (number === null) continue;
+      if (number === 'misnamed') throw new InputError(`${join(dir, file)} fits no page name of ${files.base}: name page 1 ${files.base}.json and page N ${files.base}-N.json`);
+      const path = join(dir, file);
+      pages.push({ file, number, value: jsonAt(path, readPath(path)) });
+    }
+    if (pages.length === 0) return null;
+    const result = mergeExportPages({ ...PAGED_EXPORTS[name], ...files }, pages, summaryMap);
+    if (result.files.length > 1) {
+      const duplicates = result.identicalDuplicates > 0 ? `, ${result.identicalDuplicates} identical duplicates kept once` : '';
+      merged.push(`${files.base}: ${result.files.length} pages merged${duplicates}`);
+    }
+    return result;
   };
   const bad = (name: keyof typeof IMPORT_FILES, reason: string) => new InputError(`${join(dir, IMPORT_FILES[name].file)}: ${reason}`);
 
@@ -69,24 +103,34 @@ export function importAwsCliExports(dir: string, now: Date = new Date()): Snapsh
     }
   }
 
-  const detailsText = read('authorizationDetails');
-  if (detailsText === null) sources.authorizationDetails = missing('authorizationDetails');
+  // Read before the paged exports: it is what pages are checked against.
+  let summaryMap: Record<string, number> | null = null;
+  const summaryText = read('accountSummary');
+  if (summaryText === null) sources.accountSummary = missing('accountSummary');
   else {
-    const value = json('authorizationDetails', detailsText) as AwsAuthorizationDetails;
-    if (!Array.isArray(value.UserDetailList) && !Array.isArray(value.RoleDetailList) && !Array.isArray(value.Policies)) {
-      throw bad('authorizationDetails', 'not the output of get-account-authorization-details (no UserDetailList, RoleDetailList or Policies)');
+    const value = json('accountSummary', summaryText);
+    const map = value.SummaryMap;
+    if (!map || typeof map !== 'object' || Object.values(map).some((v) => typeof v !== 'number')) {
+      throw bad('accountSummary', 'not the output of get-account-summary (no numeric SummaryMap)');
     }
-    const rolesText = read('roles');
-    let sessionLimits = new Map<string, number>();
-    if (rolesText !== null) {
-      const roles = json('roles', rolesText);
-      if (!Array.isArray(roles.Roles)) throw bad('roles', 'not the output of list-roles (no Roles list)');
-      sessionLimits = sessionLimitsFromListRoles(roles as { Roles: Record<string, unknown>[] });
-    }
+    summaryMap = map as Record<string, number>;
+    sources.accountSummary = { status: 'ok', data: { summaryMap } };
+  }
+
+  const details = readPages('authorizationDetails', summaryMap);
+  // Read (and so checked whole) even without the details it serves.
+  const roles = readPages('roles', summaryMap);
+  if (details === null) sources.authorizationDetails = missing('authorizationDetails');
+  else {
+    const value = details.lists as AwsAuthorizationDetails;
+    const sessionLimits = roles === null ? new Map<string, number>() : sessionLimitsFromListRoles({ Roles: roles.lists.Roles ?? [] });
     try {
       sources.authorizationDetails = { status: 'ok', data: withSessionLimits(fromAwsAuthorizationDetails([value]), sessionLimits) };
     } catch (error) {
-      if (error instanceof AuthorizationDetailsError) throw bad('authorizationDetails', error.message);
+      if (error instanceof AuthorizationDetailsError) {
+        if (details.files.length === 1) throw bad('authorizationDetails', error.message);
+        throw new InputError(`the pages ${details.files.join(', ')} in ${dir}: ${error.message}`);
+      }
       throw error;
     }
   }
@@ -123,23 +167,10 @@ export function importAwsCliExports(dir: string, now: Date = new Date()): Snapsh
     }
   }
 
-  const summaryText = read('accountSummary');
-  if (summaryText === null) sources.accountSummary = missing('accountSummary');
+  const mfa = readPages('virtualMfaDevices', summaryMap);
+  if (mfa === null) sources.virtualMfaDevices = missing('virtualMfaDevices');
   else {
-    const value = json('accountSummary', summaryText);
-    const map = value.SummaryMap;
-    if (!map || typeof map !== 'object' || Object.values(map).some((v) => typeof v !== 'number')) {
-      throw bad('accountSummary', 'not the output of get-account-summary (no numeric SummaryMap)');
-    }
-    sources.accountSummary = { status: 'ok', data: { summaryMap: map as Record<string, number> } };
-  }
-
-  const mfaText = read('virtualMfaDevices');
-  if (mfaText === null) sources.virtualMfaDevices = missing('virtualMfaDevices');
-  else {
-    const value = json('virtualMfaDevices', mfaText);
-    if (!Array.isArray(value.VirtualMFADevices)) throw bad('virtualMfaDevices', 'not the output of list-virtual-mfa-devices (no VirtualMFADevices list)');
-    const devices = (value.VirtualMFADevices as Record<string, unknown>[]).map((d) => {
+    const devices = (mfa.lists.VirtualMFADevices ?? []).map((d) => {
       const user = (d.User ?? null) as Record<string, unknown> | null;
       // Seeds and QR codes, if an export carries them, are secrets and are not kept.
       return {
@@ -156,7 +187,7 @@ export function importAwsCliExports(dir: string, now: Date = new Date()): Snapsh
   return buildSnapshot({
     accountId: accountIdFromSources(sources),
     collectedAt: now,
-    origin: { kind: 'import', description: `AWS CLI exports in ${dir}` },
+    origin: { kind: 'import', description: `AWS CLI exports in ${dir}${merged.length > 0 ? ` (${merged.join('; ')})` : ''}` },
     collection: { startedAt: stamp, finishedAt: stamp, calls: {} },
     sources,
   });

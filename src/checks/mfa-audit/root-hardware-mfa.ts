@@ -1,7 +1,10 @@
 import { defineCheck, rootArn, sourceData } from '../check.js';
-import { hasVirtualDevice } from './mfa-type.js';
+import { virtualDevicesOf } from './mfa-type.js';
 
-/** The root user's MFA is a hardware device, not a virtual one. */
+/**
+ * The root user's MFA is a hardware device, not a virtual one: MFA is on (AccountMFAEnabled 1)
+ * and ListVirtualMFADevices assigns no virtual device to the root ARN (a device's name never counts).
+ */
 export default defineCheck({
   meta: {
     controlId: 'root-hardware-mfa',
@@ -18,13 +21,13 @@ export default defineCheck({
     const arn = rootArn(snapshot.accountId);
     const enabled = sourceData(snapshot, 'accountSummary').summaryMap.AccountMFAEnabled;
     if (enabled === undefined) throw new Error('the account summary has no AccountMFAEnabled entry');
-    const virtual = hasVirtualDevice(arn, sourceData(snapshot, 'virtualMfaDevices'));
+    const virtual = virtualDevicesOf(arn, sourceData(snapshot, 'virtualMfaDevices')).map((device) => device.serialNumber);
     const base = { resourceType: 'AWS::IAM::RootUser', resourceArn: arn, resourceName: 'root' };
     if (enabled !== 1) {
       return [{ ...base, status: 'FAIL', message: 'root has no MFA device at all', evidence: { AccountMFAEnabled: enabled, mfaType: 'none' } }];
     }
-    if (virtual) {
-      return [{ ...base, status: 'FAIL', message: 'root MFA is a virtual device, not hardware', evidence: { AccountMFAEnabled: enabled, mfaType: 'virtual' } }];
+    if (virtual.length > 0) {
+      return [{ ...base, status: 'FAIL', message: 'root MFA is a virtual device, not hardware', evidence: { AccountMFAEnabled: enabled, mfaType: 'virtual', virtualDevices: virtual } }];
     }
     return [{ ...base, status: 'PASS', message: 'root MFA is a hardware device or FIDO key', evidence: { AccountMFAEnabled: enabled, mfaType: 'hardware or FIDO' } }];
   },
