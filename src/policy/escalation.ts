@@ -780,32 +780,52 @@ class Analyzer {
       paths.push(...this.tryGrant(node, perms, 'Role', node, 'self', (m) => `${m.endsWith('AttachRolePolicy') ? 'attaches an administrator policy' : 'writes an inline administrator policy'} to itself`));
     }
 
-    // A new user or role of its own, made an administrator.
+    // A new user or role of its own, made an administrator. The new principal keeps the boundary
+    // it was created with, and iam:PermissionsBoundary on the later steps (AttachRolePolicy,
+    // PutRolePolicy …) is that boundary (Service Authorization Reference, IAM condition keys):
+    // each try carries one boundary through every step — none, or one that itself grants everything.
     const newUser = `arn:${partition}:iam::${account}:user/*`;
     if (mayDo(perms, 'iam:CreateUser', newUser)) {
-      const run = runSteps(perms, [
-        [{ action: 'iam:CreateUser', resource: chosen(newUser), context: { 'iam:PermissionsBoundary': null } }],
-        [...this.policyArnContexts(perms, 'iam:AttachUserPolicy').map((context) => ({ action: 'iam:AttachUserPolicy', resource: chosen(newUser), ...(context ? { context } : {}) })), { action: 'iam:PutUserPolicy', resource: chosen(newUser) }],
+      const run = this.bestWithBoundary(perms, ['iam:CreateUser', 'iam:AttachUserPolicy', 'iam:PutUserPolicy', 'iam:CreateAccessKey', 'iam:CreateLoginProfile'], (boundary) => [
+        [{ action: 'iam:CreateUser', resource: chosen(newUser), context: boundary }],
+        [...this.policyArnContexts(perms, 'iam:AttachUserPolicy').map((context) => ({ action: 'iam:AttachUserPolicy', resource: chosen(newUser), context: { ...context, ...boundary } })), { action: 'iam:PutUserPolicy', resource: chosen(newUser), context: boundary }],
         [
-          { action: 'iam:CreateAccessKey', resource: chosen(newUser) },
-          { action: 'iam:CreateLoginProfile', resource: chosen(newUser) },
+          { action: 'iam:CreateAccessKey', resource: chosen(newUser), context: boundary },
+          { action: 'iam:CreateLoginProfile', resource: chosen(newUser), context: boundary },
         ],
       ]);
-      if (run.ok) paths.push(withChain({ method: 'iam:CreateUser', kind: 'self', description: 'creates a new user, makes it an administrator and takes its credentials', target: 'a new user', targetArn: newUser, certainty: run.certainty, steps: run.steps, notes: [] }));
+      if (run) paths.push(withChain({ method: 'iam:CreateUser', kind: 'self', description: 'creates a new user, makes it an administrator and takes its credentials', target: 'a new user', targetArn: newUser, certainty: run.certainty, steps: run.steps, notes: [] }));
     }
     const newRole = `arn:${partition}:iam::${account}:role/*`;
     if (mayDo(perms, 'iam:CreateRole', newRole)) {
-      const run = runSteps(perms, [
-        [{ action: 'iam:CreateRole', resource: chosen(newRole), context: { 'iam:PermissionsBoundary': null } }],
-        [...this.policyArnContexts(perms, 'iam:AttachRolePolicy').map((context) => ({ action: 'iam:AttachRolePolicy', resource: chosen(newRole), ...(context ? { context } : {}) })), { action: 'iam:PutRolePolicy', resource: chosen(newRole) }],
+      const run = this.bestWithBoundary(perms, ['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy'], (boundary) => [
+        [{ action: 'iam:CreateRole', resource: chosen(newRole), context: boundary }],
+        [...this.policyArnContexts(perms, 'iam:AttachRolePolicy').map((context) => ({ action: 'iam:AttachRolePolicy', resource: chosen(newRole), context: { ...context, ...boundary } })), { action: 'iam:PutRolePolicy', resource: chosen(newRole), context: boundary }],
       ]);
       const assumeDenied = decide(perms, { action: 'sts:AssumeRole', resource: chosen(newRole) }).verdict === 'denied';
-      if (run.ok && !assumeDenied) paths.push(withChain({ method: 'iam:CreateRole', kind: 'self', description: 'creates a new role that trusts it, makes the role an administrator and assumes it', target: 'a new role', targetArn: newRole, certainty: run.certainty, steps: run.steps, notes: [] }));
+      if (run && !assumeDenied) paths.push(withChain({ method: 'iam:CreateRole', kind: 'self', description: 'creates a new role that trusts it, makes the role an administrator and assumes it', target: 'a new role', targetArn: newRole, certainty: run.certainty, steps: run.steps, notes: [] }));
     }
 
     // Take away a Deny that stands between it and administrator access.
     if (node.admin.status === 'partial' || node.admin.status === 'cancelled') paths.push(...this.removeDenyPaths(node, perms));
     return paths;
+  }
+
+  /**
+   * The surest run of a new principal's steps, each try carrying one iam:PermissionsBoundary
+   * through all of them: absent (null), or, when the principal's policies test the key on one of
+   * `actions`, each policy that grants everything (a boundary that caps nothing). null: none runs.
+   */
+  private bestWithBoundary(perms: PrincipalPermissions, actions: string[], groups: (boundary: { 'iam:PermissionsBoundary': string | null }) => StepSpec[][]): ReturnType<typeof runSteps> | null {
+    const tests = perms.identity.some((e) => actions.some((a) => e.policy.statementsFor(a).some((s) => s.conditions.some((c) => c.keyLower === 'iam:permissionsboundary'))));
+    const boundaries: (string | null)[] = tests ? [null, ...this.adminPolicyArns] : [null];
+    let best: ReturnType<typeof runSteps> | null = null;
+    for (const boundary of boundaries) {
+      const run = runSteps(perms, groups({ 'iam:PermissionsBoundary': boundary }));
+      if (run.ok && (!best || CERTAINTY_RANK[run.certainty] < CERTAINTY_RANK[best.certainty])) best = run;
+      if (best?.certainty === 'definite') break;
+    }
+    return best;
   }
 
   private removeDenyPaths(node: Node, perms: PrincipalPermissions): EscalationPath[] {
