@@ -245,6 +245,12 @@ export function isAwsReservedRoleArn(arn: string): boolean {
   return RESERVED_ROLE.test(arn);
 }
 
+/** "arn:aws:s3:::*", "arn:aws:glue:*:*:*": every resource of the service (its resource part all stars). */
+function coversServiceResources(pattern: string, service: string): boolean {
+  const parts = pattern.split(':');
+  return parts.length >= 6 && parts[0] === 'arn' && globMatches(parts[2] ?? '', service, true) && isAllStar(parts.slice(5).join(':'));
+}
+
 const withoutReserved = new WeakMap<CompiledStatement, CompiledStatement>();
 
 /**
@@ -252,9 +258,10 @@ const withoutReserved = new WeakMap<CompiledStatement, CompiledStatement>();
  * - An action that takes no resource type in the Service Authorization Reference ("you must
  *   specify all resources ("*")") is requested on the resource "*": a Resource matches it only
  *   when the pattern matches the string "*" ("*" itself). Narrower ARNs never do (glue:* on
- *   glue ARNs grants no glue:CreateDevEndpoint). A pattern covering every ARN but not "*"
- *   ("arn:aws:*", "arn:*") is left 'maybe': AWS documents only "*", and the few reports of such
- *   patterns working are not the documentation.
+ *   glue ARNs grants no glue:CreateDevEndpoint). A pattern covering every ARN, or every ARN of
+ *   the action's service, but not "*" ("arn:aws:*", "arn:aws:s3:::*" for s3:ListAllMyBuckets, as
+ *   older S3 examples write it) is left 'maybe': AWS documents only "*", and how IAM matches
+ *   such a pattern for these actions is not documented.
  * - Creating or changing a role under /aws-reserved/ is refused by IAM: an Allow never covers
  *   such a role, and a name the caller chooses is never one.
  */
@@ -262,7 +269,8 @@ export function matchResourceFor(statement: CompiledStatement, action: string, q
   if (takesNoResourceType(action)) {
     const match = matchResource(statement, { kind: 'exact', arn: '*' }, variables);
     const spec = statement.resource;
-    if (match.applies === 'no' && spec && !spec.negated && spec.patterns.some((p) => !p.includes('${') && coversAllResources(p))) {
+    const service = action.slice(0, action.indexOf(':'));
+    if (match.applies === 'no' && spec && !spec.negated && spec.patterns.some((p) => !p.includes('${') && (coversAllResources(p) || coversServiceResources(p, service)))) {
       return { applies: 'maybe', note: `on ${spec.patterns.join(', ')}, while ${action} takes no resource type (AWS documents only "*" for it)` };
     }
     return match;

@@ -117,6 +117,8 @@ describe('an action that takes no resource type is granted only by "*"', () => {
     ['"*" among narrower ARNs', ['arn:aws:s3:::logs', '*'], 'allowed'],
     ['a bucket ARN', 'arn:aws:s3:::elasticbeanstalk-*', 'implicitDeny'],
     ['an ARN that covers every ARN but is not "*" (undocumented: conditional)', 'arn:aws:*', 'conditional'],
+    ['every S3 ARN, as older S3 examples write it (undocumented: conditional)', 'arn:aws:s3:::*', 'conditional'],
+    ['every glue ARN, for an S3 action', 'arn:aws:glue:*:*:*', 'implicitDeny'],
   ])('Resource %s: %s', (_label, resource, verdict) => {
     expect(decide(user(resource), { action: 's3:ListAllMyBuckets' }).verdict).toBe(verdict);
   });
