@@ -28,6 +28,8 @@ interface CatalogState {
   actions: Map<string, readonly string[]>;
   /** prefix → lower-case action name → proper-case name. */
   lookup: Map<string, ReadonlyMap<string, string>>;
+  /** prefix → lower-case names of the actions that take no resource type (the "*"-only ones). */
+  noResource: Map<string, ReadonlySet<string>>;
 }
 
 let state: CatalogState | null = null;
@@ -48,6 +50,7 @@ function catalog(): CatalogState {
           titles,
           actions: new Map(),
           lookup: new Map(),
+          noResource: new Map(),
         };
         return state;
       }
@@ -82,13 +85,16 @@ function lookupOf(prefix: string): ReadonlyMap<string, string> {
   const c = catalog();
   let map = c.lookup.get(service);
   if (!map) {
+    const noResource = new Set<string>();
     if (!c.titles.has(service)) {
       map = new Map();
     } else {
-      const raw = JSON.parse(readFileSync(join(c.root, 'actions', `${service}.json`), 'utf8')) as Record<string, { name?: string }>;
+      const raw = JSON.parse(readFileSync(join(c.root, 'actions', `${service}.json`), 'utf8')) as Record<string, { name?: string; resourceTypes?: unknown[] }>;
       map = new Map(Object.entries(raw).map(([key, value]) => [key.toLowerCase(), value.name ?? key]));
+      for (const [key, value] of Object.entries(raw)) if (Array.isArray(value.resourceTypes) && value.resourceTypes.length === 0) noResource.add(key.toLowerCase());
     }
     c.lookup.set(service, map);
+    c.noResource.set(service, noResource);
     c.actions.set(service, [...map.values()]);
   }
   return map;
@@ -113,6 +119,19 @@ export function actionCountOf(prefix: string): number {
 export function isKnownAction(action: string): boolean {
   const split = splitAction(action);
   return split !== null && lookupOf(split.service).has(split.action.toLowerCase());
+}
+
+/**
+ * Whether the catalogue lists the action ("glue:CreateDevEndpoint", any case) with no resource
+ * type: the Service Authorization Reference's empty "Resource types" column, for which "you
+ * must specify all resources ("*") ... in the Resource element". false for an action it does
+ * not list (nothing is known of its resources).
+ */
+export function takesNoResourceType(action: string): boolean {
+  const split = splitAction(action);
+  if (!split) return false;
+  lookupOf(split.service);
+  return catalog().noResource.get(split.service.toLowerCase())?.has(split.action.toLowerCase()) ?? false;
 }
 
 /** "kms:decrypt" → "kms:Decrypt"; unknown actions come back as given. */

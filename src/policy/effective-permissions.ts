@@ -4,7 +4,7 @@ import { resourceScope, servicesNamedBy } from './resource-scope.js';
 import { ActionSet } from './action-set.js';
 import { describeClause, evaluateClauses, type ConditionContext } from './conditions.js';
 import { detailsIndex, missingGroups, policiesOfGroup, policiesReachingRole, policiesReachingUser, type ReachingPolicy } from './principal-policies.js';
-import { compilePolicy, matchResource, statementLabel, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './statement.js';
+import { compilePolicy, matchResource, matchResourceFor, statementLabel, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './statement.js';
 import { isServiceLinkedRole } from '../snapshot/principals.js';
 
 /**
@@ -271,7 +271,7 @@ interface Applied {
 
 function applyStatement(statement: CompiledStatement, entry: number, action: string, resource: ResourceQuery, context: ConditionContext): Applied {
   if (!statement.coversAction(action)) return { applies: 'no', hit: null };
-  const r = matchResource(statement, resource, context.variables);
+  const r = matchResourceFor(statement, action, resource, context.variables);
   if (r.applies === 'no') return { applies: 'no', hit: null };
   const c = evaluateClauses(statement.conditions, context);
   if (c.truth === 'false') return { applies: 'no', hit: null };

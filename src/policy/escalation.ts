@@ -1,4 +1,4 @@
-import type { AuthorizationDetails, IamGroup, IamRole, IamUser } from '../snapshot/schema.js';
+import type { AuthorizationDetails, IamGroup, IamRole, IamUser, InstanceProfile, PolicyDocument } from '../snapshot/schema.js';
 import {
   accountModel,
   adminAccess,
@@ -206,11 +206,21 @@ interface ComputeMethod {
   steps: (tpl: Templates) => StepSpec[][];
   /** What it depends on that the snapshot cannot show. */
   depends?: string;
+  /**
+   * EC2 methods, which reach the role through an instance profile: 'launch' puts the role's
+   * profile on an instance (then `depends` says what is left once a profile is known to hold
+   * the role, in `dependsWithProfile`); 'running' uses an instance already running with it,
+   * so a role known to be in no instance profile cannot be reached this way.
+   */
+  instanceProfile?: 'launch' | 'running';
+  dependsWithProfile?: string;
 }
 
 interface Templates {
   fn: string;
   instance: string;
+  launchTemplate: string;
+  autoScalingGroup: string;
   any: string;
   arn: (service: string, resource: string) => string;
 }
@@ -294,7 +304,8 @@ const COMPUTE_METHODS: ComputeMethod[] = [
     description: "launches an EC2 instance with the role's instance profile and runs its own user data",
     passRole: true,
     steps: (t) => [[{ action: 'ec2:RunInstances', resource: chosen(t.any) }]],
-    depends: 'needs an instance profile holding the role (instance profiles are not kept in the snapshot)',
+    depends: 'needs an instance profile holding the role (the snapshot does not show instance profiles)',
+    instanceProfile: 'launch',
   },
   {
     id: 'iam:PassRole+ec2:AssociateIamInstanceProfile',
@@ -313,6 +324,8 @@ const COMPUTE_METHODS: ComputeMethod[] = [
       ],
     ],
     depends: 'needs a running instance it can reach and an instance profile holding the role',
+    instanceProfile: 'launch',
+    dependsWithProfile: 'needs a running instance it can reach',
   },
   {
     id: 'iam:PassRole+codebuild:CreateProject',
@@ -434,6 +447,7 @@ const COMPUTE_METHODS: ComputeMethod[] = [
     passRole: false,
     steps: (t) => [[{ action: 'ssm:SendCommand', resource: chosen(t.instance) }]],
     depends: 'needs a running instance with the role in its instance profile and the SSM agent',
+    instanceProfile: 'running',
   },
   {
     id: 'ssm:StartSession',
@@ -442,6 +456,7 @@ const COMPUTE_METHODS: ComputeMethod[] = [
     passRole: false,
     steps: (t) => [[{ action: 'ssm:StartSession', resource: chosen(t.instance) }]],
     depends: 'needs a running instance with the role in its instance profile and the SSM agent',
+    instanceProfile: 'running',
   },
   {
     id: 'ec2-instance-connect:SendSSHPublicKey',
@@ -455,6 +470,33 @@ const COMPUTE_METHODS: ComputeMethod[] = [
       ],
     ],
     depends: 'needs a running instance with the role in its instance profile that it can reach over SSH',
+    instanceProfile: 'running',
+  },
+  {
+    id: 'ec2:ModifyInstanceAttribute+ec2:StopInstances+ec2:StartInstances',
+    service: 'ec2.amazonaws.com',
+    description: 'rewrites the user data of an EC2 instance whose instance profile holds the role, and restarts it so the new user data runs as the role',
+    passRole: false,
+    steps: (t) => [[{ action: 'ec2:ModifyInstanceAttribute', resource: chosen(t.instance) }], [{ action: 'ec2:StopInstances', resource: chosen(t.instance) }], [{ action: 'ec2:StartInstances', resource: chosen(t.instance) }]],
+    depends: 'needs an instance whose instance profile holds the role (user data changes only while it is stopped)',
+    instanceProfile: 'running',
+  },
+  {
+    id: 'ec2:CreateLaunchTemplateVersion+autoscaling',
+    service: 'ec2.amazonaws.com',
+    description: 'writes a new version of a launch template whose instance profile holds the role, with its own user data, and has Auto Scaling launch instances from it',
+    passRole: false,
+    steps: (t) => [
+      [{ action: 'ec2:CreateLaunchTemplateVersion', resource: chosen(t.launchTemplate) }],
+      [
+        { action: 'autoscaling:StartInstanceRefresh', resource: chosen(t.autoScalingGroup) },
+        { action: 'autoscaling:SetDesiredCapacity', resource: chosen(t.autoScalingGroup) },
+        { action: 'autoscaling:UpdateAutoScalingGroup', resource: chosen(t.autoScalingGroup) },
+        { action: 'ec2:TerminateInstances', resource: chosen(t.instance) },
+      ],
+    ],
+    depends: 'needs a launch template whose instance profile holds the role, used at its latest version by an Auto Scaling group (or at its default version, which ec2:ModifyLaunchTemplate moves)',
+    instanceProfile: 'running',
   },
   {
     id: 'ecs:ExecuteCommand',
@@ -510,7 +552,7 @@ class ArnIndex<T> {
 }
 
 for (const method of COMPUTE_METHODS) {
-  const template: Templates = { fn: '*', instance: '*', any: '*', arn: () => '*' };
+  const template: Templates = { fn: '*', instance: '*', launchTemplate: '*', autoScalingGroup: '*', any: '*', arn: () => '*' };
   for (const group of method.steps(template)) for (const step of group) RELEVANT_ACTIONS.add(step.action.toLowerCase());
 }
 for (const action of [
@@ -533,6 +575,8 @@ for (const action of [
   'iam:DeleteRolePermissionsBoundary',
   'iam:PutUserPermissionsBoundary',
   'iam:PutRolePermissionsBoundary',
+  'iam:AddRoleToInstanceProfile',
+  'iam:CreateInstanceProfile',
 ]) {
   RELEVANT_ACTIONS.add(action.toLowerCase());
 }
@@ -562,6 +606,8 @@ class Analyzer {
     this.templates = {
       fn: `arn:${partition}:lambda:*:${account}:function:*`,
       instance: `arn:${partition}:ec2:*:${account}:instance/*`,
+      launchTemplate: `arn:${partition}:ec2:*:${account}:launch-template/*`,
+      autoScalingGroup: `arn:${partition}:autoscaling:*:${account}:autoScalingGroup:*:autoScalingGroupName/*`,
       any: '*',
       arn: (service, resource) => `arn:${partition}:${service}:*:${account}:${resource}`,
     };
@@ -668,6 +714,23 @@ class Analyzer {
     return (tests ? this.adminPolicyArns : first).map((arn) => ({ 'iam:PolicyARN': arn }));
   }
 
+  /**
+   * What iam:SetDefaultPolicyVersion on a customer-managed policy can switch to: definite when
+   * one of its non-default versions (kept since snapshot schema 2) grants administrator access on
+   * its own; otherwise it depends on a version that grants more (or one made later).
+   */
+  private otherVersions(arn: string, makesAdmin?: (document: PolicyDocument) => boolean): { certainty: Certainty; notes: string[] } {
+    const policy = this.model.details.policies.find((p) => p.arn === arn);
+    const versions = policy?.otherVersions;
+    if (!policy || !versions) return { certainty: 'depends', notes: ['works only if a non-default version grants more (the snapshot does not hold the other versions)'] };
+    // By default a version is judged alone (for others who hold the policy); `makesAdmin` judges it in the principal's place.
+    const judge = makesAdmin ?? ((document: PolicyDocument) => isAdministrator(adminAccess(policyPermissions({ name: policy.name, arn: policy.arn, document }, this.model.now))));
+    const admin = versions.find((v) => judge(v.document));
+    if (admin) return { certainty: 'definite', notes: [`its version ${admin.versionId} grants administrator access`] };
+    if (versions.length === 0) return { certainty: 'depends', notes: ['it has no other version now: works only once one that grants more exists'] };
+    return { certainty: 'depends', notes: [`works only if one of its other versions (${versions.map((v) => v.versionId).join(', ')}) grants more: none grants administrator access by itself`] };
+  }
+
   /** Whether a principal given administrator policies would be an administrator (its boundary permitting). */
   private admitsAdmin(boundaryArn: string | null): boolean {
     if (boundaryArn === null) return true;
@@ -738,6 +801,7 @@ class Analyzer {
         const run = runSteps(perms, [[{ action, resource: { kind: 'exact', arn } }]]);
         if (!run.ok) continue;
         const setDefault = action === 'iam:SetDefaultPolicyVersion';
+        const switched = this.otherVersions(arn, (document) => isAdministrator(adminAccess(hypothetical(perms, { remove: (x) => x === r, add: [{ ...r, document }] }, this.model.now, this.model.details))));
         paths.push(
           withChain({
             method: action,
@@ -745,9 +809,9 @@ class Analyzer {
             description: setDefault ? `makes another version of ${r.policyName} (${r.label}) the default` : `writes a new default version of ${r.policyName} (${r.label}) granting everything`,
             target: `policy ${r.policyName}`,
             targetArn: arn,
-            certainty: setDefault ? worst(run.certainty, 'depends') : run.certainty,
+            certainty: setDefault ? worst(run.certainty, switched.certainty) : run.certainty,
             steps: run.steps,
-            notes: setDefault ? ['works only if a non-default version grants more (the snapshot holds default versions only)'] : [],
+            notes: setDefault ? switched.notes : [],
           }),
         );
       }
@@ -780,32 +844,52 @@ class Analyzer {
       paths.push(...this.tryGrant(node, perms, 'Role', node, 'self', (m) => `${m.endsWith('AttachRolePolicy') ? 'attaches an administrator policy' : 'writes an inline administrator policy'} to itself`));
     }
 
-    // A new user or role of its own, made an administrator.
+    // A new user or role of its own, made an administrator. The new principal keeps the boundary
+    // it was created with, and iam:PermissionsBoundary on the later steps (AttachRolePolicy,
+    // PutRolePolicy …) is that boundary (Service Authorization Reference, IAM condition keys):
+    // each try carries one boundary through every step — none, or one that itself grants everything.
     const newUser = `arn:${partition}:iam::${account}:user/*`;
     if (mayDo(perms, 'iam:CreateUser', newUser)) {
-      const run = runSteps(perms, [
-        [{ action: 'iam:CreateUser', resource: chosen(newUser), context: { 'iam:PermissionsBoundary': null } }],
-        [...this.policyArnContexts(perms, 'iam:AttachUserPolicy').map((context) => ({ action: 'iam:AttachUserPolicy', resource: chosen(newUser), ...(context ? { context } : {}) })), { action: 'iam:PutUserPolicy', resource: chosen(newUser) }],
+      const run = this.bestWithBoundary(perms, ['iam:CreateUser', 'iam:AttachUserPolicy', 'iam:PutUserPolicy', 'iam:CreateAccessKey', 'iam:CreateLoginProfile'], (boundary) => [
+        [{ action: 'iam:CreateUser', resource: chosen(newUser), context: boundary }],
+        [...this.policyArnContexts(perms, 'iam:AttachUserPolicy').map((context) => ({ action: 'iam:AttachUserPolicy', resource: chosen(newUser), context: { ...context, ...boundary } })), { action: 'iam:PutUserPolicy', resource: chosen(newUser), context: boundary }],
         [
-          { action: 'iam:CreateAccessKey', resource: chosen(newUser) },
-          { action: 'iam:CreateLoginProfile', resource: chosen(newUser) },
+          { action: 'iam:CreateAccessKey', resource: chosen(newUser), context: boundary },
+          { action: 'iam:CreateLoginProfile', resource: chosen(newUser), context: boundary },
         ],
       ]);
-      if (run.ok) paths.push(withChain({ method: 'iam:CreateUser', kind: 'self', description: 'creates a new user, makes it an administrator and takes its credentials', target: 'a new user', targetArn: newUser, certainty: run.certainty, steps: run.steps, notes: [] }));
+      if (run) paths.push(withChain({ method: 'iam:CreateUser', kind: 'self', description: 'creates a new user, makes it an administrator and takes its credentials', target: 'a new user', targetArn: newUser, certainty: run.certainty, steps: run.steps, notes: [] }));
     }
     const newRole = `arn:${partition}:iam::${account}:role/*`;
     if (mayDo(perms, 'iam:CreateRole', newRole)) {
-      const run = runSteps(perms, [
-        [{ action: 'iam:CreateRole', resource: chosen(newRole), context: { 'iam:PermissionsBoundary': null } }],
-        [...this.policyArnContexts(perms, 'iam:AttachRolePolicy').map((context) => ({ action: 'iam:AttachRolePolicy', resource: chosen(newRole), ...(context ? { context } : {}) })), { action: 'iam:PutRolePolicy', resource: chosen(newRole) }],
+      const run = this.bestWithBoundary(perms, ['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy'], (boundary) => [
+        [{ action: 'iam:CreateRole', resource: chosen(newRole), context: boundary }],
+        [...this.policyArnContexts(perms, 'iam:AttachRolePolicy').map((context) => ({ action: 'iam:AttachRolePolicy', resource: chosen(newRole), context: { ...context, ...boundary } })), { action: 'iam:PutRolePolicy', resource: chosen(newRole), context: boundary }],
       ]);
       const assumeDenied = decide(perms, { action: 'sts:AssumeRole', resource: chosen(newRole) }).verdict === 'denied';
-      if (run.ok && !assumeDenied) paths.push(withChain({ method: 'iam:CreateRole', kind: 'self', description: 'creates a new role that trusts it, makes the role an administrator and assumes it', target: 'a new role', targetArn: newRole, certainty: run.certainty, steps: run.steps, notes: [] }));
+      if (run && !assumeDenied) paths.push(withChain({ method: 'iam:CreateRole', kind: 'self', description: 'creates a new role that trusts it, makes the role an administrator and assumes it', target: 'a new role', targetArn: newRole, certainty: run.certainty, steps: run.steps, notes: [] }));
     }
 
     // Take away a Deny that stands between it and administrator access.
     if (node.admin.status === 'partial' || node.admin.status === 'cancelled') paths.push(...this.removeDenyPaths(node, perms));
     return paths;
+  }
+
+  /**
+   * The surest run of a new principal's steps, each try carrying one iam:PermissionsBoundary
+   * through all of them: absent (null), or, when the principal's policies test the key on one of
+   * `actions`, each policy that grants everything (a boundary that caps nothing). null: none runs.
+   */
+  private bestWithBoundary(perms: PrincipalPermissions, actions: string[], groups: (boundary: { 'iam:PermissionsBoundary': string | null }) => StepSpec[][]): ReturnType<typeof runSteps> | null {
+    const tests = perms.identity.some((e) => actions.some((a) => e.policy.statementsFor(a).some((s) => s.conditions.some((c) => c.keyLower === 'iam:permissionsboundary'))));
+    const boundaries: (string | null)[] = tests ? [null, ...this.adminPolicyArns] : [null];
+    let best: ReturnType<typeof runSteps> | null = null;
+    for (const boundary of boundaries) {
+      const run = runSteps(perms, groups({ 'iam:PermissionsBoundary': boundary }));
+      if (run.ok && (!best || CERTAINTY_RANK[run.certainty] < CERTAINTY_RANK[best.certainty])) best = run;
+      if (best?.certainty === 'definite') break;
+    }
+    return best;
   }
 
   private removeDenyPaths(node: Node, perms: PrincipalPermissions): EscalationPath[] {
@@ -913,6 +997,7 @@ class Analyzer {
         const run = runSteps(perms, [[{ action, resource: { kind: 'exact', arn: policy.arn } }]]);
         if (!run.ok) continue;
         const setDefault = action === 'iam:SetDefaultPolicyVersion';
+        const switched = this.otherVersions(policy.arn);
         paths.push(
           withChain({
             method: action,
@@ -920,9 +1005,9 @@ class Analyzer {
             description: `${setDefault ? 'switches the default version of' : 'writes a new default version of'} policy ${policy.name}, attached to ${who.slice(0, 3).join(', ')}${who.length > 3 ? ', …' : ''}`,
             target: `policy ${policy.name}`,
             targetArn: policy.arn,
-            certainty: setDefault ? worst(run.certainty, 'depends') : run.certainty,
+            certainty: setDefault ? worst(run.certainty, switched.certainty) : run.certainty,
             steps: run.steps,
-            notes: setDefault ? ['works only if a non-default version grants more (the snapshot holds default versions only)'] : [],
+            notes: setDefault ? switched.notes : [],
           }),
         );
       }
@@ -993,17 +1078,48 @@ class Analyzer {
         const first = this.methodSteps.get(method)![0]?.[0]?.action;
         if (first && !this.holds(from, first) && this.methodSteps.get(method)![0]?.length === 1) continue;
         if (method.passRole && !this.mightTarget(perms, 'iam:PassRole', role.arn)) continue;
+        const profiles = this.instanceProfilesOf(role);
+        // A role known to be in no instance profile runs on no instance.
+        if (method.instanceProfile === 'running' && profiles?.length === 0) continue;
         const groups: StepSpec[][] = [];
         if (method.passRole) groups.push([{ action: 'iam:PassRole', resource: { kind: 'exact', arn: role.arn }, context: { 'iam:PassedToService': method.service } }]);
+        // What the path needs beyond the policies; each is a reason to say 'depends'.
+        let depends: string[] = method.depends ? [method.depends] : [];
+        const profileNotes: string[] = [];
+        if (method.instanceProfile === 'launch' && profiles) {
+          depends = method.dependsWithProfile ? [method.dependsWithProfile] : [];
+          if (profiles.length > 0) {
+            profileNotes.push(`instance profile ${profiles.map((p) => p.name).join(', ')} holds the role`);
+          } else {
+            // In no instance profile yet: it must put the role in one, made or found.
+            const profile = `arn:${this.model.partition}:iam::${this.model.accountId}:instance-profile/*`;
+            const create: StepSpec = { action: 'iam:CreateInstanceProfile', resource: chosen(profile) };
+            if (runStep(perms, create).ok) {
+              groups.push([create]);
+              profileNotes.push('the role is in no instance profile: it creates one and adds the role');
+            } else {
+              depends.push('needs an instance profile without a role to add the role to (the role is in none, and it cannot create one)');
+            }
+            groups.push([{ action: 'iam:AddRoleToInstanceProfile', resource: chosen(profile) }]);
+          }
+        }
         groups.push(...this.methodSteps.get(method)!);
         const run = runSteps(perms, groups);
         if (!run.ok) continue;
-        const notes = [...(method.depends ? [method.depends] : []), ...trust.conditions.map((c) => `the role's trust in ${method.service} requires ${c}`)];
-        const certainty = worst(run.certainty, method.depends ? 'depends' : 'definite', trust.conditions.length > 0 ? 'conditional' : 'definite');
+        const notes = [...depends, ...profileNotes, ...trust.conditions.map((c) => `the role's trust in ${method.service} requires ${c}`)];
+        const certainty = worst(run.certainty, depends.length > 0 ? 'depends' : 'definite', trust.conditions.length > 0 ? 'conditional' : 'definite');
         paths.push({ method: method.id, kind: 'become', description: `${method.description} (role ${role.name})`, target: `role ${role.name}`, targetArn: role.arn, certainty, steps: run.steps, notes, chain: [] });
       }
     }
     return paths;
+  }
+
+  /**
+   * The instance profiles that hold a role: from the role's own list (schema 2), or undefined
+   * when the snapshot does not say (schema 1, or an export without InstanceProfileList).
+   */
+  private instanceProfilesOf(role: IamRole): InstanceProfile[] | undefined {
+    return role.instanceProfiles;
   }
 
   analyse(): Map<string, PrincipalEscalation> {

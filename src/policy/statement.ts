@@ -1,4 +1,5 @@
 import type { PolicyDocument, PolicyStatement } from '../snapshot/schema.js';
+import { takesNoResourceType } from './action-catalog.js';
 import { ActionSet } from './action-set.js';
 import { describeClause, parseConditions, substituteVariables, type ConditionClause } from './conditions.js';
 import { asList, statementsOf } from './document.js';
@@ -207,6 +208,89 @@ export function matchResource(statement: CompiledStatement, query: ResourceQuery
   }
   if (!patterns.some((p) => globsIntersect(p, template))) return { applies: 'yes', note: null };
   return { applies: 'no', note: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resource types: what an action's own resources allow, whatever the policy says
+
+/**
+ * Role changes IAM refuses on roles under the path /aws-reserved/ (the roles IAM Identity Center
+ * makes for permission sets): "Cannot perform the operation on the protected role ... this role
+ * is only modifiable by AWS" (AWS re:Post knowledge center, identity-center-aws-reserved-sso; the
+ * AWSServiceRoleForSSO service-linked role alone manages them). No policy can grant them.
+ */
+const PROTECTED_ROLE_WRITES = new Set(
+  [
+    'iam:CreateRole',
+    'iam:DeleteRole',
+    'iam:UpdateRole',
+    'iam:UpdateRoleDescription',
+    'iam:UpdateAssumeRolePolicy',
+    'iam:AttachRolePolicy',
+    'iam:DetachRolePolicy',
+    'iam:PutRolePolicy',
+    'iam:DeleteRolePolicy',
+    'iam:PutRolePermissionsBoundary',
+    'iam:DeleteRolePermissionsBoundary',
+    'iam:TagRole',
+    'iam:UntagRole',
+  ].map((a) => a.toLowerCase()),
+);
+
+/** A role ARN (or a pattern whose literal start places it) under the path /aws-reserved/. */
+const RESERVED_ROLE = /^arn:[^:]*:iam::[^:]*:role\/aws-reserved\//;
+
+/** Whether the ARN is a role under /aws-reserved/, which only AWS can create or change. */
+export function isAwsReservedRoleArn(arn: string): boolean {
+  return RESERVED_ROLE.test(arn);
+}
+
+/** "arn:aws:s3:::*", "arn:aws:glue:*:*:*": every resource of the service (its resource part all stars). */
+function coversServiceResources(pattern: string, service: string): boolean {
+  const parts = pattern.split(':');
+  return parts.length >= 6 && parts[0] === 'arn' && globMatches(parts[2] ?? '', service, true) && isAllStar(parts.slice(5).join(':'));
+}
+
+const withoutReserved = new WeakMap<CompiledStatement, CompiledStatement>();
+
+/**
+ * matchResource for one action, with two rules of resource types the policy text cannot change:
+ * - An action that takes no resource type in the Service Authorization Reference ("you must
+ *   specify all resources ("*")") is requested on the resource "*": a Resource matches it only
+ *   when the pattern matches the string "*" ("*" itself). Narrower ARNs never do (glue:* on
+ *   glue ARNs grants no glue:CreateDevEndpoint). A pattern covering every ARN, or every ARN of
+ *   the action's service, but not "*" ("arn:aws:*", "arn:aws:s3:::*" for s3:ListAllMyBuckets, as
+ *   older S3 examples write it) is left 'maybe': AWS documents only "*", and how IAM matches
+ *   such a pattern for these actions is not documented.
+ * - Creating or changing a role under /aws-reserved/ is refused by IAM: an Allow never covers
+ *   such a role, and a name the caller chooses is never one.
+ */
+export function matchResourceFor(statement: CompiledStatement, action: string, query: ResourceQuery, variables: ReadonlyMap<string, string>): ResourceMatch {
+  if (takesNoResourceType(action)) {
+    const match = matchResource(statement, { kind: 'exact', arn: '*' }, variables);
+    const spec = statement.resource;
+    const service = action.slice(0, action.indexOf(':'));
+    if (match.applies === 'no' && spec && !spec.negated && spec.patterns.some((p) => !p.includes('${') && (coversAllResources(p) || coversServiceResources(p, service)))) {
+      return { applies: 'maybe', note: `on ${spec.patterns.join(', ')}, while ${action} takes no resource type (AWS documents only "*" for it)` };
+    }
+    return match;
+  }
+  if (statement.effect === 'Allow' && PROTECTED_ROLE_WRITES.has(action.toLowerCase())) {
+    if (query.kind === 'exact' && isAwsReservedRoleArn(query.arn)) return { applies: 'no', note: 'IAM refuses changes to roles under /aws-reserved/' };
+    if (query.kind === 'chosen') {
+      if (isAwsReservedRoleArn(query.template)) return { applies: 'no', note: 'IAM refuses to create roles under /aws-reserved/' };
+      const spec = statement.resource;
+      if (spec && !spec.negated && spec.patterns.some(isAwsReservedRoleArn)) {
+        let narrowed = withoutReserved.get(statement);
+        if (!narrowed) {
+          narrowed = { ...statement, resource: { negated: false, patterns: spec.patterns.filter((p) => !isAwsReservedRoleArn(p)) } };
+          withoutReserved.set(statement, narrowed);
+        }
+        return matchResource(narrowed, query, variables);
+      }
+    }
+  }
+  return matchResource(statement, query, variables);
 }
 
 /** "user alice: managed policy Admins (statement 2, Sid AllowAll)" */

@@ -1,7 +1,9 @@
 import type { IamRole } from '../snapshot/schema.js';
-import { asList, statementsOf } from './document.js';
+import { asList } from './document.js';
+import { compilePolicy } from './statement.js';
 
-const ASSUME_ACTIONS = /^sts:(assumerole|assumerolewithsaml|assumerolewithwebidentity|\*)$|^\*$/;
+/** The actions that start a role session; a trust statement counts when its Action (or NotAction) covers one, wildcards read as everywhere else. */
+const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity'];
 
 /** Who a role's trust policy lets in: people (federated or account principals), services, or both. */
 export interface TrustedPrincipals {
@@ -13,10 +15,9 @@ export interface TrustedPrincipals {
 export function trustedPrincipals(role: IamRole): TrustedPrincipals {
   const trusted: TrustedPrincipals = { federated: [], aws: [], services: [] };
   if (!role.assumeRolePolicy) return trusted;
-  for (const statement of statementsOf(role.assumeRolePolicy)) {
-    if (statement.Effect !== 'Allow') continue;
-    if (!asList(statement.Action).some((a) => ASSUME_ACTIONS.test(a.toLowerCase()))) continue;
-    const principal = statement.Principal;
+  for (const compiled of compilePolicy(role.assumeRolePolicy).statements) {
+    if (compiled.effect !== 'Allow' || !ASSUME_ACTIONS.some((a) => compiled.coversAction(a))) continue;
+    const principal = compiled.raw.Principal;
     if (principal === '*') {
       trusted.aws.push('*');
       continue;

@@ -37,13 +37,19 @@ export function isAllStar(pattern: string): boolean {
 }
 
 /**
- * Whether some string matches both globs: the question for a resource the caller names
- * (a new Lambda function, a new user) against a policy's resource pattern.
+ * Whether a resource the caller names can match a policy's resource pattern: the question for a
+ * new Lambda function, a new user, an instance it picks. `pattern` is the policy's glob (its `*`
+ * runs over anything, `:` included, as IAM matches it). `template` describes the names the caller
+ * can choose: each of its wildcards fills one ARN segment and never spans `:` (a function, role,
+ * instance or notebook name cannot hold a colon, and the caller cannot move a name into another
+ * resource type's segment); a template that is only `*` stands for any resource at all.
+ * e.g. pattern arn:aws:sagemaker:*:*:app/* and template arn:aws:sagemaker:*:1:notebook-instance/*
+ * share no name. Case-sensitive unless `ignoreCase`.
  */
-export function globsIntersect(a: string, b: string, ignoreCase = false): boolean {
-  const x = ignoreCase ? a.toLowerCase() : a;
-  const y = ignoreCase ? b.toLowerCase() : b;
-  if (x === '*' || y === '*') return true;
+export function globsIntersect(pattern: string, template: string, ignoreCase = false): boolean {
+  const x = ignoreCase ? pattern.toLowerCase() : pattern;
+  const y = ignoreCase ? template.toLowerCase() : template;
+  if (isAllStar(x) || isAllStar(y)) return true;
   const memo = new Map<number, boolean>();
   const width = y.length + 1;
   const go = (i: number, j: number): boolean => {
@@ -52,9 +58,11 @@ export function globsIntersect(a: string, b: string, ignoreCase = false): boolea
     if (known !== undefined) return known;
     let result: boolean;
     if (i === x.length && j === y.length) result = true;
+    // The pattern's `*` takes whatever the template puts there, wildcards included.
     else if (i < x.length && x[i] === '*') result = go(i + 1, j) || (j < y.length && go(i, j + 1));
-    else if (j < y.length && y[j] === '*') result = go(i, j + 1) || (i < x.length && go(i + 1, j));
-    else if (i < x.length && j < y.length) result = (x[i] === y[j] || x[i] === '?' || y[j] === '?') && go(i + 1, j + 1);
+    // The template's `*` may take the pattern's characters, but never a colon.
+    else if (j < y.length && y[j] === '*') result = go(i, j + 1) || (i < x.length && x[i] !== ':' && go(i + 1, j));
+    else if (i < x.length && j < y.length) result = (x[i] === y[j] || x[i] === '?' || (y[j] === '?' && x[i] !== ':')) && go(i + 1, j + 1);
     else result = false;
     memo.set(key, result);
     return result;

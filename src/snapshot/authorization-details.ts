@@ -67,6 +67,8 @@ export function fromAwsAuthorizationDetails(pages: AwsAuthorizationDetails[]): A
         maxSessionDuration: typeof role.MaxSessionDuration === 'number' ? role.MaxSessionDuration : null,
         lastUsed: lastUsed.LastUsedDate === undefined ? null : date(lastUsed.LastUsedDate),
         tags: tags(role.Tags),
+        // AWS always lists InstanceProfileList (maybe empty); an export without it leaves them unknown.
+        ...(Array.isArray(role.InstanceProfileList) ? { instanceProfiles: instanceProfiles(role.InstanceProfileList) } : {}),
       });
     }
     for (const policy of page.Policies ?? []) details.policies.push(managedPolicy(policy));
@@ -80,13 +82,21 @@ function managedPolicy(policy: AwsRecord): ManagedPolicy {
   const versions = list(policy.PolicyVersionList) as AwsRecord[];
   const defaultVersion =
     versions.find((v) => v.IsDefaultVersion === true) ?? versions.find((v) => v.VersionId === defaultVersionId);
+  const awsManaged = arn.startsWith('arn:aws:iam::aws:') || /^arn:aws[a-z-]*:iam::aws:/.test(arn);
+  // Only a customer-managed policy's versions can be switched by someone in the account; a
+  // version without its document leaves the versions unknown rather than seemingly fewer.
+  const others = versions.filter((v) => v !== defaultVersion);
+  const otherVersions =
+    awsManaged || !defaultVersion || others.some((v) => v.Document === undefined || typeof v.VersionId !== 'string')
+      ? undefined
+      : others.map((v) => ({ versionId: text(v.VersionId), createDate: v.CreateDate === undefined ? null : date(v.CreateDate), document: document(v.Document, `managed policy ${arn} version ${text(v.VersionId)}`) }));
   return {
     // moto leaves PolicyName out of these entries; the ARN's last segment is the name.
     name: typeof policy.PolicyName === 'string' ? policy.PolicyName : (arn.split('/').pop() ?? arn),
     id: text(policy.PolicyId),
     arn,
     path: text(policy.Path, '/'),
-    awsManaged: arn.startsWith('arn:aws:iam::aws:') || /^arn:aws[a-z-]*:iam::aws:/.test(arn),
+    awsManaged,
     defaultVersionId,
     attachmentCount: typeof policy.AttachmentCount === 'number' ? policy.AttachmentCount : null,
     permissionsBoundaryUsageCount:
@@ -94,7 +104,19 @@ function managedPolicy(policy: AwsRecord): ManagedPolicy {
     isAttachable: policy.IsAttachable !== false,
     document:
       defaultVersion?.Document === undefined ? null : document(defaultVersion.Document, `managed policy ${arn}`),
+    ...(otherVersions ? { otherVersions } : {}),
   };
+}
+
+/** The instance profiles a role detail lists, each with the ARNs of its roles. */
+function instanceProfiles(value: unknown[]) {
+  return (value as AwsRecord[]).map((p) => ({
+    name: text(p.InstanceProfileName),
+    id: text(p.InstanceProfileId),
+    arn: text(p.Arn),
+    path: text(p.Path, '/'),
+    roles: (list(p.Roles) as AwsRecord[]).map((r) => text(r.Arn)).filter((arn) => arn !== ''),
+  }));
 }
 
 function inlinePolicies(value: unknown, owner: string) {

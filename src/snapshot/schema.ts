@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** Bumped when a saved snapshot could no longer be read by older code. */
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+/**
+ * Bumped when a saved snapshot could no longer be read by older code. 2: roles carry their
+ * instance profiles and customer-managed policies their non-default versions. Version-1
+ * snapshots still load: there these fields are absent, which means "not known".
+ */
+export const SNAPSHOT_SCHEMA_VERSION = 2;
 
 const stringOrList = z.union([z.string(), z.array(z.string())]);
 
@@ -56,6 +60,16 @@ export const groupSchema = z.object({
   attachedPolicies: z.array(attachedPolicySchema),
 });
 
+/** An instance profile, as GetAccountAuthorizationDetails lists it under each role it holds. */
+export const instanceProfileSchema = z.object({
+  name: z.string(),
+  id: z.string(),
+  arn: z.string(),
+  path: z.string(),
+  /** ARNs of the roles in it (IAM allows one). */
+  roles: z.array(z.string()),
+});
+
 export const roleSchema = z.object({
   name: z.string(),
   id: z.string(),
@@ -69,6 +83,8 @@ export const roleSchema = z.object({
   maxSessionDuration: z.number().nullable(),
   lastUsed: z.string().nullable(),
   tags: z.array(tagSchema),
+  /** The instance profiles that hold the role (EC2 instances run as it through them); absent: not known (schema 1). */
+  instanceProfiles: z.array(instanceProfileSchema).optional(),
 });
 
 export const managedPolicySchema = z.object({
@@ -83,6 +99,12 @@ export const managedPolicySchema = z.object({
   isAttachable: z.boolean(),
   /** The default version's document; null where the export did not carry it. */
   document: policyDocumentSchema.nullable(),
+  /**
+   * A customer-managed policy's other versions (iam:SetDefaultPolicyVersion can make any of them
+   * the default); absent: not known (schema 1, or an AWS managed policy, whose versions nobody
+   * but AWS can switch).
+   */
+  otherVersions: z.array(z.object({ versionId: z.string(), createDate: z.string().nullable(), document: policyDocumentSchema })).optional(),
 });
 
 export const authorizationDetailsSchema = z.object({
@@ -304,7 +326,7 @@ export const callCountSchema = z.object({
 });
 
 export const snapshotSchema = z.object({
-  schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
+  schemaVersion: z.union([z.literal(1), z.literal(SNAPSHOT_SCHEMA_VERSION)]),
   tool: z.object({ name: z.string(), version: z.string() }),
   accountId: z.string(),
   collectedAt: z.iso.datetime({ offset: true }),
@@ -332,6 +354,7 @@ export type AuthorizationDetails = z.infer<typeof authorizationDetailsSchema>;
 export type IamUser = z.infer<typeof userSchema>;
 export type IamGroup = z.infer<typeof groupSchema>;
 export type IamRole = z.infer<typeof roleSchema>;
+export type InstanceProfile = z.infer<typeof instanceProfileSchema>;
 export type ManagedPolicy = z.infer<typeof managedPolicySchema>;
 export type CredentialReport = z.infer<typeof credentialReportSchema>;
 export type CredentialReportRow = CredentialReport['rows'][number];

@@ -104,10 +104,15 @@ describe('privilege escalation with AWS managed policies', () => {
     expect(byName('holds-AmazonEC2FullAccess')?.status).toBe('none');
   });
 
-  it('when an administrator role is an EC2 instance role: EC2 full access still cannot pass it, SSM-capable PowerUser may reach it', () => {
+  it('when an administrator role is an EC2 instance role: EC2 full access cannot pass it but may rewrite the user data of an instance running as it, SSM-capable PowerUser may reach it', () => {
     const result = analyseEscalation(account([adminRole('ec2-admin', 'ec2.amazonaws.com')]), NOW);
     const byName = (name: string) => [...result.values()].find((r) => r.name === name);
-    expect(byName('holds-AmazonEC2FullAccess')?.status).toBe('none');
+    // Issue 9 (case escalation-ec2-user-data): ec2:* on * changes an instance's user data and restarts it.
+    const ec2 = byName('holds-AmazonEC2FullAccess');
+    expect(ec2?.status).toBe('escalates');
+    expect(ec2?.paths.every((p) => p.certainty === 'depends')).toBe(true);
+    expect(ec2?.paths.map((p) => p.method)).toContain('ec2:ModifyInstanceAttribute+ec2:StopInstances+ec2:StartInstances');
+    expect(ec2?.paths.map((p) => p.method).filter((m) => m.startsWith('iam:PassRole'))).toEqual([]);
     expect(byName('holds-AWSLambda_FullAccess')?.status).toBe('none');
     expect(byName('holds-PowerUserAccess')?.paths.map((p) => p.method)).toEqual(expect.arrayContaining(['ssm:SendCommand']));
   });

@@ -13,12 +13,14 @@ import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../c
  * role chains, iam:UpdateAssumeRolePolicy, access keys or passwords of other users, a role passed
  * to new Lambda, Glue, CloudFormation, Data Pipeline, EC2, CodeBuild, SageMaker or ECS compute,
  * or code run in existing compute of such a role through Lambda, Glue, CloudFormation, SageMaker,
- * CodeBuild, SSM, EC2 Instance Connect or ECS Exec). Every step is asked of the policy engine, so
+ * CodeBuild, SSM, EC2 Instance Connect, an instance's user data or launch template, or ECS Exec).
+ * EC2 paths use the role's instance profiles where the snapshot has them (schema 2): a role in
+ * none runs on no instance. Every step is asked of the policy engine, so
  * Deny statements, resource constraints, conditions and boundaries are honoured: a step confined
  * to resources that give nothing, or under a condition that can never hold, closes the path.
  * Each path carries a certainty: definite; conditional (a condition on the request decides it);
- * depends (on something the snapshot cannot show: an existing function, instance profile, stack,
- * a non-default policy version). All three FAIL — an unknown is not a pass — and the evidence
+ * depends (on something the snapshot cannot show: an existing function, instance, stack, an
+ * instance profile or non-default policy version a schema-1 snapshot lacks). All three FAIL — an unknown is not a pass — and the evidence
  * says which. Administrators are NOT_APPLICABLE here (admin-access reports them). A principal with
  * no path but a policy the snapshot lacks is ERROR.
  */

@@ -59,12 +59,16 @@ describe('session-duration (IAM-031)', () => {
     ['SAML role of 4 h', trust({ Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/Okta` }, 'sts:AssumeRoleWithSAML'), 14400, 'PASS'],
     ['account-trusted role of 8 h', trust({ AWS: `arn:aws:iam::${ACCOUNT}:root` }), 28800, 'FAIL'],
     ['cross-account role of 1 h', trust({ AWS: '999988887777' }), 3600, 'PASS'],
+    // Trust actions are read with the engine's wildcards (issue 9, case trust-action-wildcard).
+    ['account-trusted role of 12 h, action sts:AssumeRole*', trust({ AWS: `arn:aws:iam::${ACCOUNT}:root` }, 'sts:AssumeRole*'), 43200, 'FAIL'],
+    ['SAML role of 12 h, action sts:Assume?oleWithSAML', trust({ Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/Okta` }, 'sts:Assume?oleWithSAML'), 43200, 'FAIL'],
+    ['account-trusted role of 12 h, action STS:ASSUMEROLE', trust({ AWS: `arn:aws:iam::${ACCOUNT}:root` }, 'STS:ASSUMEROLE'), 43200, 'FAIL'],
   ])('%s → %s', (_label, assumeRolePolicy, maxSessionDuration, status) => {
     expect(statusByResource(sessionDuration, withPrincipals({ roles: [iamRole('r', { assumeRolePolicy, maxSessionDuration })] }))).toEqual({ r: status });
   });
 
-  it('ignores roles only services assume', () => {
-    const roles = [iamRole('ec2-app', { maxSessionDuration: 43200 })];
+  it('ignores roles only services assume, and statements that start no session', () => {
+    const roles = [iamRole('ec2-app', { maxSessionDuration: 43200 }), iamRole('tagging', { assumeRolePolicy: trust({ AWS: `arn:aws:iam::${ACCOUNT}:root` }, 'sts:TagSession'), maxSessionDuration: 43200 })];
     expect(findingsOf(sessionDuration, withPrincipals({ roles })).map((f) => f.status)).toEqual(['NOT_APPLICABLE']);
   });
 });
