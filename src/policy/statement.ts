@@ -165,9 +165,25 @@ export interface ResourceMatch {
 export function matchResource(statement: CompiledStatement, query: ResourceQuery, variables: PolicyVariables): ResourceMatch {
   const spec = statement.resource;
   if (!spec) return { applies: 'no', note: 'the statement names no Resource' };
+  const read = spec.patterns.map((raw) => ({ raw, substituted: raw.includes('${') ? readVariables(raw, variables) : null }));
+  const patterns: string[] = [];
+  let unresolved = false;
+  for (const { raw, substituted } of read) {
+    if (substituted === null) patterns.push(raw);
+    else if (substituted.absent !== null) unresolved ||= spec.negated;
+    else if (substituted.unknown) unresolved ||= spec.negated || query.kind !== 'chosen' || globsIntersect(globOf(substituted, '*'), query.template);
+    else patterns.push(globOf(substituted, null));
+  }
   const listed = spec.patterns.join(', ');
   const allow = statement.effect === 'Allow';
-  const read = spec.patterns.map((raw) => ({ raw, substituted: raw.includes('${') ? readVariables(raw, variables) : null }));
+
+  if (query.kind === 'all') {
+    const everything = patterns.some(coversAllResources);
+    if (!spec.negated && everything) return { applies: 'yes', note: null };
+    if (spec.negated && patterns.length === 0 && !unresolved) return { applies: 'yes', note: null };
+    const note = spec.negated ? `on every resource except ${listed}` : `only on ${listed}`;
+    return { applies: 'maybe', note };
+  }
 
   if (query.kind === 'exact') {
     let hit = false;
@@ -178,30 +194,12 @@ export function matchResource(statement: CompiledStatement, query: ResourceQuery
       if (m === 'true') hit = true;
       else if (m === 'unknown') could = true;
     }
-    const note = `${spec.negated ? 'NotResource' : 'Resource'} ${listed} holds a policy variable not known here`;
     if (spec.negated) {
       if (hit) return { applies: 'no', note: null };
-      return could ? { applies: 'maybe', note } : { applies: 'yes', note: null };
+      return could ? { applies: 'maybe', note: `NotResource ${listed} holds a policy variable not known here` } : { applies: 'yes', note: null };
     }
     if (hit) return { applies: 'yes', note: null };
-    return could ? { applies: 'maybe', note } : { applies: 'no', note: null };
-  }
-
-  const patterns: string[] = [];
-  let unresolved = false;
-  for (const { raw, substituted } of read) {
-    if (substituted === null) patterns.push(raw);
-    else if (substituted.absent !== null) unresolved ||= spec.negated;
-    else if (substituted.unknown) unresolved ||= spec.negated || query.kind === 'all' || globsIntersect(globOf(substituted, '*'), query.template);
-    else patterns.push(globOf(substituted, null));
-  }
-
-  if (query.kind === 'all') {
-    const everything = patterns.some(coversAllResources);
-    if (!spec.negated && everything) return { applies: 'yes', note: null };
-    if (spec.negated && patterns.length === 0 && !unresolved) return { applies: 'yes', note: null };
-    const note = spec.negated ? `on every resource except ${listed}` : `only on ${listed}`;
-    return { applies: 'maybe', note };
+    return could ? { applies: 'maybe', note: `Resource ${listed} holds a policy variable not known here` } : { applies: 'no', note: null };
   }
 
   const template = query.template;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { compilePolicy, matchResource, type ResourceQuery } from '../../src/policy/statement.js';
+import type { PolicyStatement } from '../../src/snapshot/schema.js';
 import { arnLike, evaluateClause, ipInCidr, matchSubstituted, parseConditions, readVariables, type ConditionContext, type PolicyVariables, type Truth } from '../../src/policy/conditions.js';
 
 /** alice's variables: her name known, her team tag known to be absent, anything else unknown. */
@@ -104,5 +106,30 @@ describe('IpAddress and NotIpAddress, IPv4 and IPv6', () => {
   it('NotIpAddress on IPv6: an address outside every range', () => {
     expect(evaluateClause(clause('NotIpAddress', 'aws:SourceIp', ['2001:db8::/32', '10.0.0.0/8']), context({ 'aws:sourceip': ['2001:db9::1'] }))).toBe('true');
     expect(evaluateClause(clause('NotIpAddress', 'aws:SourceIp', ['2001:db8::/32', '10.0.0.0/8']), context({ 'aws:sourceip': ['2001:db8::1'] }))).toBe('false');
+  });
+});
+
+describe('matchResource with policy variables, for each kind of resource query', () => {
+  const statement = (resource: Partial<PolicyStatement>) => {
+    const compiled = compilePolicy({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:CreateUser', ...resource }] }).statements[0];
+    if (!compiled) throw new Error('no statement');
+    return compiled;
+  };
+  /** A role's variables: no aws:username, its tags not known (session tags may add some). */
+  const ROLE: PolicyVariables = { get: (name) => (name === 'aws:username' ? null : undefined) };
+  const USERS = 'arn:aws:iam::123456789012:user/*';
+  const BOB = 'arn:aws:iam::123456789012:user/bob';
+  it.each<[string, Partial<PolicyStatement>, PolicyVariables, ResourceQuery, string]>([
+    ['a role: ${aws:username} fills no name it could choose', { Resource: 'arn:aws:iam::123456789012:user/${aws:username}' }, ROLE, { kind: 'chosen', template: USERS }, 'no'],
+    ['a role: ${aws:username} matches no exact user', { Resource: 'arn:aws:iam::123456789012:user/${aws:username}' }, ROLE, { kind: 'exact', arn: BOB }, 'no'],
+    ['a user: her own name in a chosen template', { Resource: 'arn:aws:iam::123456789012:user/${aws:username}' }, ALICE, { kind: 'chosen', template: USERS }, 'yes'],
+    ['an unknown tag that could fill a chosen name', { Resource: 'arn:aws:iam::123456789012:user/${aws:PrincipalTag/x}' }, ROLE, { kind: 'chosen', template: USERS }, 'maybe'],
+    ['an unknown tag that cannot reach another resource type', { Resource: 'arn:aws:iam::123456789012:role/${aws:PrincipalTag/x}' }, ROLE, { kind: 'chosen', template: USERS }, 'no'],
+    ['${*} is no wildcard over every resource', { Resource: '${*}' }, ROLE, { kind: 'all' }, 'maybe'],
+    ['NotResource with an unknown variable it could name', { NotResource: 'arn:aws:iam::123456789012:user/${aws:PrincipalTag/x}' }, ROLE, { kind: 'exact', arn: BOB }, 'maybe'],
+    ['NotResource with an unknown variable it cannot name', { NotResource: 'arn:aws:iam::123456789012:role/${aws:PrincipalTag/x}' }, ROLE, { kind: 'exact', arn: BOB }, 'yes'],
+    ['NotResource with a variable that has no value is left unknown', { NotResource: 'arn:aws:iam::123456789012:user/${aws:username}' }, ROLE, { kind: 'exact', arn: BOB }, 'maybe'],
+  ])('%s', (_label, resource, variables, query, applies) => {
+    expect(matchResource(statement(resource), query, variables).applies).toBe(applies);
   });
 });
