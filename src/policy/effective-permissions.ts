@@ -151,7 +151,7 @@ export function principalContext(principal: PrincipalInfo, now: Date): Condition
   values.set('aws:principalservicename', null);
   values.set('aws:viaawsservice', ['false']);
   values.set('aws:securetransport', ['true']);
-  const variables = new Map<string, string>();
+  const variables = new Map<string, string | null>();
   if (principal.type !== 'group') {
     // A group, or a policy judged alone, stands for principals not known here: their keys stay unknown.
     values.set('aws:principalarn', [principal.arn]);
@@ -170,6 +170,8 @@ export function principalContext(principal: PrincipalInfo, now: Date): Condition
   } else if (principal.type === 'role') {
     values.set('aws:principaltype', ['AssumedRole']);
     values.set('aws:username', null);
+    // IAM User Guide, "Principal key values": a role session has no aws:username, so ${aws:username} matches nothing.
+    variables.set('aws:username', null);
     variables.set('aws:principaltype', 'AssumedRole');
     // Session tags may add to a role's tags, so a tag the role lacks is not known to be absent.
   }
@@ -177,7 +179,9 @@ export function principalContext(principal: PrincipalInfo, now: Date): Condition
     values.set(`aws:principaltag/${key}`, [value]);
     variables.set(`aws:principaltag/${key}`, value);
   }
-  return { values, variables, complete };
+  // A tag a user does not carry is known to be absent, so ${aws:PrincipalTag/…, 'default'} takes its default.
+  const known = (name: string) => (variables.has(name) ? variables.get(name) : complete.some((prefix) => name.startsWith(prefix)) ? null : undefined);
+  return { values, variables: { get: known }, complete };
 }
 
 /** The context of a policy judged on its own, for no principal in particular: only the time is known. */

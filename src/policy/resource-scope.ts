@@ -1,7 +1,7 @@
 import { resourceArnFormatsOf, servicePrefixes } from './action-catalog.js';
 import { ActionSet } from './action-set.js';
-import { substituteVariables } from './conditions.js';
-import { coversAllResources, type CompiledStatement } from './statement.js';
+import { readVariables, type PolicyVariables } from './conditions.js';
+import { coversAllResources, globOf, type CompiledStatement } from './statement.js';
 import { globsIntersect, hasWildcard } from './wildcard.js';
 
 /**
@@ -23,22 +23,31 @@ export type ResourceScope =
 
 /**
  * The scope of a statement's resources for a principal whose policy variables are `variables`
- * (lower-case keys, as ConditionContext.variables). IAM User Guide, "IAM JSON policy elements:
+ * (as ConditionContext.variables: null marks a variable known to have no value). IAM User Guide, "IAM JSON policy elements:
  * NotResource": a statement with NotResource applies to every resource not listed.
  */
-export function resourceScope(statement: CompiledStatement, variables: ReadonlyMap<string, string>): ResourceScope {
+export function resourceScope(statement: CompiledStatement, variables: PolicyVariables): ResourceScope {
   const spec = statement.resource;
   if (!spec) return { kind: 'nowhere' };
   const patterns: string[] = [];
   let unresolved = false;
   for (const raw of spec.patterns) {
-    const p = substituteVariables(raw, variables);
-    if (p === null) unresolved = true;
-    patterns.push(p ?? raw.replace(/\$\{[^}]*\}/g, '*'));
+    if (!raw.includes('${')) {
+      patterns.push(raw);
+      continue;
+    }
+    const read = readVariables(raw, variables);
+    // A variable with no value: the pattern names nothing (for NotResource AWS leaves it open).
+    if (read.absent !== null && !spec.negated) continue;
+    if (read.absent !== null || read.unknown) unresolved = true;
+    patterns.push(globOf(read, '*'));
   }
   // A NotResource that cannot be resolved might leave out anything: read it as named resources, which bound nothing.
-  if (unresolved) return { kind: 'named', patterns, unresolved };
-  if (!spec.negated) return patterns.some(coversAllResources) ? { kind: 'everywhere' } : { kind: 'named', patterns, unresolved };
+  if (unresolved && spec.negated) return { kind: 'named', patterns, unresolved };
+  if (!spec.negated) {
+    if (patterns.length === 0) return { kind: 'nowhere' };
+    return !unresolved && patterns.some(coversAllResources) ? { kind: 'everywhere' } : { kind: 'named', patterns, unresolved };
+  }
   if (patterns.some(coversAllResources)) return { kind: 'nowhere' };
   return patterns.length === 0 ? { kind: 'everywhere' } : { kind: 'allButNamed', patterns };
 }

@@ -1,7 +1,7 @@
 import type { PolicyDocument, PolicyStatement } from '../snapshot/schema.js';
 import { takesNoResourceType } from './action-catalog.js';
 import { ActionSet } from './action-set.js';
-import { describeClause, parseConditions, substituteVariables, type ConditionClause } from './conditions.js';
+import { describeClause, matchSubstituted, parseConditions, readVariables, type ConditionClause, type PolicyVariables, type SubstitutedText } from './conditions.js';
 import { asList, statementsOf } from './document.js';
 import { globContains, globMatches, globsIntersect, globToRegExp, isAllStar } from './wildcard.js';
 
@@ -159,17 +159,21 @@ export interface ResourceMatch {
 /**
  * Whether a statement's Resource/NotResource covers the resource of a request. For a resource
  * the caller chooses, an Allow needs only some name in common; a Deny stops the caller only
- * when it covers every name the caller could choose.
+ * when it covers every name the caller could choose. A pattern with a policy variable not known
+ * here covers a resource when some value of the variable could make it match ('maybe'), never
+ * when none could; one whose variable has no value (a role's aws:username) matches nothing.
  */
-export function matchResource(statement: CompiledStatement, query: ResourceQuery, variables: ReadonlyMap<string, string>): ResourceMatch {
+export function matchResource(statement: CompiledStatement, query: ResourceQuery, variables: PolicyVariables): ResourceMatch {
   const spec = statement.resource;
   if (!spec) return { applies: 'no', note: 'the statement names no Resource' };
+  const read = spec.patterns.map((raw) => ({ raw, substituted: raw.includes('${') ? readVariables(raw, variables) : null }));
   const patterns: string[] = [];
   let unresolved = false;
-  for (const raw of spec.patterns) {
-    const p = substituteVariables(raw, variables);
-    if (p === null) unresolved = true;
-    else patterns.push(p);
+  for (const { raw, substituted } of read) {
+    if (substituted === null) patterns.push(raw);
+    else if (substituted.absent !== null) unresolved ||= spec.negated;
+    else if (substituted.unknown) unresolved ||= spec.negated || query.kind !== 'chosen' || globsIntersect(globOf(substituted, '*'), query.template);
+    else patterns.push(globOf(substituted, null));
   }
   const listed = spec.patterns.join(', ');
   const allow = statement.effect === 'Allow';
@@ -183,13 +187,20 @@ export function matchResource(statement: CompiledStatement, query: ResourceQuery
   }
 
   if (query.kind === 'exact') {
-    const hit = patterns.some((p) => globMatches(p, query.arn));
+    let hit = false;
+    let could = false;
+    for (const { raw, substituted } of read) {
+      // "No value" is documented for Resource; for NotResource AWS leaves it open, so it stays unknown there.
+      const m = substituted === null ? (globMatches(raw, query.arn) ? 'true' : 'false') : spec.negated && substituted.absent !== null ? 'unknown' : matchSubstituted(substituted, query.arn, { wildcards: true });
+      if (m === 'true') hit = true;
+      else if (m === 'unknown') could = true;
+    }
     if (spec.negated) {
       if (hit) return { applies: 'no', note: null };
-      return unresolved ? { applies: 'maybe', note: `NotResource ${listed} holds a policy variable not known here` } : { applies: 'yes', note: null };
+      return could ? { applies: 'maybe', note: `NotResource ${listed} holds a policy variable not known here` } : { applies: 'yes', note: null };
     }
     if (hit) return { applies: 'yes', note: null };
-    return unresolved ? { applies: 'maybe', note: `Resource ${listed} holds a policy variable not known here` } : { applies: 'no', note: null };
+    return could ? { applies: 'maybe', note: `Resource ${listed} holds a policy variable not known here` } : { applies: 'no', note: null };
   }
 
   const template = query.template;
@@ -265,7 +276,7 @@ const withoutReserved = new WeakMap<CompiledStatement, CompiledStatement>();
  * - Creating or changing a role under /aws-reserved/ is refused by IAM: an Allow never covers
  *   such a role, and a name the caller chooses is never one.
  */
-export function matchResourceFor(statement: CompiledStatement, action: string, query: ResourceQuery, variables: ReadonlyMap<string, string>): ResourceMatch {
+export function matchResourceFor(statement: CompiledStatement, action: string, query: ResourceQuery, variables: PolicyVariables): ResourceMatch {
   if (takesNoResourceType(action)) {
     const match = matchResource(statement, { kind: 'exact', arn: '*' }, variables);
     const spec = statement.resource;
@@ -291,6 +302,15 @@ export function matchResourceFor(statement: CompiledStatement, action: string, q
     }
   }
   return matchResource(statement, query, variables);
+}
+
+/**
+ * A substituted pattern as a glob for the wildcard helpers. A literal * or ? (from ${*}, ${?})
+ * becomes a private-use character no resource name holds, so it matches only a wildcard of the
+ * other side; a value not known here becomes `unknownAs`.
+ */
+export function globOf(substituted: SubstitutedText, unknownAs: string | null): string {
+  return substituted.pieces.map((p) => (p.kind === 'policy' ? p.text : p.kind === 'literal' ? p.text.replace(/\*/g, '\uE000').replace(/\?/g, '\uE001') : (unknownAs ?? ''))).join('');
 }
 
 /** "user alice: managed policy Admins (statement 2, Sid AllowAll)" */

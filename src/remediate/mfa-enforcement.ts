@@ -1,14 +1,16 @@
-import { documentEnforcesMfa, judgeMfaDeny, mfaEnforcementOf } from '../policy/mfa-deny.js';
+import { documentEnforcesMfa, judgeMfaDeny, mfaEnforcementOf, type MfaSubject } from '../policy/mfa-deny.js';
 import { statementsOf } from '../policy/document.js';
 import { policiesOfGroup } from '../policy/principal-policies.js';
 import { DENY_WITHOUT_MFA_DOCUMENT, DENY_WITHOUT_MFA_POLICY_NAME, HUMAN_USERS_GROUP_NAME } from '../policy/prescribed.js';
 import { isRootRow, reportFlag } from '../snapshot/credential-report.js';
-import type { Snapshot } from '../snapshot/schema.js';
+import type { CredentialReportRow, IamUser, Snapshot } from '../snapshot/schema.js';
 import { callerPrincipal, customerPolicyArn, customerPolicyNamed, emptyPlan, sourceProblem, type PlannedChange, type RemediationPlan } from './plan.js';
 
 /**
  * `mfa-audit --enforce --apply`: the deny-without-MFA policy, the human-users group carrying
  * it, and every console user not already subject to such a policy added to the group. Users
+ * are judged by the same function as IAM-009 (mfaEnforcementOf), so when every console user is
+ * already subject to deny-without-MFA, in whatever equivalent form, nothing is planned. Users
  * who have no MFA yet are named in a warning: once enforced, they can only enrol a device.
  */
 export function planMfaEnforcement(snapshot: Snapshot): RemediationPlan {
@@ -22,9 +24,33 @@ export function planMfaEnforcement(snapshot: Snapshot): RemediationPlan {
     return plan;
   }
   const details = authorizationDetails.data;
+  const members: MfaSubject = { kind: 'any-user', accountId: snapshot.accountId };
+
+  const uncovered: { user: IamUser; row: CredentialReportRow }[] = [];
+  const usersByArn = new Map(details.users.map((u) => [u.arn, u]));
+  for (const row of credentialReport.data.rows) {
+    if (isRootRow(row)) continue;
+    const name = row.user ?? '';
+    const console = reportFlag(row, 'password_enabled');
+    if (console === false) continue;
+    const user = usersByArn.get(row.arn ?? '');
+    if (console === null || !user) {
+      plan.blocked.push(`user ${name}: ${user ? 'the credential report does not say whether it has a console password' : 'it is in the credential report but not in the authorization details'}`);
+      continue;
+    }
+    if (mfaEnforcementOf(user, details).enforcing.length > 0) {
+      plan.unchanged.push(`user ${name} is already subject to a deny-without-MFA policy`);
+      continue;
+    }
+    uncovered.push({ user, row });
+  }
+  if (uncovered.length === 0) {
+    plan.unchanged.push('no console user is left to enforce MFA on, so no policy or group is set up');
+    return plan;
+  }
 
   const group = details.groups.find((g) => g.name === HUMAN_USERS_GROUP_NAME);
-  const groupEnforces = group !== undefined && policiesOfGroup(group, details).some((p) => p.document !== null && documentEnforcesMfa(p.document));
+  const groupEnforces = group !== undefined && policiesOfGroup(group, details).some((p) => p.document !== null && documentEnforcesMfa(p.document, members));
   let createPolicy: number | null = null;
   let createGroup: number | null = null;
   let policyArn = customerPolicyArn(snapshot, DENY_WITHOUT_MFA_POLICY_NAME);
@@ -38,9 +64,9 @@ export function planMfaEnforcement(snapshot: Snapshot): RemediationPlan {
         plan.blocked.push(`policy ${existing.arn} exists but its document is not in the snapshot, so it is not attached unread`);
         return plan;
       }
-      if (!documentEnforcesMfa(existing.document)) {
+      if (!documentEnforcesMfa(existing.document, members)) {
         const reasons = statementsOf(existing.document).flatMap((s) => {
-          const verdict = judgeMfaDeny(s);
+          const verdict = judgeMfaDeny(s, members);
           return verdict ? [verdict.reason] : [];
         });
         plan.blocked.push(`policy ${existing.arn} exists but does not deny without MFA (${reasons.join('; ') || 'no statement denies on aws:MultiFactorAuthPresent'}); fix it from policies/deny-without-mfa.json, or delete it so hipaa-iam can create it`);
@@ -71,21 +97,8 @@ export function planMfaEnforcement(snapshot: Snapshot): RemediationPlan {
 
   const caller = callerPrincipal(snapshot);
   let own: PlannedChange | null = null;
-  const usersByArn = new Map(details.users.map((u) => [u.arn, u]));
-  for (const row of credentialReport.data.rows) {
-    if (isRootRow(row)) continue;
-    const name = row.user ?? '';
-    const console = reportFlag(row, 'password_enabled');
-    if (console === false) continue;
-    const user = usersByArn.get(row.arn ?? '');
-    if (console === null || !user) {
-      plan.blocked.push(`user ${name}: ${user ? 'the credential report does not say whether it has a console password' : 'it is in the credential report but not in the authorization details'}`);
-      continue;
-    }
-    if (mfaEnforcementOf(user, details).enforcing.length > 0) {
-      plan.unchanged.push(`user ${name} is already subject to a deny-without-MFA policy`);
-      continue;
-    }
+  for (const { user, row } of uncovered) {
+    const name = user.name;
     const isCaller = caller?.kind === 'user' && caller.name === name;
     if (!user.groups.includes(HUMAN_USERS_GROUP_NAME)) {
       const planned: PlannedChange = {

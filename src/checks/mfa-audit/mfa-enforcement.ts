@@ -4,7 +4,9 @@ import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../c
 
 /**
  * Every console user is subject, directly or through a group, to a Deny on
- * aws:MultiFactorAuthPresent=false covering all but MFA self-service.
+ * aws:MultiFactorAuthPresent=false (or an equivalent MFA condition, such as Null
+ * aws:MultiFactorAuthAge) covering all but MFA self-service, whose other condition keys hold
+ * for every request the user sends directly; judgeMfaDeny (src/policy/mfa-deny.ts) says which.
  */
 export default defineCheck({
   meta: {
