@@ -902,7 +902,9 @@ class Analyzer {
       if (seen.has(key)) continue;
       seen.add(key);
       const without = hypothetical(perms, { remove: (x) => (r.groupName ? x.groupName === r.groupName : x === r) }, this.model.now, this.model.details);
-      if (!isAdministrator(adminAccess(without))) continue;
+      // Freed of the Deny it is an administrator, or it can then act as one (assume an administrator role, …).
+      const onward = isAdministrator(adminAccess(without)) ? null : this.becomeAdminAs({ ...node, perms: without, admin: adminAccess(without) });
+      if (!isAdministrator(adminAccess(without)) && !onward) continue;
       let specs: StepSpec[];
       let description: string;
       if (r.groupName) {
@@ -919,9 +921,21 @@ class Analyzer {
       }
       const run = runSteps(perms, [specs]);
       if (!run.ok) continue;
-      paths.push(withChain({ method: run.steps[0]?.action ?? specs[0]?.action ?? 'iam', kind: 'self', description, target: r.label, targetArn: r.policyArn ?? node.arn, certainty: run.certainty, steps: run.steps, notes: [] }));
+      const certainty = onward ? worst(run.certainty, onward.certainty) : run.certainty;
+      const then = onward ? `, then ${onward.description}` : '';
+      paths.push(withChain({ method: run.steps[0]?.action ?? specs[0]?.action ?? 'iam', kind: 'self', description: `${description}${then}`, target: r.label, targetArn: r.policyArn ?? node.arn, certainty, steps: onward ? [...run.steps, ...onward.steps] : run.steps, notes: onward?.notes ?? [] }));
     }
     return paths;
+  }
+
+  /** The first way a (hypothetical) principal can act as an administrator user or role of the account, or null. */
+  private becomeAdminAs(from: Node): EscalationPath | null {
+    for (const to of this.nodes) {
+      if (to.arn === from.arn || !isAdministrator(to.admin)) continue;
+      const path = this.becomePaths(from, to)[0];
+      if (path) return path;
+    }
+    return null;
   }
 
   private typeTemplate(kind: 'User' | 'Group' | 'Role'): string {

@@ -280,3 +280,21 @@ describe(`equivalent forms give every control the same verdicts (fast-check, see
     );
   });
 });
+
+describe('pairs the properties found wrong, kept as examples', () => {
+  it('Allow NotAction X with a Deny it may delete: freed of the Deny it assumes the administrator role, as the Allow * plus Deny X form does', () => {
+    const x = ['iam:Attach*', 'iam:Put*', 'iam:CreateUser'];
+    // Denies every action but IAM's on roles: sts:AssumeRole on admin-target is blocked until this policy is deleted.
+    const roleDeny: Statement = { Effect: 'Deny', actions: ['iam:*'], notAction: true, resources: [`arn:aws:iam::${ACCOUNT}:role/*`], notResource: false, condition: null };
+    const form: Form = { statementObject: false, scalarLists: false, actionCase: 'as-is', urlEncoded: false, inline: true, viaGroup: false };
+    const notActionForm = audit([[{ Effect: 'Allow', actions: x, notAction: true, resources: ['*'], notResource: false, condition: null }], [roleDeny]], form);
+    const escalation = notActionForm.find((f) => f.controlId === 'privilege-escalation' && f.resourceName === 'alice');
+    expect(escalation?.status).toBe('FAIL');
+    expect(escalation?.message).toMatch(/takes away the Deny of .*policy-1.*then assumes role admin-target/);
+    sameVerdicts(
+      { policies: [[{ Effect: 'Allow', actions: x, notAction: true, resources: ['*'], notResource: false, condition: null }], [roleDeny]], form },
+      { policies: [[{ Effect: 'Allow', actions: ['*'], notAction: false, resources: ['*'], notResource: false, condition: null }], [{ Effect: 'Deny', actions: x, notAction: false, resources: ['*'], notResource: false, condition: null }], [roleDeny]], form },
+      PER_DOCUMENT,
+    );
+  });
+});
