@@ -214,3 +214,41 @@ export function eligibleServicesEvidence(list: EligibleServicesList): { eligible
   };
 }
 
+/**
+ * A list older than this many days is said to be stale: AWS adds services to the reference
+ * several times a year (the 2022 list lacked 27 services eligible by 2026).
+ */
+export const ELIGIBLE_SERVICES_STALE_AFTER_DAYS = 180;
+
+/** The list a run judged by, and how old it was: recorded in run.json as `eligibleServices`. */
+export interface EligibleServicesAge {
+  /** The list's "as of" date (YYYY-MM-DD). */
+  asOf: string;
+  /** Its sources, as eligibleServicesEvidence cites them. */
+  sources: string[];
+  /** Whole days from `asOf` (00:00 UTC) to the run's start; negative when the list is dated later. */
+  ageDays: number;
+  staleAfterDays: number;
+  /** ageDays > staleAfterDays. */
+  stale: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/** How old `list` is at `runStartedAt` (pure; the user's own list is judged by its own date). */
+export function eligibleServicesAge(list: EligibleServicesList, runStartedAt: Date): EligibleServicesAge {
+  const ageDays = Math.floor((runStartedAt.getTime() - Date.parse(`${list.asOf}T00:00:00Z`)) / DAY_MS);
+  return {
+    asOf: list.asOf,
+    sources: eligibleServicesEvidence(list).eligibleServicesSources,
+    ageDays,
+    staleAfterDays: ELIGIBLE_SERVICES_STALE_AFTER_DAYS,
+    stale: ageDays > ELIGIBLE_SERVICES_STALE_AFTER_DAYS,
+  };
+}
+
+/** One line for the terminal when the list is stale, else null. */
+export function staleEligibleServicesWarning(age: EligibleServicesAge): string | null {
+  if (!age.stale) return null;
+  return `the HIPAA-eligible services list is dated ${age.asOf}, ${age.ageDays} days before this run (more than ${age.staleAfterDays}): AWS may have made more services eligible since; check https://aws.amazon.com/compliance/hipaa-eligible-services-reference/ and pass your own list with --eligible-services FILE`;
+}

@@ -5,8 +5,11 @@ import { describe, expect, it } from 'vitest';
 import {
   BUILT_IN_ELIGIBLE_SERVICES as LIST,
   classifyServicePrefix,
+  ELIGIBLE_SERVICES_STALE_AFTER_DAYS,
+  eligibleServicesAge,
   eligibleServicesEvidence,
   eligibleServicesListSchema,
+  staleEligibleServicesWarning,
   indexEligibleServices,
   prefixOfAction,
   type PrefixClassification,
@@ -221,3 +224,22 @@ describe('eligibleServicesEvidence', () => {
   });
 });
 
+describe('eligibleServicesAge', () => {
+  it.each<[string, number, boolean]>([
+    ['2026-05-22T00:00:00Z', 0, false],
+    ['2026-11-18T23:59:59Z', 180, false],
+    ['2026-11-19T00:00:00Z', 181, true],
+    ['2026-11-29T17:00:00Z', 191, true],
+    ['2026-01-01T00:00:00Z', -141, false],
+  ])('the built-in list (2026-05-22) at %s is %i days old, stale: %s', (at, days, stale) => {
+    const age = eligibleServicesAge(LIST, new Date(at));
+    expect(age).toEqual({ asOf: '2026-05-22', sources: eligibleServicesEvidence(LIST).eligibleServicesSources, ageDays: days, staleAfterDays: ELIGIBLE_SERVICES_STALE_AFTER_DAYS, stale });
+    const warning = staleEligibleServicesWarning(age);
+    if (stale) expect(warning).toBe(`the HIPAA-eligible services list is dated 2026-05-22, ${days} days before this run (more than 180): AWS may have made more services eligible since; check https://aws.amazon.com/compliance/hipaa-eligible-services-reference/ and pass your own list with --eligible-services FILE`);
+    else expect(warning).toBeNull();
+  });
+
+  it('judges a list by its own date', () => {
+    expect(eligibleServicesAge({ ...LIST, asOf: '2027-01-15' }, new Date('2027-03-01T00:00:00Z'))).toMatchObject({ asOf: '2027-01-15', ageDays: 45, stale: false });
+  });
+});

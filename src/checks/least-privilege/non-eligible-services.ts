@@ -21,6 +21,7 @@ export default defineCheck({
     description: 'No user or role is allowed any action of a service outside AWS\'s HIPAA Eligible Services Reference; services eligible only in part are listed with their caveat.',
     remediation: 'Remove the grants of non-eligible services from the listed principals (or cap them with a permissions boundary or an SCP of eligible services: hipaa-iam scp).',
     sources: ['authorizationDetails'],
+    usesEligibleServices: true,
   },
   run(snapshot, settings, now) {
     const details = sourceData(snapshot, 'authorizationDetails');
