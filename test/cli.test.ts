@@ -4,10 +4,9 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../src/checks/registry.js';
 import { BUILT_IN_ELIGIBLE_SERVICES } from '../src/hipaa/eligible-services.js';
-import { hipaaIam, readFindings, runFolders, tempDir, verdicts, type CliResult } from './support/cli.js';
+import { hipaaIam, readFindings, runFolders, STALE_LIST_WARNING, tempDir, verdicts, type CliResult } from './support/cli.js';
 
 const DEMO_ACCOUNT = '111122223333';
-const STALE_LIST_WARNING = /^hipaa-iam: warning: the HIPAA-eligible services list is dated 2026-05-22, (\d+) days before this run \(more than 180\): AWS may have made more services eligible since; check https:\/\/aws\.amazon\.com\/compliance\/hipaa-eligible-services-reference\/ and pass your own list with --eligible-services FILE\n$/;
 const daysSince = (date: string) => Math.floor((Date.now() - Date.parse(`${date}T00:00:00Z`)) / 86_400_000);
 
 describe('hipaa-iam audit --demo', () => {
