@@ -4,6 +4,7 @@ import { SEVERITIES, STATUSES, type Check, type ControlGroup, type Finding, type
 import { runChecks } from './checks/engine.js';
 import { ALL_CHECKS, checksForGroup } from './checks/registry.js';
 import { applyExceptions, type RiskException } from './exceptions.js';
+import { eligibleServicesAge, staleEligibleServicesWarning } from './hipaa/eligible-services.js';
 import { accessReviewCsv } from './report/access-review-csv.js';
 import { archivedRuns, LIVING_REGISTER, readLivingRegister, runFindings } from './report/archive.js';
 import { changesCsv } from './report/changes.js';
@@ -61,6 +62,8 @@ export interface AuditResult {
   runDir: string;
   exitCode: 0 | 1 | 3;
   summary: string;
+  /** One line each, for stderr (a stale eligible-services list); also recorded in run.json. */
+  warnings: string[];
 }
 
 /**
@@ -79,6 +82,10 @@ export function audit(request: AuditRequest): AuditResult {
   const judged = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt));
   const runDate = request.startedAt.toISOString().slice(0, 10);
   const findings = request.exceptions?.length ? applyExceptions(judged, request.exceptions, runDate) : judged;
+
+  // The list's age is judged against the run, not the snapshot: it is about what the run relied on.
+  const listAge = checks.some((c) => c.meta.usesEligibleServices) ? eligibleServicesAge(settings.eligibleServices, request.startedAt) : undefined;
+  const warnings = [listAge && staleEligibleServicesWarning(listAge)].filter((w): w is string => typeof w === 'string');
 
   const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, findings.filter((f) => f.status === s).length]).filter(([, n]) => n !== 0)) as Partial<Record<Status, number>>;
   const run: RunInfo = {
@@ -99,6 +106,7 @@ export function audit(request: AuditRequest): AuditResult {
       const source = snapshot.sources[name];
       return source.status === 'error' ? [{ source: name, ...source.error }] : [];
     }),
+    ...(listAge ? { eligibleServices: listAge } : {}),
     ...(request.remediation ? { remediation: request.remediation } : {}),
   };
 
@@ -131,7 +139,7 @@ export function audit(request: AuditRequest): AuditResult {
   const runDir = writeRunFolder(outDir, snapshot.accountId, request.startedAt, files);
   writeFileAtomically(join(outDir, snapshot.accountId, LIVING_REGISTER), riskRegisterCsv(register));
   const summary = terminalSummary(checks, findings, request.colour) + totalsLine(findings, request.colour);
-  return { findings, runDir, exitCode: exitCodeFor(findings, request.failOn), summary };
+  return { findings, runDir, exitCode: exitCodeFor(findings, request.failOn), summary, warnings };
 }
 
 /** DESIGN.md: 3 when anything could not be judged (it wins), 1 for failures at or above the bar. */

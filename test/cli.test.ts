@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../src/checks/registry.js';
-import { hipaaIam, readFindings, runFolders, tempDir, verdicts, type CliResult } from './support/cli.js';
+import { BUILT_IN_ELIGIBLE_SERVICES } from '../src/hipaa/eligible-services.js';
+import { hipaaIam, readFindings, runFolders, STALE_LIST_WARNING, tempDir, verdicts, type CliResult } from './support/cli.js';
 
 const DEMO_ACCOUNT = '111122223333';
+const daysSince = (date: string) => Math.floor((Date.now() - Date.parse(`${date}T00:00:00Z`)) / 86_400_000);
 
 describe('hipaa-iam audit --demo', () => {
   let result: CliResult;
@@ -17,12 +19,26 @@ describe('hipaa-iam audit --demo', () => {
   });
 
   it('exits 1 for failing findings and writes the evidence files', () => {
-    expect(result.stderr).toBe('');
+    // The one line on stderr: the built-in list (2026-05-22) is more than 180 days older than any run from 2026-11-19 on.
+    expect(result.stderr).toMatch(STALE_LIST_WARNING);
     expect(result.status).toBe(1);
     expect(runDir).toMatch(/\/111122223333\/\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/);
     for (const file of ['findings.json', 'findings.csv', 'password-policy.csv', 'mfa-audit.csv', 'run.json']) {
       expect(existsSync(join(runDir!, file)), file).toBe(true);
     }
+  });
+
+  it('records the eligible-services list it judged by, its age and that it is stale, in run.json and findings.json', () => {
+    const run = JSON.parse(readFileSync(join(runDir!, 'run.json'), 'utf8')) as Record<string, unknown>;
+    const age = daysSince('2026-05-22');
+    expect(run.eligibleServices).toMatchObject({ asOf: '2026-05-22', staleAfterDays: 180, stale: true });
+    expect((run.eligibleServices as { ageDays: number }).ageDays).toBeGreaterThanOrEqual(age - 1);
+    expect((run.eligibleServices as { ageDays: number }).ageDays).toBeLessThanOrEqual(age);
+    expect(Number(STALE_LIST_WARNING.exec(result.stderr)?.[1])).toBe((run.eligibleServices as { ageDays: number }).ageDays);
+    expect(readFindings(runDir!).run).toMatchObject({ eligibleServices: { asOf: '2026-05-22', stale: true } });
+    const iam021 = readFindings(runDir!).findings.filter((f) => f.controlId === 'non-eligible-services' && f.status !== 'ERROR');
+    expect(iam021.length).toBeGreaterThan(0);
+    for (const finding of iam021) expect(finding.evidence).toMatchObject({ eligibleServicesAsOf: '2026-05-22' });
   });
 
   it('writes findings.json in the DESIGN.md contract', () => {
@@ -234,9 +250,32 @@ describe('remediation plans and the SCP from the command line', () => {
     const shipped = readFileSync(new URL('../policies/hipaa-scp-allowlist.json', import.meta.url), 'utf8');
     expect(printed.stdout).toBe(shipped);
     expect(printed.stderr).toMatch(/^HIPAA-eligible services list of \d{4}-\d{2}-\d{2}: \d+ service prefixes, 1 document\(s\) \(deny-not-action\), \d+ of 5120 characters\./);
+    expect(printed.stderr.split('\n').filter((line) => line.startsWith('hipaa-iam: warning: '))).toHaveLength(1);
+    expect(printed.stderr).toMatch(/\nhipaa-iam: warning: the HIPAA-eligible services list is dated 2026-05-22, \d+ days before this run/);
     const file = join(tempDir('cli-scp'), 'nested', 'scp.json');
     const saved = hipaaIam(['scp', '--save', file]);
     expect(saved.stdout).toContain(`Wrote ${file}`);
     expect(readFileSync(file, 'utf8')).toBe(shipped);
+  });
+});
+
+describe('the age of the eligible-services list', () => {
+  it('judges a list of the user\'s by its own date: a fresh one gives no warning, and run.json says it is not stale', () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const file = join(tempDir('cli-fresh-list'), 'eligible.json');
+    writeFileSync(file, JSON.stringify({ ...BUILT_IN_ELIGIBLE_SERVICES, asOf: today }));
+    const out = tempDir('cli-fresh');
+    const fresh = hipaaIam(['least-privilege', '--demo', '--out', out, '--eligible-services', file]);
+    expect(fresh.stderr).toBe('');
+    const run = JSON.parse(readFileSync(join(runFolders(out, DEMO_ACCOUNT)[0]!, 'run.json'), 'utf8')) as Record<string, unknown>;
+    expect(run.eligibleServices).toMatchObject({ asOf: today, ageDays: 0, stale: false });
+  });
+
+  it('says nothing of the list in a run whose controls do not use it', () => {
+    const out = tempDir('cli-no-list');
+    const result = hipaaIam(['password-policy', '--demo', '--out', out]);
+    expect(result.stderr).toBe('');
+    const run = JSON.parse(readFileSync(join(runFolders(out, DEMO_ACCOUNT)[0]!, 'run.json'), 'utf8')) as Record<string, unknown>;
+    expect(run).not.toHaveProperty('eligibleServices');
   });
 });

@@ -8,11 +8,13 @@ import privilegeEscalation from '../src/checks/least-privilege/privilege-escalat
 import { partPath, policyFileText } from '../src/cli/scp-command.js';
 import { BUILT_IN_ELIGIBLE_SERVICES } from '../src/hipaa/eligible-services.js';
 import { buildHipaaBoundary, MANAGED_POLICY_MAX_CHARS } from '../src/hipaa/permissions-boundary.js';
-import { buildHipaaScp } from '../src/hipaa/scp-allowlist.js';
+import { buildHipaaScp, SCP_MAX_CHARS, scpSize } from '../src/hipaa/scp-allowlist.js';
+import { statementsOf } from '../src/policy/document.js';
 import { canDo, userPermissions } from '../src/policy/effective-permissions.js';
 import { documentEnforcesMfa } from '../src/policy/mfa-deny.js';
 import { DENY_WITHOUT_MFA_DOCUMENT } from '../src/policy/prescribed.js';
 import type { PolicyDocument } from '../src/snapshot/schema.js';
+import { allowedOnPath, FULL_AWS_ACCESS } from './hipaa/support/scp-evaluator.js';
 import { attachment, awsManagedPolicy } from './policy/managed-policies.js';
 import { customerPolicy, findingsOf, iamGroup, iamUser, NOW, reportRow, snapshotWith, statusByResource, withPrincipals } from './support/snapshot.js';
 
@@ -26,6 +28,37 @@ describe('the policies shipped in policies/ are what the code generates (npm run
     ['hipaa-scp-allowlist.json', buildHipaaScp(BUILT_IN_ELIGIBLE_SERVICES, { form: 'deny-not-action' }).documents[0]!],
   ] as [string, PolicyDocument][])('%s', (file, document) => {
     expect(shipped(file)).toBe(policyFileText(document));
+  });
+});
+
+describe('hipaa-scp-allowlist.json, as shipped', () => {
+  const scp = JSON.parse(shipped('hipaa-scp-allowlist.json')) as PolicyDocument;
+  const path = [[FULL_AWS_ACCESS], [FULL_AWS_ACCESS, scp]];
+
+  it.each([
+    ['s3:GetObject', true],
+    ['memorydb:CreateCluster', true],
+    ['acm-pca:IssueCertificate', true],
+    ['qbusiness:Chat', true],
+    ['bedrock-agentcore:InvokeAgentRuntime', true],
+    ['workspaces-web:CreatePortal', true],
+    ['route53-recovery-readiness:CreateCell', true],
+    ['aidevops:CreateAgentSpace', true],
+    ['support-console:CreateCaseDraft', true],
+    ['billing:GetBillingData', true],
+    ['robomaker:CreateSimulationJob', false],
+    ['sms:CreateReplicationJob', false],
+    ['qdeveloper:StartAgentSession', false],
+    ['lightsail:CreateInstances', false],
+    ['gamelift:CreateFleet', false],
+    ['supportapp:CreateSlackChannelConfiguration', false],
+  ] as [string, boolean][])('beside FullAWSAccess: %s allowed is %s', (action, allowed) => {
+    expect(allowedOnPath(path, action)).toBe(allowed);
+  });
+
+  it(`fits one SCP of AWS's ${SCP_MAX_CHARS} characters, in the Deny form`, () => {
+    expect(scpSize(scp)).toBeLessThanOrEqual(SCP_MAX_CHARS);
+    expect(statementsOf(scp)).toHaveLength(1);
   });
 });
 
@@ -75,6 +108,17 @@ describe('permissions-boundary.json', () => {
     ['dynamodb:PutItem', 'allowed'],
     ['iam:ListUsers', 'allowed'],
     ['gamelift:CreateFleet', 'implicitDeny'],
+    // Eligible since the 2022 list, and the control plane IAM-030's support role uses.
+    ['memorydb:CreateCluster', 'allowed'],
+    ['bedrock-agentcore:InvokeAgentRuntime', 'allowed'],
+    ['arc-zonal-shift:StartZonalShift', 'allowed'],
+    ['health-agent:CreateAgent', 'allowed'],
+    ['support-console:CreateCaseDraft', 'allowed'],
+    ['supportplans:GetSupportPlan', 'allowed'],
+    // No longer eligible (RoboMaker), not on the 2026 list (Q Developer), never eligible (Lightsail).
+    ['robomaker:CreateSimulationJob', 'implicitDeny'],
+    ['qdeveloper:StartAgentSession', 'implicitDeny'],
+    ['lightsail:CreateInstances', 'implicitDeny'],
     ['iam:DeleteUserPermissionsBoundary', 'denied'],
     ['iam:PutRolePermissionsBoundary', 'denied'],
     ['iam:CreatePolicyVersion', 'denied'],

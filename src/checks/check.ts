@@ -23,6 +23,8 @@ export interface CheckMeta {
   remediation: string;
   /** Sources the check cannot judge without; an error in any of them makes it ERROR. */
   sources: SourceName[];
+  /** The check judges by the dated HIPAA-eligible services list, so a run of it records the list's date and age. */
+  usesEligibleServices?: true;
 }
 
 /** What a check reports; the engine adds the control's identity from its metadata. */

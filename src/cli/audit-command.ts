@@ -78,6 +78,7 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
     ...(remediated ? { extraFiles: { [remediated.file]: remediated.csv }, remediation: remediationSummary(remediated.plan, remediated.outcomes) } : {}),
   });
   if (!flags.quiet) {
+    for (const warning of result.warnings) process.stderr.write(`hipaa-iam: warning: ${warning}\n`);
     const when = readAgain ? ', read again after the changes' : '';
     process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${snapshot.origin.description}${when})\n`);
     process.stdout.write(result.summary);

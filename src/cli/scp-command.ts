@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BUILT_IN_ELIGIBLE_SERVICES, loadEligibleServicesFile } from '../hipaa/eligible-services.js';
+import { BUILT_IN_ELIGIBLE_SERVICES, eligibleServicesAge, loadEligibleServicesFile, staleEligibleServicesWarning } from '../hipaa/eligible-services.js';
 import { buildHipaaScp, SCP_MAX_CHARS, type HipaaScp } from '../hipaa/scp-allowlist.js';
 import { writeFileAtomically } from '../report/evidence-writer.js';
 import type { PolicyDocument } from '../snapshot/schema.js';
@@ -37,6 +37,10 @@ export function scpCommand(): Command {
     .action((flags: { eligibleServices?: string; form: 'auto' | 'deny-not-action' | 'allow-list'; save?: string }) => {
       const list = flags.eligibleServices ? loadEligibleServicesFile(flags.eligibleServices) : BUILT_IN_ELIGIBLE_SERVICES;
       const scp = buildHipaaScp(list, { form: flags.form });
+      const stale = staleEligibleServicesWarning(eligibleServicesAge(list, new Date()));
+      const warn = () => {
+        if (stale) process.stderr.write(`hipaa-iam: warning: ${stale}\n`);
+      };
       if (flags.save) {
         mkdirSync(dirname(flags.save), { recursive: true });
         const paths = scp.documents.map((document, i) => {
@@ -45,10 +49,12 @@ export function scpCommand(): Command {
           return path;
         });
         process.stdout.write([`Wrote ${paths.join(', ')}`, ...notes(scp)].join('\n') + '\n');
+        warn();
         return;
       }
       // The policy alone goes to stdout, so it can be piped to a file or to aws organizations create-policy.
       process.stdout.write(scp.documents.length === 1 ? policyFileText(scp.documents[0]!) : `${JSON.stringify(scp.documents, null, 2)}\n`);
       process.stderr.write(notes(scp).join('\n') + '\n');
+      warn();
     });
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError, errorMessage } from '../errors.js';
 import { describeZodError } from '../snapshot/zod-issue.js';
+import { CONTROL_PLANE } from './control-plane.js';
 import { ELIGIBLE_SERVICES_DATA } from './eligible-services.data.js';
 
 /**
@@ -10,9 +11,10 @@ import { ELIGIBLE_SERVICES_DATA } from './eligible-services.data.js';
  * covers something the reference excludes (ElastiCache's Memcached engine, SageMaker's public
  * workforce, …): IAM cannot tell those apart, so a person must review them with the caveat.
  *
- * `controlPlane` holds prefixes an account needs to run at all (identity, billing, support,
- * tagging): they are not on the eligible list and carry no PHI, so they are neither eligible nor
- * a finding. Any other prefix is not eligible.
+ * The control plane (identity, account settings, support, billing: src/hipaa/control-plane.ts) is
+ * not on the eligible list and carries no PHI, so it is neither eligible nor a finding. It is
+ * hipaa-iam's one list and applies whatever list is in use; a list's own optional `controlPlane`
+ * only adds prefixes to it. Any other prefix is not eligible.
  *
  * The same shape is the file format of `--eligible-services FILE`.
  */
@@ -66,7 +68,8 @@ export const eligibleServicesListSchema = z
     asOf: z.iso.date(),
     sources: z.array(sourceSchema).min(1),
     services: z.array(serviceSchema).min(1),
-    controlPlane: z.array(controlPlaneSchema),
+    /** Prefixes this list adds to hipaa-iam's control plane (src/hipaa/control-plane.ts); optional. */
+    controlPlane: z.array(controlPlaneSchema).default([]),
     notes: z.array(z.string()).optional(),
   })
   .strict()
@@ -94,7 +97,6 @@ export const eligibleServicesListSchema = z
 
 export type EligibleServicesList = z.infer<typeof eligibleServicesListSchema>;
 export type EligibleService = EligibleServicesList['services'][number];
-export type ControlPlanePrefix = EligibleServicesList['controlPlane'][number];
 /** What a hand-written list must look like before validation. */
 export type EligibleServicesInput = z.input<typeof eligibleServicesListSchema>;
 
@@ -139,12 +141,18 @@ export interface EligibleServicesIndex {
   classify(prefix: string): PrefixClassification;
   /** Prefixes of eligible and partial services, sorted. */
   readonly servicePrefixes: readonly string[];
+  /** hipaa-iam's control plane plus the list's own additions, less any the list names as a service; sorted. */
   readonly controlPlanePrefixes: readonly string[];
 }
 
 const indexes = new WeakMap<EligibleServicesList, EligibleServicesIndex>();
 
-/** Builds (once per list object) the prefix lookup checks use. */
+/**
+ * Builds (once per list object) the prefix lookup that the checks and the policy generators use.
+ * A prefix the list names as a service is judged as that service (AWS Organizations and RAM are
+ * eligible services, not control plane); otherwise the control plane of src/hipaa/control-plane.ts,
+ * then the list's own `controlPlane` entries.
+ */
 export function indexEligibleServices(list: EligibleServicesList): EligibleServicesIndex {
   const cached = indexes.get(list);
   if (cached) return cached;
@@ -153,7 +161,10 @@ export function indexEligibleServices(list: EligibleServicesList): EligibleServi
   for (const service of list.services) {
     for (const prefix of service.prefixes) byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), service]);
   }
-  const controlPlane = new Map(list.controlPlane.map((entry) => [entry.prefix, entry.reason]));
+  const controlPlane = new Map<string, string>();
+  for (const entry of [...CONTROL_PLANE, ...list.controlPlane]) {
+    if (!byPrefix.has(entry.prefix) && !controlPlane.has(entry.prefix)) controlPlane.set(entry.prefix, entry.reason);
+  }
 
   const index: EligibleServicesIndex = {
     list,
@@ -201,4 +212,43 @@ export function eligibleServicesEvidence(list: EligibleServicesList): { eligible
     eligibleServicesAsOf: list.asOf,
     eligibleServicesSources: list.sources.map((s) => (s.url ? `${s.title} <${s.url}>` : s.title)),
   };
+}
+
+/**
+ * A list older than this many days is said to be stale: AWS adds services to the reference
+ * several times a year (the 2022 list lacked 27 services eligible by 2026).
+ */
+export const ELIGIBLE_SERVICES_STALE_AFTER_DAYS = 180;
+
+/** The list a run judged by, and how old it was: recorded in run.json as `eligibleServices`. */
+export interface EligibleServicesAge {
+  /** The list's "as of" date (YYYY-MM-DD). */
+  asOf: string;
+  /** Its sources, as eligibleServicesEvidence cites them. */
+  sources: string[];
+  /** Whole days from `asOf` (00:00 UTC) to the run's start; negative when the list is dated later. */
+  ageDays: number;
+  staleAfterDays: number;
+  /** ageDays > staleAfterDays. */
+  stale: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/** How old `list` is at `runStartedAt` (pure; the user's own list is judged by its own date). */
+export function eligibleServicesAge(list: EligibleServicesList, runStartedAt: Date): EligibleServicesAge {
+  const ageDays = Math.floor((runStartedAt.getTime() - Date.parse(`${list.asOf}T00:00:00Z`)) / DAY_MS);
+  return {
+    asOf: list.asOf,
+    sources: eligibleServicesEvidence(list).eligibleServicesSources,
+    ageDays,
+    staleAfterDays: ELIGIBLE_SERVICES_STALE_AFTER_DAYS,
+    stale: ageDays > ELIGIBLE_SERVICES_STALE_AFTER_DAYS,
+  };
+}
+
+/** One line for the terminal when the list is stale, else null. */
+export function staleEligibleServicesWarning(age: EligibleServicesAge): string | null {
+  if (!age.stale) return null;
+  return `the HIPAA-eligible services list is dated ${age.asOf}, ${age.ageDays} days before this run (more than ${age.staleAfterDays}): AWS may have made more services eligible since; check https://aws.amazon.com/compliance/hipaa-eligible-services-reference/ and pass your own list with --eligible-services FILE`;
 }

@@ -1,4 +1,5 @@
 import type { Status } from '../checks/check.js';
+import type { EligibleServicesAge } from '../hipaa/eligible-services.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import type { RemediationSummary } from './remediation-log.js';
 
@@ -17,6 +18,8 @@ export interface RunInfo {
   statusCounts: Partial<Record<Status, number>>;
   collection: Snapshot['collection'];
   sourceErrors: { source: string; code: string; message: string }[];
+  /** Present when a control of the run judges by the HIPAA-eligible services list: its date, sources, age and whether it is stale. */
+  eligibleServices?: EligibleServicesAge;
   /** Present when the command planned or applied changes. */
   remediation?: RemediationSummary;
 }

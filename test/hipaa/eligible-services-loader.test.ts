@@ -42,6 +42,14 @@ describe('loadEligibleServicesFile', () => {
     expect(classifyServicePrefix(list, 'dynamodb').status).toBe('not-eligible');
   });
 
+  it('loads a list without a controlPlane of its own, which keeps hipaa-iam\'s control plane and its own date', () => {
+    const list = loadEligibleServicesFile(fileWith('no-control-plane.json', variant((l) => delete l.controlPlane)));
+    expect(list.asOf).toBe('2027-01-15');
+    expect(list.controlPlane).toEqual([]);
+    for (const prefix of ['iam', 'support', 'support-console', 'billing']) expect(classifyServicePrefix(list, prefix).status, prefix).toBe('control-plane');
+    expect(classifyServicePrefix(list, 'supportapp').status).toBe('not-eligible');
+  });
+
   it('reads back the built-in list written as a file (the built-in list is a valid template)', () => {
     const list = loadEligibleServicesFile(fileWith('built-in.json', JSON.stringify(BUILT_IN_ELIGIBLE_SERVICES)));
     expect(list).toEqual(BUILT_IN_ELIGIBLE_SERVICES);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
+import { CONTROL_PLANE } from '../../src/hipaa/control-plane.js';
 import { BUILT_IN_ELIGIBLE_SERVICES as LIST, indexEligibleServices, type EligibleServicesList } from '../../src/hipaa/eligible-services.js';
 import { buildHipaaScp, SCP_MAX_CHARS, SCP_MAX_PER_TARGET, scpSize, type HipaaScp } from '../../src/hipaa/scp-allowlist.js';
 import { statementsOf } from '../../src/policy/document.js';
@@ -10,7 +11,8 @@ const index = indexEligibleServices(LIST);
 const EXPECTED = [...new Set([...index.servicePrefixes, ...index.controlPlanePrefixes])].sort();
 /** One real action per prefix, to ask the evaluator about. */
 const probe = (prefix: string) => `${prefix}:SomeAction`;
-const NOT_ELIGIBLE = ['lightsail:CreateInstances', 'gamelift:CreateFleet', 'bedrock-agentcore:InvokeAgentRuntime'];
+// robomaker: on the 2022 list, no longer on the list dated 2026-05-22.
+const NOT_ELIGIBLE = ['lightsail:CreateInstances', 'gamelift:CreateFleet', 'robomaker:CreateSimulationJob', 'qdeveloper:StartAgentSession', 'supportapp:CreateSlackChannelConfiguration'];
 
 const actionsOf = (document: PolicyDocument) => statementsOf(document).flatMap((s) => [s.Action ?? [], s.NotAction ?? []].flat());
 const coveredPrefixes = (scp: HipaaScp) => scp.documents.flatMap(actionsOf).map((a) => a.replace(/:\*$/, '')).sort();
@@ -40,7 +42,8 @@ describe('buildHipaaScp', () => {
     const scp = buildHipaaScp(LIST);
     expect(coveredPrefixes(scp)).toEqual(EXPECTED);
     expect(scp.prefixes).toEqual(EXPECTED);
-    for (const prefix of ['s3', 'elasticache', 'medical-imaging', 'iam', 'sts', 'billing']) expect(scp.prefixes).toContain(prefix);
+    for (const prefix of ['s3', 'elasticache', 'medical-imaging', 'iam', 'sts', 'billing', 'support-console', 'memorydb', 'bedrock-agentcore', 'arc-zonal-shift']) expect(scp.prefixes).toContain(prefix);
+    for (const prefix of ['robomaker', 'sms', 'qdeveloper', 'lightsail']) expect(scp.prefixes).not.toContain(prefix);
     expect(scp.partial.map((p) => p.prefix)).toEqual(expect.arrayContaining(['elasticache', 'ds', 'sagemaker', 'rds']));
   });
 
@@ -51,7 +54,7 @@ describe('buildHipaaScp', () => {
     for (const action of NOT_ELIGIBLE) expect(allowedOnPath(path, action), action).toBe(false);
   });
 
-  it.each([600, 1000, 1500, 2400])('splits into allow-list parts under a %i-character limit that together allow exactly the list', (limit) => {
+  it.each([900, 1000, 1500, 2400])('splits into allow-list parts under a %i-character limit that together allow exactly the list', (limit) => {
     const scp = buildHipaaScp(LIST, { form: 'allow-list', maxChars: limit });
     expect(scp.form).toBe('allow-list');
     expect(scp.documents.length).toBeGreaterThan(1);
@@ -96,10 +99,11 @@ describe('buildHipaaScp', () => {
     expect(() => buildHipaaScp(LIST, { form: 'allow-list', maxChars: 50 })).toThrow(InputError);
   });
 
-  it('builds from a user-supplied list, with no control plane', () => {
+  it('builds from a user-supplied list with no control plane of its own, keeping hipaa-iam\'s', () => {
     const list: EligibleServicesList = { ...LIST, services: [{ name: 'Amazon S3', prefixes: ['s3'], eligibility: 'eligible' }], controlPlane: [] };
     const scp = buildHipaaScp(list);
-    expect(scp.documents).toEqual([{ Version: '2012-10-17', Statement: [{ Sid: 'DenyAllButHipaaEligibleServices', Effect: 'Deny', NotAction: ['s3:*'], Resource: '*' }] }]);
+    const notAction = [...CONTROL_PLANE.map((c) => c.prefix), 's3'].sort().map((p) => `${p}:*`);
+    expect(scp.documents).toEqual([{ Version: '2012-10-17', Statement: [{ Sid: 'DenyAllButHipaaEligibleServices', Effect: 'Deny', NotAction: notAction, Resource: '*' }] }]);
     expect(scpSize(scp.documents[0]!)).toBe(JSON.stringify(scp.documents[0]).length);
   });
 });

@@ -43,3 +43,10 @@ export function readFindings(runDir: string): { schemaVersion: number; run: Reco
 export function verdicts(findings: readonly Finding[]): Record<string, string> {
   return Object.fromEntries(findings.map((f) => [`${f.controlId} ${f.resourceName}`, f.status]));
 }
+
+/**
+ * The one line a run prints on stderr while the built-in eligible-services list (2026-05-22) is
+ * more than 180 days older than the run, i.e. from 2026-11-19: anchored, so nothing else may be there.
+ */
+export const STALE_LIST_WARNING =
+  /^hipaa-iam: warning: the HIPAA-eligible services list is dated 2026-05-22, (\d+) days before this run \(more than 180\): AWS may have made more services eligible since; check https:\/\/aws\.amazon\.com\/compliance\/hipaa-eligible-services-reference\/ and pass your own list with --eligible-services FILE\n$/;

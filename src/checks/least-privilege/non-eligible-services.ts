@@ -5,8 +5,10 @@ import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../c
 
 /**
  * Identity policies let each user and role reach only HIPAA-eligible services (and the control
- * plane an account needs). Services eligible only in part are MANUAL: a person must confirm the
- * caveat holds (e.g. ElastiCache used with Redis, not Memcached).
+ * plane of src/hipaa/control-plane.ts: identity, support, billing, which hold no ePHI, so the
+ * AWSSupportAccess role IAM-030 asks for passes). Services eligible only in part are MANUAL: a
+ * person must confirm the caveat holds (e.g. ElastiCache used with Redis, not Memcached). The
+ * message and evidence name the list's date.
  */
 export default defineCheck({
   meta: {
@@ -19,12 +21,15 @@ export default defineCheck({
     description: 'No user or role is allowed any action of a service outside AWS\'s HIPAA Eligible Services Reference; services eligible only in part are listed with their caveat.',
     remediation: 'Remove the grants of non-eligible services from the listed principals (or cap them with a permissions boundary or an SCP of eligible services: hipaa-iam scp).',
     sources: ['authorizationDetails'],
+    usesEligibleServices: true,
   },
   run(snapshot, settings, now) {
     const details = sourceData(snapshot, 'authorizationDetails');
     const model = accountModel(details, now);
     const index = indexEligibleServices(settings.eligibleServices);
     const listEvidence = eligibleServicesEvidence(settings.eligibleServices);
+    // Every verdict that depends on the list says which list: it goes stale as AWS adds services.
+    const listDate = ` (eligible-services list as of ${settings.eligibleServices.asOf})`;
     const judge = (perms: PrincipalPermissions, resourceType: string, kind: string): FindingDraft => {
       const { name, arn } = perms.principal;
       const base = { resourceType, resourceArn: arn, resourceName: name };
@@ -41,10 +46,10 @@ export default defineCheck({
         else if (verdict.status === 'partial') partial.push(`${label}: ${verdict.caveats.join(' / ')}`);
       }
       const evidence = { ...listEvidence, reachableServices: reach.map((r) => r.service), notEligible, partiallyEligible: partial, unreadablePolicies: perms.unreadable };
-      if (notEligible.length > 0) return { ...base, status: 'FAIL', message: `${kind} ${name} can reach services that are not HIPAA-eligible: ${notEligible.join(', ')}`, evidence };
+      if (notEligible.length > 0) return { ...base, status: 'FAIL', message: `${kind} ${name} can reach services that are not HIPAA-eligible: ${notEligible.join(', ')}${listDate}`, evidence };
       if (perms.unreadable.length > 0) return { ...base, status: 'ERROR', message: `${kind} ${name}: ${perms.unreadable.join(', ')} could not be read`, evidence };
-      if (partial.length > 0) return { ...base, status: 'MANUAL', message: `${kind} ${name} reaches services eligible only in part; confirm: ${partial.join('; ')}`, evidence };
-      return { ...base, status: 'PASS', message: `${kind} ${name} reaches only eligible services${reach.length ? ` (${reach.map((r) => r.service).join(', ')})` : ''}`, evidence };
+      if (partial.length > 0) return { ...base, status: 'MANUAL', message: `${kind} ${name} reaches services eligible only in part; confirm: ${partial.join('; ')}${listDate}`, evidence };
+      return { ...base, status: 'PASS', message: `${kind} ${name} reaches only eligible and control-plane services${reach.length ? ` (${reach.map((r) => r.service).join(', ')})` : ''}${listDate}`, evidence };
     };
     const findings = [
       ...details.users.map((user) => judge(model.userPermissions(user), 'AWS::IAM::User', 'user')),

@@ -33,6 +33,7 @@ export default defineCheck({
     remediation:
       'Create the SCP that `hipaa-iam scp` prints (Deny with NotAction of the eligible and control-plane services) and attach it to the OUs or accounts that hold PHI; remove not-eligible services from an existing restriction.',
     sources: ['organizations'],
+    usesEligibleServices: true,
   },
   run(snapshot, settings) {
     const organizations = sourceData(snapshot, 'organizations');

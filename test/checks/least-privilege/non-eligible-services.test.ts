@@ -20,6 +20,10 @@ describe('non-eligible-services (IAM-021)', () => {
     ['a non-eligible grant under a condition is still reachable', [allow('gamelift:*', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } } })], 'FAIL'],
     ['a partly eligible service (ElastiCache) needs a person to confirm', [allow('elasticache:CreateCacheCluster')], 'MANUAL'],
     ['administrator access reaches everything', [allow('*')], 'FAIL'],
+    ['services eligible since the 2022 list (MemoryDB, Bedrock AgentCore, Private CA, ARC)', [allow(['memorydb:CreateCluster', 'bedrock-agentcore:InvokeAgentRuntime', 'acm-pca:IssueCertificate', 'arc-zonal-shift:StartZonalShift'])], 'PASS'],
+    ['RoboMaker, no longer on the list', [allow('robomaker:*')], 'FAIL'],
+    ['AWSSupportAccess\'s grants (support, support-console) and billing are the control plane', [allow(['support:*', 'support-console:*', 'supportplans:GetSupportPlan', 'billing:GetBillingData'])], 'PASS'],
+    ['the Support App in Slack is not the control plane', [allow('supportapp:*')], 'FAIL'],
   ])('%s → %s', (_label, statements, status) => {
     expect(statusByResource(nonEligibleServices, userWith(...statements))).toEqual({ u: status });
   });
@@ -30,6 +34,7 @@ describe('non-eligible-services (IAM-021)', () => {
     expect(String(finding?.evidence.partiallyEligible)).toMatch(/^elasticache: .*Memcached/);
     expect(finding?.evidence.reachableServices).toEqual(['elasticache', 'gamelift', 's3']);
     expect(finding?.evidence.eligibleServicesAsOf).toBe(BUILT_IN_ELIGIBLE_SERVICES.asOf);
+    expect(finding?.message).toBe('user u can reach services that are not HIPAA-eligible: gamelift (eligible-services list as of 2026-05-22)');
   });
 
   it('judges roles too, but not service-linked ones', () => {

@@ -13,8 +13,15 @@ import { ACCOUNT, NOW, findingsOf, snapshotWith } from '../../support/snapshot.j
 const MANAGEMENT = '999999999999';
 const ORG = { id: 'o-abc123', arn: `arn:aws:organizations::${MANAGEMENT}:organization/o-abc123`, masterAccountId: MANAGEMENT, featureSet: 'ALL' };
 
-const REFERENCE: PolicyDocument = JSON.parse(readFileSync(new URL('../../hipaa/fixtures/lza-healthcare-hipaa-service-scp.json', import.meta.url), 'utf8')) as PolicyDocument;
-const referenceNotAction = (REFERENCE.Statement as { NotAction: string[] }[])[0]!.NotAction;
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../hipaa/fixtures/${name}`, import.meta.url), 'utf8')) as PolicyDocument;
+/** The healthcare reference SCPs as published: of 2023 (the April 2022 list) and of 2025-11-17. */
+const REFERENCE_2023 = fixture('lza-healthcare-hipaa-service-scp.json');
+const REFERENCE_2025 = fixture('lza-healthcare-hipaa-service-scp-2025-11-17.json');
+/** RoboMaker and Server Migration Service are no longer on the list dated 2026-05-22. */
+const NO_LONGER_ELIGIBLE = ['robomaker:*', 'sms:*'];
+/** The 2023 reference SCP less those two: a restriction that is clean against today's list. */
+const referenceNotAction = (REFERENCE_2023.Statement as { NotAction: string[] }[])[0]!.NotAction.filter((a) => !NO_LONGER_ELIGIBLE.includes(a));
+const REFERENCE: PolicyDocument = { ...REFERENCE_2023, Statement: [{ ...(REFERENCE_2023.Statement as object[])[0], NotAction: referenceNotAction }] as PolicyDocument['Statement'] };
 const FULL_AWS_ACCESS = scp('FullAWSAccess', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }, true);
 const deny = (notAction: string[], extra: Record<string, unknown> = {}): PolicyDocument => ({
   Version: '2012-10-17',
@@ -51,7 +58,9 @@ describe('scp-eligible-allowlist (IAM-022)', () => {
   });
 
   it.each<[string, ServiceControlPolicy[], Status, RegExp]>([
-    ['the reference healthcare SCP', [FULL_AWS_ACCESS, scp('HIPAA services', REFERENCE)], 'PASS', /SCP "HIPAA services" p-hipaaservices \(Deny with NotAction HIPAAEligibleServices\) restricts the accounts it is attached to to HIPAA-eligible/],
+    ['the 2023 reference healthcare SCP as published, which lets RoboMaker and SMS through', [FULL_AWS_ACCESS, scp('HIPAA services', REFERENCE_2023)], 'FAIL', /^SCP "HIPAA services" p-hipaaservices \(Deny with NotAction HIPAAEligibleServices\) restricts accounts to a list of services but still lets through 2 service prefix\(es\) not on the HIPAA-eligible list as of 2026-05-22: robomaker, sms$/],
+    ['the 2025-11-17 reference SCP as published, which lets Amazon Q Developer through', [FULL_AWS_ACCESS, scp('HIPAA 2025', REFERENCE_2025)], 'FAIL', /still lets through 1 service prefix\(es\) not on the HIPAA-eligible list as of 2026-05-22: qdeveloper$/],
+    ['the reference healthcare SCP less the services no longer eligible', [FULL_AWS_ACCESS, scp('HIPAA services', REFERENCE)], 'PASS', /SCP "HIPAA services" p-hipaaservices \(Deny with NotAction HIPAAEligibleServices\) restricts the accounts it is attached to to HIPAA-eligible/],
     ['the SCP hipaa-iam generates', [FULL_AWS_ACCESS, scp('generated', buildHipaaScp(BUILT_IN_ELIGIBLE_SERVICES).documents[0]!)], 'PASS', /SCP "generated"/],
     ['the reference SCP letting Lightsail and GameLift through too', [scp('leaky', deny([...referenceNotAction, 'lightsail:*', 'gamelift:CreateFleet']))], 'FAIL', /still lets through 2 service prefix\(es\) not on the HIPAA-eligible list as of \d{4}-\d{2}-\d{2}: gamelift, lightsail/],
     ['an allow-list of eligible services', [FULL_AWS_ACCESS, scp('allow', allow(['s3:*', 'kms:*', 'iam:*', 'sts:*']))], 'PASS', /allow-list AllowList\) restricts the accounts it is attached to \(where it replaces FullAWSAccess\) to HIPAA-eligible/],
