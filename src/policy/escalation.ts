@@ -930,8 +930,9 @@ class Analyzer {
 
   /** The first way a (hypothetical) principal can act as an administrator user or role of the account, or null. */
   private becomeAdminAs(from: Node): EscalationPath | null {
-    for (const to of this.nodes) {
-      if (to.arn === from.arn || !isAdministrator(to.admin)) continue;
+    this.adminNodes ??= this.nodes.filter((n) => isAdministrator(n.admin));
+    for (const to of this.adminNodes) {
+      if (to.arn === from.arn) continue;
       const path = this.becomePaths(from, to)[0];
       if (path) return path;
     }
@@ -943,6 +944,7 @@ class Analyzer {
   }
 
   private adminArns: Set<string> | null = null;
+  private adminNodes: Node[] | null = null;
 
   private isAdminArn(arn: string): boolean {
     if (!this.adminArns) this.adminArns = new Set(this.nodes.filter((n) => isAdministrator(n.admin)).map((n) => n.arn));
