@@ -14,11 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/checks/check.js';
 import { runChecks } from '../../src/checks/engine.js';
 import privilegeEscalation from '../../src/checks/least-privilege/privilege-escalation.js';
-import { createAwsClients } from '../../src/collect/aws-clients.js';
-import { collectLive } from '../../src/collect/live.js';
 import { DEFAULT_SETTINGS } from '../../src/settings.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
-import { motoInstalled, startMoto, type Moto } from '../support/moto.js';
+import { collectSeededMoto, motoInstalled } from '../support/moto.js';
 
 const ACCOUNT = '123456789012'; // moto's default account
 const mine = (name: string) => `arn:aws:iam::${ACCOUNT}:policy/${name}`;
@@ -54,30 +52,18 @@ async function seed(iam: IAMClient): Promise<void> {
 }
 
 describe.skipIf(!motoInstalled)('live path: escalation through instance profiles and policy versions, against moto', () => {
-  let moto: Moto;
+  let live: Awaited<ReturnType<typeof collectSeededMoto>> | undefined;
   let snapshot: Snapshot;
   let findings: Finding[];
-  const saved: Record<string, string | undefined> = {};
   const byName = (name: string) => findings.find((f) => f.resourceName === name);
 
   beforeAll(async () => {
-    moto = await startMoto();
-    for (const [key, value] of Object.entries(moto.env)) {
-      saved[key] = process.env[key];
-      process.env[key] = value;
-    }
-    const iam = new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-    await seed(iam);
-    iam.destroy();
-    snapshot = await collectLive({ clients: createAwsClients({ region: 'us-east-1' }, process.env), description: 'moto', regions: ['us-east-1'] });
+    live = await collectSeededMoto(seed);
+    snapshot = live.snapshot;
     findings = runChecks([privilegeEscalation], snapshot, DEFAULT_SETTINGS, new Date(snapshot.collectedAt));
   });
   afterAll(async () => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    await moto?.stop();
+    await live?.restore();
   });
 
   it('the live collector keeps instance profiles and non-default versions (snapshot schema 2)', () => {

@@ -19,11 +19,9 @@ import adminAccess from '../../src/checks/least-privilege/admin-access.js';
 import kmsDecryptWildcard from '../../src/checks/least-privilege/kms-decrypt-wildcard.js';
 import privilegeEscalation from '../../src/checks/least-privilege/privilege-escalation.js';
 import serviceWildcard from '../../src/checks/least-privilege/service-wildcard.js';
-import { createAwsClients } from '../../src/collect/aws-clients.js';
-import { collectLive } from '../../src/collect/live.js';
 import { DEFAULT_SETTINGS } from '../../src/settings.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
-import { motoInstalled, startMoto, type Moto } from '../support/moto.js';
+import { collectSeededMoto, motoInstalled } from '../support/moto.js';
 
 const ACCOUNT = '123456789012'; // moto's default account
 const aws = (name: string) => `arn:aws:iam::aws:policy/${name}`;
@@ -90,33 +88,20 @@ async function seed(iam: IAMClient): Promise<void> {
 }
 
 describe.skipIf(!motoInstalled)('live path: the policy-analysis controls against moto with AWS managed policies', () => {
-  let moto: Moto;
+  let live: Awaited<ReturnType<typeof collectSeededMoto>> | undefined;
   let snapshot: Snapshot;
   let findings: Finding[];
-  const saved: Record<string, string | undefined> = {};
 
   const verdicts = (controlId: string) => Object.fromEntries(findings.filter((f) => f.controlId === controlId).map((f) => [f.resourceName, f.status]));
 
   beforeAll(async () => {
-    moto = await startMoto({ MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' });
     // The SDK reads the endpoint and keys from the environment, as a live run does.
-    for (const [key, value] of Object.entries(moto.env)) {
-      saved[key] = process.env[key];
-      process.env[key] = value;
-    }
-    const iam = new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-    await seed(iam);
-    iam.destroy();
-    const clients = createAwsClients({ region: 'us-east-1' }, process.env);
-    snapshot = await collectLive({ clients, description: 'moto', regions: ['us-east-1'] });
+    live = await collectSeededMoto(seed, { MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' });
+    snapshot = live.snapshot;
     findings = runChecks([adminAccess, serviceWildcard, kmsDecryptWildcard, privilegeEscalation, boundaryStrength], snapshot, DEFAULT_SETTINGS, new Date(snapshot.collectedAt));
   });
   afterAll(async () => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    await moto?.stop();
+    await live?.restore();
   });
 
   it('collects the AWS managed policies the principals use, with their documents', () => {

@@ -1,3 +1,7 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { createAwsClients } from '../../src/collect/aws-clients.js';
+import { collectLive } from '../../src/collect/live.js';
+import type { Snapshot } from '../../src/snapshot/schema.js';
 import { motoProbe, startMotoServer } from './moto-server.js';
 
 /**
@@ -46,4 +50,37 @@ export async function createBucket(endpoint: string, bucket: string, region: str
     body: region === 'us-east-1' ? undefined : `<CreateBucketConfiguration><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`,
   });
   if (!response.ok) throw new Error(`moto refused bucket ${bucket}: ${response.status} ${await response.text()}`);
+}
+
+/**
+ * A moto seeded by `seed`, then collected live by the real SDK with moto's endpoint and keys in
+ * process.env (as a live run reads them). restore() puts the environment back and stops moto.
+ */
+export async function collectSeededMoto(
+  seed: (iam: IAMClient) => Promise<void>,
+  extraEnv: Record<string, string> = {},
+): Promise<{ moto: Moto; snapshot: Snapshot; restore: () => Promise<void> }> {
+  const moto = await startMoto(extraEnv);
+  const saved: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(moto.env)) {
+    saved[key] = process.env[key];
+    process.env[key] = value;
+  }
+  const restore = async () => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    await moto.stop();
+  };
+  try {
+    const iam = new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await seed(iam);
+    iam.destroy();
+    const snapshot = await collectLive({ clients: createAwsClients({ region: 'us-east-1' }, process.env), description: 'moto', regions: ['us-east-1'] });
+    return { moto, snapshot, restore };
+  } catch (error) {
+    await restore();
+    throw error;
+  }
 }
