@@ -79,6 +79,8 @@ export interface AdminAccess {
   remains?: string | null;
   /** Not administrator access although everything but these is granted: they hold all the administration. */
   leftOut?: string | null;
+  /** For partial: the IAM administration still in reach ("iam:attachuserpolicy, …"). */
+  administration?: string;
   /** What narrowed the grant: a Deny, the permissions boundary, or nothing (a NotAction grant). */
   takenBackBy?: 'deny' | 'boundary' | null;
 }
@@ -449,22 +451,15 @@ function unionOf(sets: ActionSet[]): ActionSet {
 let administration: ActionSet | null = null;
 
 /**
- * The administration an "everything but" grant must leave out before it stops being
- * administrator access: IAM's permissions-management actions (attach, put and detach policies,
- * policy versions, boundaries, trust policies), Organizations' policy actions (SCPs, resource
- * policies) and the Account settings' writes, as the Service Authorization Reference classes them.
- * PowerUserAccess leaves out iam:*, organizations:* and account:*, so none of this remains.
+ * IAM administration: the IAM actions that change what a principal may do (attach, put, detach
+ * and delete policies, policy versions, permissions boundaries, trust policies), those the
+ * Service Authorization Reference classes as "Permissions management". A principal that keeps
+ * one of them on every resource can give itself the rest. PowerUserAccess, which leaves out
+ * iam:*, organizations:* and account:*, keeps none.
  */
 export function administrationActions(): ActionSet {
   if (!administration) {
-    const names: string[] = [];
-    for (const [service, wanted] of [
-      ['iam', /permissions management/i],
-      ['organizations', /permissions management/i],
-      ['account', /write/i],
-    ] as const) {
-      for (const [action, level] of accessLevelsOf(service)) if (wanted.test(level)) names.push(`${service}:${action}`);
-    }
+    const names = [...accessLevelsOf('iam')].filter(([, level]) => /permissions management/i.test(level)).map(([action]) => `iam:${action}`);
     administration = ActionSet.fromPatterns(names);
   }
   return administration;
@@ -475,10 +470,10 @@ export function administrationActions(): ActionSet {
  *
  * The rule: after the permissions boundary and every Deny that applies without condition, the
  * principal is allowed on every resource either every action (admin), or every action but a set
- * that leaves administration in reach (partial): some action of administrationActions() is still
- * allowed, so the principal can give itself the rest. Everything but iam:*, organizations:* and
- * account:* (PowerUserAccess) leaves none of it: not administrator access (whether other IAM
- * writes lead there is IAM-020's question). The form does not matter: Allow NotAction X equals
+ * that leaves IAM administration in reach (partial): some action of administrationActions() is
+ * still allowed, so the principal can give itself the rest. Everything but iam:* (or, as
+ * PowerUserAccess, but iam:*, organizations:* and account:*) leaves none of it: not administrator
+ * access (whether the IAM writes left lead there is IAM-020's question). The form does not matter: Allow NotAction X equals
  * Allow `*` with Deny X; a policy split in two equals the whole.
  *
  * Resources: an Allow on `*`, or on every resource but named ones (NotResource), is a grant on
@@ -558,7 +553,8 @@ function computeAdmin(perms: PrincipalPermissions): AdminAccess {
   }
   if (!effective.coversAll()) {
     const except = effective.negate().describe();
-    if (!effective.intersect(administrationActions()).isEmpty()) return { status: 'partial', grants: contributing, limits, except, takenBackBy };
+    const kept = effective.intersect(administrationActions());
+    if (!kept.isEmpty()) return { status: 'partial', grants: contributing, limits, except, takenBackBy, administration: kept.describe(4) };
     return { status: takenBackBy ? 'cancelled' : 'none', grants: contributing, limits, except: null, leftOut: except, takenBackBy };
   }
   const certain = certainGrant.intersect(boundaryCertain).coversAll() && !conditionalDeny && perms.unreadable.length === 0;

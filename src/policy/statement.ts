@@ -3,7 +3,7 @@ import { takesNoResourceType } from './action-catalog.js';
 import { ActionSet } from './action-set.js';
 import { describeClause, matchSubstituted, parseConditions, readVariables, type ConditionClause, type PolicyVariables, type SubstitutedText } from './conditions.js';
 import { asList, statementsOf } from './document.js';
-import { globContains, globMatches, globsIntersect, globToRegExp, isAllStar } from './wildcard.js';
+import { globContains, globMatches, globsIntersect, globToRegExp, isAllStar, LITERAL_QUESTION, LITERAL_STAR } from './wildcard.js';
 
 /**
  * A policy document read once into statements that answer quickly: which actions, which
@@ -306,11 +306,12 @@ export function matchResourceFor(statement: CompiledStatement, action: string, q
 
 /**
  * A substituted pattern as a glob for the wildcard helpers. A literal * or ? (from ${*}, ${?})
- * becomes a private-use character no resource name holds, so it matches only a wildcard of the
- * other side; a value not known here becomes `unknownAs`.
+ * becomes a private-use character no resource name holds (LITERAL_STAR, LITERAL_QUESTION): no
+ * resource matches it, and no name a caller chooses holds it; a value not known here becomes
+ * `unknownAs`.
  */
 export function globOf(substituted: SubstitutedText, unknownAs: string | null): string {
-  return substituted.pieces.map((p) => (p.kind === 'policy' ? p.text : p.kind === 'literal' ? p.text.replace(/\*/g, '\uE000').replace(/\?/g, '\uE001') : (unknownAs ?? ''))).join('');
+  return substituted.pieces.map((p) => (p.kind === 'policy' ? p.text : p.kind === 'literal' ? p.text.replace(/\*/g, LITERAL_STAR).replace(/\?/g, LITERAL_QUESTION) : (unknownAs ?? ''))).join('');
 }
 
 /** "user alice: managed policy Admins (statement 2, Sid AllowAll)" */

@@ -46,6 +46,14 @@ export function isAllStar(pattern: string): boolean {
  * e.g. pattern arn:aws:sagemaker:*:*:app/* and template arn:aws:sagemaker:*:1:notebook-instance/*
  * share no name. Case-sensitive unless `ignoreCase`.
  */
+/** How a literal * or ? of a policy (written ${*}, ${?}) is marked in a pattern: private-use characters no ARN holds. */
+export const LITERAL_STAR = '\uE000';
+export const LITERAL_QUESTION = '\uE001';
+
+function choosable(char: string): boolean {
+  return char !== ':' && char !== LITERAL_STAR && char !== LITERAL_QUESTION;
+}
+
 export function globsIntersect(pattern: string, template: string, ignoreCase = false): boolean {
   const x = ignoreCase ? pattern.toLowerCase() : pattern;
   const y = ignoreCase ? template.toLowerCase() : template;
@@ -60,9 +68,11 @@ export function globsIntersect(pattern: string, template: string, ignoreCase = f
     if (i === x.length && j === y.length) result = true;
     // The pattern's `*` takes whatever the template puts there, wildcards included.
     else if (i < x.length && x[i] === '*') result = go(i + 1, j) || (j < y.length && go(i, j + 1));
-    // The template's `*` may take the pattern's characters, but never a colon.
-    else if (j < y.length && y[j] === '*') result = go(i, j + 1) || (i < x.length && x[i] !== ':' && go(i + 1, j));
-    else if (i < x.length && j < y.length) result = (x[i] === y[j] || x[i] === '?' || (y[j] === '?' && x[i] !== ':')) && go(i + 1, j + 1);
+    // The template's `*` may take the pattern's characters, but never a colon, nor a literal * or ?
+    // written ${*} or ${?} (marked by LITERAL_STAR/LITERAL_QUESTION): names people choose for
+    // users, roles, functions and instances cannot hold those characters.
+    else if (j < y.length && y[j] === '*') result = go(i, j + 1) || (i < x.length && choosable(x[i]!) && go(i + 1, j));
+    else if (i < x.length && j < y.length) result = (x[i] === y[j] || x[i] === '?' || (y[j] === '?' && choosable(x[i]!))) && go(i + 1, j + 1);
     else result = false;
     memo.set(key, result);
     return result;

@@ -107,8 +107,17 @@ describe('policy engine: administrator access', () => {
     ['Allow * under MFA', alice([doc(allow('*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }))]), 'conditional'],
     ['Allow * with a deny-without-MFA', alice([doc(allow('*')), doc(deny('*', '*', { Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } }))]), 'conditional'],
     ['Allow * and Deny * elsewhere', alice([doc(allow('*')), doc(deny('*'))]), 'cancelled'],
-    ['Allow * and Deny iam:*', alice([doc(allow('*')), doc(deny('iam:*'))]), 'partial'],
-    ['Allow * within a NotAction boundary', alice([doc(allow('*'))], doc({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' })), 'partial'],
+    // Everything but a set that leaves IAM administration in reach is administrator access (docs/CONTROLS.md) …
+    ['Allow * and Deny iam:CreateUser', alice([doc(allow('*')), doc(deny('iam:CreateUser'))]), 'partial'],
+    ['Allow NotAction iam:CreateUser', alice([doc({ Effect: 'Allow', NotAction: 'iam:CreateUser', Resource: '*' })]), 'partial'],
+    ['Allow * and Deny iam:Attach*, iam:Put*', alice([doc(allow('*')), doc(deny(['iam:Attach*', 'iam:Put*']))]), 'partial'],
+    ['Allow * within a NotAction boundary leaving IAM policy writes', alice([doc(allow('*'))], doc({ Effect: 'Allow', NotAction: ['iam:CreateUser', 'organizations:*'], Resource: '*' })), 'partial'],
+    // … everything but all of it is not (issue 9: the rule, whatever the form; these were 'partial' before).
+    ['Allow * and Deny iam:*', alice([doc(allow('*')), doc(deny('iam:*'))]), 'cancelled'],
+    ['Allow * within a NotAction boundary of iam:* and organizations:*', alice([doc(allow('*'))], doc({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' })), 'cancelled'],
+    ['Allow * and Deny * NotResource one bucket', alice([doc(allow('*')), doc({ Effect: 'Deny', Action: '*', NotResource: ['arn:aws:s3:::phi-bucket', 'arn:aws:s3:::phi-bucket/*'] })]), 'cancelled'],
+    ['Allow * and Deny * on one bucket only', alice([doc(allow('*')), doc(deny('*', 'arn:aws:s3:::phi-bucket/*'))]), 'admin'],
+    ['Allow * NotResource one bucket', alice([doc({ Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::phi-bucket/*' })]), 'admin'],
     ['Allow * within a boundary of two services', alice([doc(allow('*'))], doc(allow(['s3:*', 'ec2:*']))), 'none'],
     ['Allow * only on a bucket', alice([doc(allow('*', 'arn:aws:s3:::phi-bucket/*'))]), 'none'],
     ['NotAction iam:* (PowerUser-like)', alice([doc({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' })]), 'none'],
@@ -119,10 +128,18 @@ describe('policy engine: administrator access', () => {
   });
 
   it('names the granting statement and what narrows it', () => {
-    const access = adminAccess(alice([doc(allow('*')), doc(deny('iam:*'))]));
+    const access = adminAccess(alice([doc(allow('*')), doc(deny('iam:CreateUser'))]));
     expect(access.grants).toHaveLength(1);
+    expect(access.limits).toEqual(['user alice: managed policy p1 (statement 0) denies iam:createuser']);
+    expect(access.except).toBe('iam:createuser');
+    expect(access.administration).toMatch(/^iam:/);
+  });
+
+  it('says what stays when a Deny takes all IAM administration with it', () => {
+    const access = adminAccess(alice([doc(allow('*')), doc(deny('iam:*'))]));
     expect(access.limits).toEqual(['user alice: managed policy p1 (statement 0) denies iam:*']);
-    expect(access.except).toBe('iam:*');
+    expect(access.leftOut).toBe('iam:*');
+    expect(access.takenBackBy).toBe('deny');
   });
 });
 

@@ -23,8 +23,10 @@ const PERMISSION_CHANGING = [
  * A permissions boundary in use does not itself grant administrator access or iam:*, one finding
  * per boundary policy (with the users and roles it caps).
  *
- * The boundary is judged on its own document: FAIL when it allows every action on every resource
- * (AdministratorAccess as a boundary caps nothing), with or without a condition, or when it
+ * The boundary is judged on its own document: FAIL when it amounts to administrator access by the
+ * rule of IAM-014 (every action on every resource, or every action but a set that leaves IAM
+ * administration in reach, e.g. NotAction iam:CreateUser; AdministratorAccess as a boundary caps
+ * nothing), with or without a condition, or when it
  * allows every IAM action on every resource (iam:*, or a NotAction that leaves iam in) — a
  * principal within it could rewrite its own permissions or boundary. Deny statements in the
  * boundary count: `Allow *` with `Deny iam:*` passes. PASS otherwise, listing any
@@ -96,6 +98,10 @@ export default defineCheck({
       if (admin.status === 'admin' || admin.status === 'conditional') {
         const when = admin.status === 'conditional' ? ` (${admin.limits.join('; ')})` : '';
         return { ...base, status: 'FAIL', message: `boundary ${name} allows every action on every resource${when}, so it caps nothing for ${principals.length} principal(s)`, evidence };
+      }
+      if (admin.status === 'partial') {
+        // The one rule of administrator access (docs/CONTROLS.md): everything but a set that leaves IAM administration in reach.
+        return { ...base, status: 'FAIL', message: `boundary ${name} allows every action but ${admin.except ?? 'a few'}, which leaves IAM administration in reach (${admin.administration ?? 'iam'}), so it caps nothing for ${principals.length} principal(s)`, evidence };
       }
       if (allIam) {
         return { ...base, status: 'FAIL', message: `boundary ${name} allows every IAM action (iam:*)${iamConditions.length > 0 ? ` when ${[...new Set(iamConditions)].join(' and ')}` : ''}, so the ${principals.length} principal(s) within it can rewrite their own permissions`, evidence };

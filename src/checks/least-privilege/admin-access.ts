@@ -10,11 +10,11 @@ import { accountFinding, defineCheck, sourceData, type FindingDraft, type Status
  * gives every member). The rule (adminAccess in src/policy/effective-permissions.ts, and
  * docs/CONTROLS.md): after the boundary and every Deny that applies without condition, the
  * principal is allowed on every resource every action (admin), or every action but a set that
- * leaves administration in reach (partial: some IAM permissions-management action, Organizations
- * policy action or Account settings write remains, e.g. everything but iam:CreateUser). FAIL for
- * both, and when that holds only under a condition (conditional). PASS when nothing grants every
- * action, when what is left out takes all that administration with it (PowerUserAccess: iam:*,
- * organizations:* and account:*), when a Deny takes the grant back or confines it to named
+ * leaves IAM administration in reach (partial: some IAM permissions-management action remains,
+ * e.g. everything but iam:CreateUser). FAIL for both, and when that holds only under a condition
+ * (conditional). PASS when nothing grants every action, when what is left out takes all IAM
+ * administration with it (everything but iam:*; PowerUserAccess: iam:*, organizations:* and
+ * account:*), when a Deny takes the grant back or confines it to named
  * resources (Deny with NotResource), or when a boundary allows only named services. The form does
  * not matter: Allow NotAction X and Allow * with Deny X get the same verdict. A principal with a
  * policy the snapshot lacks is ERROR unless what it can read already amounts to administrator
@@ -64,17 +64,17 @@ function judge(perms: PrincipalPermissions, resourceType: string, kind: string, 
       return finding('FAIL', `${kind} ${name} has administrator access (* on *)${via}, ${conditionsOf(access)}`);
     case 'partial':
       if (access.takenBackBy === null) {
-        return finding('FAIL', `${kind} ${name} has administrator access: it is granted every action but ${access.except ?? 'some'}${via}, which leaves IAM administration in reach`);
+        return finding('FAIL', `${kind} ${name} has administrator access: it is granted every action but ${access.except ?? 'some'}${via}, which leaves IAM administration in reach (${access.administration ?? 'iam'})`);
       }
-      return finding('FAIL', `${kind} ${name} is granted * on *${via}; only ${access.except ?? 'some actions'} ${access.except?.includes(',') ? 'are' : 'is'} taken back, which leaves IAM administration in reach`);
+      return finding('FAIL', `${kind} ${name} is granted * on *${via}; only ${access.except ?? 'some actions'} ${access.except?.includes(',') ? 'are' : 'is'} taken back, which leaves IAM administration in reach (${access.administration ?? 'iam'})`);
     case 'cancelled': {
       const by = access.takenBackBy === 'boundary' ? 'its permissions boundary takes' : 'a Deny takes';
-      if (access.leftOut) return finding('PASS', `${kind} ${name} is granted * on *${via}, but ${by} back ${access.leftOut}, which leaves IAM, Organizations and Account administration out of reach`);
+      if (access.leftOut) return finding('PASS', `${kind} ${name} is granted * on *${via}, but ${by} back ${access.leftOut}, which leaves IAM administration out of reach`);
       return finding('PASS', `${kind} ${name} is granted * on *${via}, but ${by} it back${access.remains ? ` (only ${access.remains} remains)` : ''}`);
     }
     case 'none':
       if (perms.unreadable.length > 0) return finding('ERROR', `${kind} ${name}: ${perms.unreadable.join('; ')} could not be read, so administrator access cannot be ruled out`);
-      if (access.leftOut) return finding('PASS', `${kind} ${name} is granted every action but ${access.leftOut}${via}, which leaves IAM, Organizations and Account administration out of reach`);
+      if (access.leftOut) return finding('PASS', `${kind} ${name} is granted every action but ${access.leftOut}${via}, which leaves IAM administration out of reach`);
       return finding('PASS', grantedBy.length > 0 ? `${kind} ${name} is granted * on *${via}, but ${access.limits.join('; ')}` : `${kind} ${name} has no policy granting * on *`);
   }
 }

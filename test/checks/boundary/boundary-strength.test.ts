@@ -22,6 +22,9 @@ describe('boundary-strength (IAM-023)', () => {
     ['NotAction that leaves IAM in', doc({ Effect: 'Allow', NotAction: ['organizations:*', 'account:*'], Resource: '*' }), 'FAIL'],
     ['Allow * but Deny iam:*', doc(allow('*'), deny('iam:*')), 'PASS'],
     ['NotAction iam:*', doc({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }), 'PASS'],
+    // Administrator access by the one rule: everything but iam:CreateUser leaves IAM administration in reach.
+    ['NotAction iam:CreateUser', doc({ Effect: 'Allow', NotAction: 'iam:CreateUser', Resource: '*' }), 'FAIL'],
+    ['Allow * but Deny iam:CreateUser', doc(allow('*'), deny('iam:CreateUser')), 'FAIL'],
     ['named services only', doc(allow(['s3:*', 'dynamodb:*', 'kms:Decrypt'])), 'PASS'],
     ['iam:* on its own roles only', doc(allow('s3:*'), allow('iam:*', `arn:aws:iam::${ACCOUNT}:role/app-*`)), 'PASS'],
   ])('%s → %s', (_label, document, status) => {

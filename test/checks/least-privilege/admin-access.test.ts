@@ -13,7 +13,9 @@ const DENY_ALL = customerPolicy('deny-all', doc(deny('*')));
 const DENY_IAM = customerPolicy('deny-iam', doc(deny('iam:*')));
 const BOUNDARY_S3 = customerPolicy('boundary-s3', doc(allow('s3:*')));
 const BOUNDARY_NO_IAM = customerPolicy('boundary-no-iam', doc({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }));
-const policies = [ADMIN, POWER, READ, DENY_ALL, DENY_IAM, BOUNDARY_S3, BOUNDARY_NO_IAM];
+const DENY_CREATE_USER = customerPolicy('deny-create-user', doc(deny('iam:CreateUser')));
+const BOUNDARY_NO_CREATE_USER = customerPolicy('boundary-no-create-user', doc({ Effect: 'Allow', NotAction: 'iam:CreateUser', Resource: '*' }));
+const policies = [ADMIN, POWER, READ, DENY_ALL, DENY_IAM, BOUNDARY_S3, BOUNDARY_NO_IAM, DENY_CREATE_USER, BOUNDARY_NO_CREATE_USER];
 
 describe('admin-access (IAM-014)', () => {
   it.each<[string, Partial<AuthorizationDetails>, Status]>([
@@ -23,11 +25,15 @@ describe('admin-access (IAM-014)', () => {
     ['PowerUserAccess', { users: [iamUser('u', { attachedPolicies: [attachment(POWER)] })] }, 'PASS'],
     ['ReadOnlyAccess', { users: [iamUser('u', { attachedPolicies: [attachment(READ)] })] }, 'PASS'],
     ['* on * cancelled by a Deny of everything in another policy', { users: [iamUser('u', { attachedPolicies: [attachment(ADMIN), attach(DENY_ALL)] })] }, 'PASS'],
-    ['* on * with only iam:* denied', { users: [iamUser('u', { attachedPolicies: [attachment(ADMIN), attach(DENY_IAM)] })] }, 'FAIL'],
+    // Everything but iam:* leaves no IAM administration in reach: not administrator access (docs/CONTROLS.md; FAIL before issue 9).
+    ['* on * with only iam:* denied', { users: [iamUser('u', { attachedPolicies: [attachment(ADMIN), attach(DENY_IAM)] })] }, 'PASS'],
+    ['* on * with only iam:CreateUser denied', { users: [iamUser('u', { attachedPolicies: [attachment(ADMIN), attach(DENY_CREATE_USER)] })] }, 'FAIL'],
+    ['NotAction iam:CreateUser', { users: [iamUser('u', { inlinePolicies: [inline('almost', doc({ Effect: 'Allow', NotAction: 'iam:CreateUser', Resource: '*' }))] })] }, 'FAIL'],
     ['* on * under a condition', { users: [iamUser('u', { inlinePolicies: [inline('mfa', doc(allow('*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })))] })] }, 'FAIL'],
     ['* on one bucket', { users: [iamUser('u', { inlinePolicies: [inline('bucket', doc(allow('*', 'arn:aws:s3:::phi/*')))] })] }, 'PASS'],
     ['* on * within a boundary of S3', { users: [iamUser('u', { attachedPolicies: [attachment(ADMIN)], permissionsBoundary: { arn: BOUNDARY_S3.arn, type: 'Policy' } })] }, 'PASS'],
-    ['* on * within a boundary of everything but IAM', { users: [iamUser('u', { attachedPolicies: [attachment(ADMIN)], permissionsBoundary: { arn: BOUNDARY_NO_IAM.arn, type: 'Policy' } })] }, 'FAIL'],
+    ['* on * within a boundary of everything but IAM', { users: [iamUser('u', { attachedPolicies: [attachment(ADMIN)], permissionsBoundary: { arn: BOUNDARY_NO_IAM.arn, type: 'Policy' } })] }, 'PASS'],
+    ['* on * within a boundary of everything but iam:CreateUser', { users: [iamUser('u', { attachedPolicies: [attachment(ADMIN)], permissionsBoundary: { arn: BOUNDARY_NO_CREATE_USER.arn, type: 'Policy' } })] }, 'FAIL'],
     ['a role with AdministratorAccess', { roles: [iamRole('u', { attachedPolicies: [attachment(ADMIN)] })] }, 'FAIL'],
     ['a policy the snapshot lacks', { users: [iamUser('u', { attachedPolicies: [{ name: 'gone', arn: `arn:aws:iam::${ACCOUNT}:policy/gone` }] })] }, 'ERROR'],
     ['a group the snapshot lacks', { users: [iamUser('u', { groups: ['ghosts'] })] }, 'ERROR'],
@@ -52,9 +58,20 @@ describe('admin-access (IAM-014)', () => {
   });
 
   it('says what a partial Deny leaves and what cancels a grant', () => {
-    const findings = findingsOf(adminAccess, account({ policies, users: [iamUser('partial', { attachedPolicies: [attachment(ADMIN), attach(DENY_IAM)] }), iamUser('cancelled', { attachedPolicies: [attachment(ADMIN), attach(DENY_ALL)] })] }));
-    expect(findings.find((f) => f.resourceName === 'partial')?.message).toContain('only iam:* is taken back');
+    const findings = findingsOf(
+      adminAccess,
+      account({
+        policies,
+        users: [
+          iamUser('partial', { attachedPolicies: [attachment(ADMIN), attach(DENY_CREATE_USER)] }),
+          iamUser('cancelled', { attachedPolicies: [attachment(ADMIN), attach(DENY_ALL)] }),
+          iamUser('no-iam', { attachedPolicies: [attachment(ADMIN), attach(DENY_IAM)] }),
+        ],
+      }),
+    );
+    expect(findings.find((f) => f.resourceName === 'partial')?.message).toMatch(/only iam:createuser is taken back, which leaves IAM administration in reach \(iam:\w+/);
     expect(findings.find((f) => f.resourceName === 'cancelled')?.message).toContain('but a Deny takes it back');
+    expect(findings.find((f) => f.resourceName === 'no-iam')?.message).toContain('but a Deny takes back iam:*, which leaves IAM administration out of reach');
   });
 
   it('is NOT_APPLICABLE for an account without principals, ERROR without authorization details', () => {
