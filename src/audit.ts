@@ -4,7 +4,7 @@ import { SEVERITIES, STATUSES, type Check, type ControlGroup, type Finding, type
 import { runChecks } from './checks/engine.js';
 import { ALL_CHECKS, checksForGroup } from './checks/registry.js';
 import { applyExceptions, type RiskException } from './exceptions.js';
-import { eligibleServicesAge, staleEligibleServicesWarning } from './hipaa/eligible-services.js';
+import { BUILT_IN_ELIGIBLE_SERVICES, eligibleServicesAge, staleEligibleServicesWarning } from './hipaa/eligible-services.js';
 import { accessReviewCsv } from './report/access-review-csv.js';
 import { archivedRuns, LIVING_REGISTER, readLivingRegister, runFindings } from './report/archive.js';
 import { changesCsv } from './report/changes.js';
@@ -85,7 +85,7 @@ export function audit(request: AuditRequest): AuditResult {
 
   // The list's age is judged against the run, not the snapshot: it is about what the run relied on.
   const listAge = checks.some((c) => c.meta.usesEligibleServices) ? eligibleServicesAge(settings.eligibleServices, request.startedAt) : undefined;
-  const warnings = [listAge && staleEligibleServicesWarning(listAge)].filter((w): w is string => typeof w === 'string');
+  const warnings = [listAge && staleEligibleServicesWarning(listAge, settings.eligibleServices === BUILT_IN_ELIGIBLE_SERVICES)].filter((w): w is string => typeof w === 'string');
 
   const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, findings.filter((f) => f.status === s).length]).filter(([, n]) => n !== 0)) as Partial<Record<Status, number>>;
   const run: RunInfo = {

@@ -37,7 +37,7 @@ export function scpCommand(): Command {
     .action((flags: { eligibleServices?: string; form: 'auto' | 'deny-not-action' | 'allow-list'; save?: string }) => {
       const list = flags.eligibleServices ? loadEligibleServicesFile(flags.eligibleServices) : BUILT_IN_ELIGIBLE_SERVICES;
       const scp = buildHipaaScp(list, { form: flags.form });
-      const stale = staleEligibleServicesWarning(eligibleServicesAge(list, new Date()));
+      const stale = staleEligibleServicesWarning(eligibleServicesAge(list, new Date()), list === BUILT_IN_ELIGIBLE_SERVICES);
       const warn = () => {
         if (stale) process.stderr.write(`hipaa-iam: warning: ${stale}\n`);
       };

@@ -66,6 +66,7 @@ export const CONTROL_PLANE: readonly ControlPlanePrefix[] = [
   { prefix: 'savingsplans', reason: 'Savings Plans: the account\'s pricing commitments.' },
   { prefix: 'billingconductor', reason: 'Billing Conductor: pro forma billing groups and pricing rules (billing data only).' },
   { prefix: 'mapcredits', reason: 'Migration Acceleration Program credits on the bill.' },
+  { prefix: 'sustainability', reason: 'Customer Carbon Footprint Tool, in the Billing console: emission estimates derived from the bill (AWS managed policy job-function/Billing grants it).' },
 ];
 
 /** Prefixes of the support, billing and account families that are not the control plane, and why. */

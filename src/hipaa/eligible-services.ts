@@ -247,8 +247,16 @@ export function eligibleServicesAge(list: EligibleServicesList, runStartedAt: Da
   };
 }
 
-/** One line for the terminal when the list is stale, else null. */
-export function staleEligibleServicesWarning(age: EligibleServicesAge): string | null {
+/**
+ * One line for the terminal when the list is stale, or dated after the run (a mistyped asOf
+ * would otherwise silence the stale warning for years), else null. `builtIn`: whether the list
+ * is hipaa-iam's own, which decides what to advise.
+ */
+export function staleEligibleServicesWarning(age: EligibleServicesAge, builtIn = true): string | null {
+  const advice = builtIn ? 'pass your own list with --eligible-services FILE' : 'update the list you passed with --eligible-services';
+  if (age.ageDays < 0) {
+    return `the HIPAA-eligible services list is dated ${age.asOf}, ${-age.ageDays} days after this run: check its asOf date (a wrong date would hide that the list is out of date)`;
+  }
   if (!age.stale) return null;
-  return `the HIPAA-eligible services list is dated ${age.asOf}, ${age.ageDays} days before this run (more than ${age.staleAfterDays}): AWS may have made more services eligible since; check https://aws.amazon.com/compliance/hipaa-eligible-services-reference/ and pass your own list with --eligible-services FILE`;
+  return `the HIPAA-eligible services list is dated ${age.asOf}, ${age.ageDays} days before this run (more than ${age.staleAfterDays}): AWS may have made more services eligible since; check https://aws.amazon.com/compliance/hipaa-eligible-services-reference/ and ${advice}`;
 }

@@ -45,7 +45,7 @@ export function planMfaEnforcement(snapshot: Snapshot): RemediationPlan {
     uncovered.push({ user, row });
   }
   if (uncovered.length === 0) {
-    plan.unchanged.push('no console user is left to enforce MFA on, so no policy or group is set up');
+    plan.unchanged.push('every console user is already subject to a deny-without-MFA policy (or there is none), so no policy, group or membership is needed');
     return plan;
   }
 

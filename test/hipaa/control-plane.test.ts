@@ -34,7 +34,7 @@ describe('the control plane (src/hipaa/control-plane.ts)', () => {
     expect(family.length).toBeGreaterThanOrEqual(35);
   });
 
-  it.each(['support', 'support-console', 'supportplans', 'trustedadvisor', 'billing', 'aws-portal', 'payments', 'invoicing', 'tax', 'purchase-orders', 'consolidatedbilling', 'freetier', 'account', 'budgets', 'ce', 'cur', 'bcm-data-exports', 'iam', 'sts'])(
+  it.each(['support', 'support-console', 'supportplans', 'trustedadvisor', 'billing', 'aws-portal', 'payments', 'invoicing', 'tax', 'purchase-orders', 'consolidatedbilling', 'freetier', 'account', 'budgets', 'ce', 'cur', 'bcm-data-exports', 'sustainability', 'iam', 'sts'])(
     '%s is the control plane under the built-in list and under a list of the user\'s without a controlPlane',
     (prefix) => {
       expect(classifyServicePrefix(BUILT_IN_ELIGIBLE_SERVICES, prefix).status).toBe('control-plane');

@@ -236,7 +236,14 @@ describe('eligibleServicesAge', () => {
     expect(age).toEqual({ asOf: '2026-05-22', sources: eligibleServicesEvidence(LIST).eligibleServicesSources, ageDays: days, staleAfterDays: ELIGIBLE_SERVICES_STALE_AFTER_DAYS, stale });
     const warning = staleEligibleServicesWarning(age);
     if (stale) expect(warning).toBe(`the HIPAA-eligible services list is dated 2026-05-22, ${days} days before this run (more than 180): AWS may have made more services eligible since; check https://aws.amazon.com/compliance/hipaa-eligible-services-reference/ and pass your own list with --eligible-services FILE`);
+    else if (days < 0) expect(warning).toBe(`the HIPAA-eligible services list is dated 2026-05-22, ${-days} days after this run: check its asOf date (a wrong date would hide that the list is out of date)`);
     else expect(warning).toBeNull();
+  });
+
+  it('advises updating a list the user passed, and warns of one dated after the run (a mistyped year)', () => {
+    const own = { ...LIST, asOf: '2025-01-10' };
+    expect(staleEligibleServicesWarning(eligibleServicesAge(own, new Date('2026-11-29T00:00:00Z')), false)).toMatch(/dated 2025-01-10, 688 days before this run .* update the list you passed with --eligible-services$/);
+    expect(staleEligibleServicesWarning(eligibleServicesAge({ ...LIST, asOf: '2027-06-01' }, new Date('2026-11-29T00:00:00Z')), false)).toMatch(/dated 2027-06-01, 184 days after this run: check its asOf date/);
   });
 
   it('judges a list by its own date', () => {
