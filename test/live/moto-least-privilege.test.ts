@@ -123,7 +123,7 @@ describe.skipIf(!motoInstalled)('live path: the policy-analysis controls against
       'iam-full': 'PASS',
       cancelled: 'PASS',
       versioner: 'PASS',
-      bounded: 'FAIL', // the boundary takes back iam:* only
+      bounded: 'PASS', // the boundary takes back iam:*: no IAM administration left, not administrator access (IAM-020 fails it below)
       'lambda-admin': 'FAIL',
       sandbox: 'FAIL', // a boundary of AdministratorAccess caps nothing
       deployer: 'PASS',
