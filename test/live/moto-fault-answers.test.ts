@@ -1,5 +1,6 @@
 import { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateUserCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/checks/engine.js';
 import { ALL_CHECKS } from '../../src/checks/registry.js';
@@ -7,6 +8,7 @@ import { createAwsClients, type Timeouts } from '../../src/collect/aws-clients.j
 import { collectLive } from '../../src/collect/live.js';
 import { DEFAULT_SETTINGS } from '../../src/settings.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
+import { readFindings, runFolders, tempDir } from '../support/cli.js';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../support/fault-proxy.js';
 import { createBucket, motoInstalled, startMoto, type Moto } from '../support/moto.js';
 
@@ -136,4 +138,25 @@ describe.skipIf(!motoInstalled)('live path: empty and slow answers through a fau
     // The other sources were read meanwhile.
     expect(snapshot.sources.authorizationDetails.status).toBe('ok');
   }, 30_000);
+
+  // no-request-timeout, as a cron job meets it: the command, its flag, its exit code.
+  it('hipaa-iam audit --request-timeout 0.3 against an endpoint that holds GetAccountSummary exits 3 in bounded time, root-mfa ERROR', async () => {
+    proxy.setRules([{ action: 'GetAccountSummary', fault: 'delay', delayMs: 120_000 }]);
+    const out = tempDir('request-timeout');
+    const started = Date.now();
+
+    // Asynchronously: the proxy answers from this process, which a synchronous spawn would block.
+    const status = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [new URL('../../bin/hipaa-iam.js', import.meta.url).pathname, 'audit', '--regions', 'us-east-1', '--request-timeout', '0.3', '--out', out, '--quiet'], {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint },
+        stdio: 'ignore',
+      });
+      child.on('exit', (code) => resolve(code));
+    });
+
+    expect(status).toBe(3);
+    expect(Date.now() - started).toBeLessThan(45_000);
+    const findings = readFindings(runFolders(out, ACCOUNT)[0]!).findings;
+    expect(findings.filter((f) => f.controlId === 'root-mfa').map((f) => [f.status, f.message])).toEqual([['ERROR', expect.stringContaining('TimeoutError')]]);
+  }, 60_000);
 });
