@@ -433,6 +433,33 @@ describe('collectLive', () => {
     expect(details.data.roleSessionLimitsError).toMatch(/^iam:ListRoles: AccessDenied/);
   });
 
+  // A 200 answer without a field AWS always returns (an empty list comes as an empty list) is incomplete.
+  it.each<[string, () => void, string, RegExp]>([
+    ['GetCallerIdentity without Account', () => stsMock.on(GetCallerIdentityCommand).resolves({ Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` }), 'callerIdentity', /GetCallerIdentity answered without Account/],
+    ['GetAccountSummary without SummaryMap', () => iamMock.on(GetAccountSummaryCommand).resolves({}), 'accountSummary', /GetAccountSummary answered without SummaryMap/],
+    ['GetAccountSummary without the counts read', () => iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: { AccountMFAEnabled: 1 } }), 'accountSummary', /answered without Users, Groups, Roles, Policies, MFADevices, MFADevicesInUse in its SummaryMap/],
+    ['ListVirtualMFADevices without VirtualMFADevices', () => iamMock.on(ListVirtualMFADevicesCommand).resolves({ IsTruncated: false }), 'virtualMfaDevices', /ListVirtualMFADevices answered without VirtualMFADevices/],
+    ['a page of GetAccountAuthorizationDetails without RoleDetailList', () => iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({ ...PAGE_2, RoleDetailList: undefined }), 'authorizationDetails', /GetAccountAuthorizationDetails answered without RoleDetailList/],
+    ['GetAccountPasswordPolicy without PasswordPolicy', () => iamMock.on(GetAccountPasswordPolicyCommand).resolves({}), 'passwordPolicy', /GetAccountPasswordPolicy answered without PasswordPolicy/],
+    ['DescribeTrails without trailList', () => cloudTrailMock.on(DescribeTrailsCommand).resolves({}), 'cloudTrail', /DescribeTrails answered without trailList/],
+    ['ListAnalyzers without analyzers', () => accessAnalyzerMock.on(ListAnalyzersCommand).resolves({}), 'accessAnalyzer', /ListAnalyzers answered without analyzers/],
+    ['GetCredentialReport without Content', () => iamMock.on(GetCredentialReportCommand).resolves({ GeneratedTime: new Date() }), 'credentialReport', /GetCredentialReport answered without Content/],
+  ])('records %s as that source\'s MalformedAnswer error, never as "none"', async (_label, answer, source, message) => {
+    answer();
+
+    const snapshot = await collect();
+
+    expect(snapshot.sources[source as keyof Snapshot['sources']]).toEqual({ status: 'error', error: { code: 'MalformedAnswer', message: expect.stringMatching(message) } });
+  });
+
+  it('keeps the authorization details when ListRoles answers without Roles, and says why session limits are missing', async () => {
+    iamMock.on(ListRolesCommand).resolves({ IsTruncated: false });
+
+    const details = (await collect()).sources.authorizationDetails;
+
+    expect(details.status === 'ok' && details.data.roleSessionLimitsError).toMatch(/^iam:ListRoles: MalformedAnswer: ListRoles answered without Roles/);
+  });
+
   it('records an undecodable policy document as an authorizationDetails error, not a crash', async () => {
     iamMock.reset();
     stsMock.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: 'arn', UserId: 'id' });
