@@ -20,7 +20,8 @@ export function selectSource(flags: SourceFlags): SourceSelection {
   if (flags.snapshot) return { kind: 'snapshot', path: flags.snapshot };
   if (flags.import) return { kind: 'import', dir: flags.import };
   if (flags.demo) return { kind: 'demo' };
-  return { kind: 'live', live: { profile: flags.profile, region: flags.region, roleArn: flags.roleArn, externalId: flags.externalId, regions: flags.regions } };
+  const timeouts = { ...(flags.connectTimeout ? { connectMs: flags.connectTimeout } : {}), ...(flags.requestTimeout ? { requestMs: flags.requestTimeout } : {}) };
+  return { kind: 'live', live: { profile: flags.profile, region: flags.region, roleArn: flags.roleArn, externalId: flags.externalId, regions: flags.regions, timeouts } };
 }
 
 export function progressReporter(): (message: string) => void {

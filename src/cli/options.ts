@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { SEVERITIES } from '../checks/check.js';
+import { DEFAULT_TIMEOUTS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, parseTimeoutSeconds, TIMEOUT_ENV } from '../collect/aws-clients.js';
 import { DEFAULT_FORMATS, FORMATS, type Format } from '../report/formats.js';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
 
@@ -8,7 +9,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
  * behaviour cannot drift apart between subcommands.
  */
 export const OFFLINE_SOURCES = ['snapshot', 'import', 'demo'] as const;
-const LIVE_ONLY = ['profile', 'region', 'roleArn', 'externalId', 'regions'];
+const LIVE_ONLY = ['profile', 'region', 'roleArn', 'externalId', 'regions', 'connectTimeout', 'requestTimeout'];
 
 export function sourceOptions(): Option[] {
   return [
@@ -18,6 +19,12 @@ export function sourceOptions(): Option[] {
     new Option('--external-id <id>', 'external ID for --role-arn, if the role requires one').conflicts([...OFFLINE_SOURCES]),
     new Option('--regions <list>', 'regions to look for IAM Access Analyzer in, comma-separated (live; default: every enabled region, from ec2:DescribeRegions)')
       .argParser(parseRegions)
+      .conflicts([...OFFLINE_SOURCES]),
+    new Option('--connect-timeout <seconds>', `longest wait to connect to an AWS endpoint, per attempt (live; default: ${TIMEOUT_ENV.connectMs} or ${DEFAULT_TIMEOUTS.connectMs / 1000})`)
+      .argParser(timeoutSeconds)
+      .conflicts([...OFFLINE_SOURCES]),
+    new Option('--request-timeout <seconds>', `longest wait for one answer, per attempt; a timed-out call is retried, then its source is ERROR (live; default: ${TIMEOUT_ENV.requestMs} or ${DEFAULT_TIMEOUTS.requestMs / 1000})`)
+      .argParser(timeoutSeconds)
       .conflicts([...OFFLINE_SOURCES]),
     new Option('--snapshot <file>', 'audit a snapshot saved by `hipaa-iam collect --save` (offline)').conflicts(['import', 'demo', ...LIVE_ONLY]),
     new Option('--import <dir>', 'audit AWS CLI exports in DIR (credential-report.csv, account-authorization-details.json, ...; offline)').conflicts(['snapshot', 'demo', ...LIVE_ONLY]),
@@ -44,7 +51,17 @@ export function parseRegions(value: string): string[] {
   return regions;
 }
 
+/** "30" or "2.5" seconds → milliseconds; anything else is a usage error. */
+function timeoutSeconds(value: string): number {
+  const seconds = parseTimeoutSeconds(value);
+  if (seconds === null) throw new InvalidArgumentError(`expected a number of seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS}`);
+  return Math.round(seconds * 1000);
+}
+
 export interface SourceFlags {
+  /** Milliseconds (the flags are given in seconds). */
+  connectTimeout?: number;
+  requestTimeout?: number;
   profile?: string;
   region?: string;
   regions?: string[];

@@ -1,7 +1,7 @@
 import { paginateListAnalyzers, paginateListFindingsV2, type AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
 import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { AccessAnalyzerData, AccessAnalyzerRegion } from '../snapshot/schema.js';
-import { codedError, isoDate, resultOf, sourceError } from './source-error.js';
+import { codedError, isoDate, required, resultOf, sourceError } from './source-error.js';
 
 export interface AccessAnalyzerCollection {
   ec2: EC2Client;
@@ -50,7 +50,7 @@ async function enabledRegions(ec2: EC2Client): Promise<string[]> {
 async function readRegion(client: AccessAnalyzerClient): Promise<AccessAnalyzerRegion> {
   const analyzers: AccessAnalyzerRegion['analyzers'] = [];
   for await (const page of paginateListAnalyzers({ client }, {})) {
-    for (const analyzer of page.analyzers ?? []) {
+    for (const analyzer of required(page.analyzers, 'ListAnalyzers', 'analyzers')) {
       analyzers.push({
         arn: analyzer.arn ?? '',
         name: analyzer.name ?? '',
@@ -66,7 +66,8 @@ async function readRegion(client: AccessAnalyzerClient): Promise<AccessAnalyzerR
   for (const analyzer of analyzers.filter((a) => a.status === 'ACTIVE')) {
     const pages = paginateListFindingsV2({ client }, { analyzerArn: analyzer.arn, filter: { status: { eq: ['ACTIVE'] } } });
     for await (const page of pages) {
-      for (const finding of page.findings ?? []) {
+      // An answer without the list is not "no findings": the region is an error.
+      for (const finding of required(page.findings, 'ListFindingsV2', 'findings')) {
         findings.push({
           id: finding.id ?? '',
           analyzerArn: analyzer.arn,

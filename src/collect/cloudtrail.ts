@@ -7,7 +7,7 @@ import {
   type GetTrailStatusCommandOutput,
 } from '@aws-sdk/client-cloudtrail';
 import type { CloudTrailData, TrailEventSelectors, TrailStatus } from '../snapshot/schema.js';
-import { isoDate, resultOf } from './source-error.js';
+import { codedError, isoDate, required, resultOf } from './source-error.js';
 
 /**
  * DescribeTrails once in the collection region (shadow trails included, so multi-region and
@@ -15,7 +15,7 @@ import { isoDate, resultOf } from './source-error.js';
  * asked of the trail's home region: calls grow with trails, never with users.
  */
 export async function collectCloudTrail(region: string, cloudTrailIn: (region: string) => CloudTrailClient): Promise<CloudTrailData> {
-  const { trailList = [] } = await cloudTrailIn(region).send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+  const trailList = required((await cloudTrailIn(region).send(new DescribeTrailsCommand({ includeShadowTrails: true }))).trailList, 'DescribeTrails', 'trailList');
   const trails = await Promise.all(
     trailList.map(async (trail) => {
       const arn = trail.TrailARN ?? '';
@@ -60,7 +60,17 @@ function trailStatus(output: GetTrailStatusCommandOutput): TrailStatus {
   };
 }
 
+/**
+ * A trail's selectors. AWS gives every trail basic or advanced selectors: one made without
+ * PutEventSelectors answers with its default (all management events), so an answer with
+ * neither (left out, or both lists empty, as moto answers) says nothing of what the trail
+ * logs and is an error, never "logs everything".
+ */
 function trailEventSelectors(output: GetEventSelectorsCommandOutput): TrailEventSelectors {
+  if ((output.EventSelectors ?? []).length === 0 && (output.AdvancedEventSelectors ?? []).length === 0) {
+    const what = output.EventSelectors === undefined && output.AdvancedEventSelectors === undefined ? 'without EventSelectors or AdvancedEventSelectors' : 'with no basic or advanced selector';
+    throw codedError('MalformedAnswer', `GetEventSelectors answered ${what}, though AWS gives every trail one or the other: what the trail logs is unknown; run again`);
+  }
   return {
     eventSelectors: (output.EventSelectors ?? []).map((selector) => ({
       readWriteType: selector.ReadWriteType ?? null,

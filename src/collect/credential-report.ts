@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { parseCredentialReportCsv } from '../snapshot/credential-report.js';
 import type { CredentialReport } from '../snapshot/schema.js';
+import { required } from './source-error.js';
 
 export interface CredentialReportTiming {
   /** Waits between polls; injected so tests need not sleep. */
@@ -44,7 +45,7 @@ export async function fetchCredentialReport(iam: IAMClient, timing: CredentialRe
   for (;;) {
     try {
       const response = await iam.send(new GetCredentialReportCommand({}));
-      const text = new TextDecoder().decode(response.Content ?? new Uint8Array());
+      const text = new TextDecoder().decode(required(response.Content, 'GetCredentialReport', 'Content'));
       return {
         generatedAt: response.GeneratedTime ? response.GeneratedTime.toISOString() : null,
         rows: parseCredentialReportCsv(text),

@@ -1,6 +1,6 @@
 import { ListOpenIDConnectProvidersCommand, ListSAMLProvidersCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { IdentityProviders } from '../snapshot/schema.js';
-import { isoDate } from './source-error.js';
+import { isoDate, required } from './source-error.js';
 
 /** Two calls, neither paged: an account holds at most 100 providers of each kind. */
 export async function collectIdentityProviders(iam: IAMClient): Promise<IdentityProviders> {
@@ -9,11 +9,11 @@ export async function collectIdentityProviders(iam: IAMClient): Promise<Identity
     iam.send(new ListOpenIDConnectProvidersCommand({})),
   ]);
   return {
-    saml: (saml.SAMLProviderList ?? []).map((provider) => ({
+    saml: required(saml.SAMLProviderList, 'ListSAMLProviders', 'SAMLProviderList').map((provider) => ({
       arn: provider.Arn ?? '',
       validUntil: isoDate(provider.ValidUntil),
       createDate: isoDate(provider.CreateDate),
     })),
-    oidc: (oidc.OpenIDConnectProviderList ?? []).map((provider) => ({ arn: provider.Arn ?? '' })),
+    oidc: required(oidc.OpenIDConnectProviderList, 'ListOpenIDConnectProviders', 'OpenIDConnectProviderList').map((provider) => ({ arn: provider.Arn ?? '' })),
   };
 }

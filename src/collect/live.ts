@@ -10,6 +10,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { CollectionError } from '../errors.js';
 import { fromAwsAuthorizationDetails, withSessionLimits, type AwsAuthorizationDetails } from '../snapshot/authorization-details.js';
 import { accountIdFromSources, buildSnapshot, type SourceResults } from '../snapshot/build.js';
+import { crossCheckSources } from '../snapshot/cross-check.js';
 import type { Snapshot, SourceError, SourceName } from '../snapshot/schema.js';
 import { collectAccessAnalyzer } from './access-analyzer.js';
 import type { AwsClients } from './aws-clients.js';
@@ -18,7 +19,7 @@ import { collectCloudTrail } from './cloudtrail.js';
 import { DEFAULT_TIMING, fetchCredentialReport, type CredentialReportTiming } from './credential-report.js';
 import { collectIdentityProviders } from './identity-providers.js';
 import { collectOrganizations } from './organizations.js';
-import { resultOf, sourceError } from './source-error.js';
+import { malformedAnswer, required, resultOf, sourceError } from './source-error.js';
 
 export { sourceError } from './source-error.js';
 
@@ -32,7 +33,10 @@ export interface LiveCollectOptions {
   regions?: readonly string[];
 }
 
-/** Reads every source once; a source that fails is recorded with its error, never dropped. */
+/**
+ * Reads every source once; a source that fails, answers without a field AWS always returns, or
+ * disagrees with another source (crossCheckSources) is recorded with its error, never dropped.
+ */
 export async function collectLive(options: LiveCollectOptions): Promise<Snapshot> {
   const { iam, sts, organizations, ec2 } = options.clients;
   const now = options.now ?? (() => new Date());
@@ -46,7 +50,11 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
   const sources: SourceResults = {
     callerIdentity: await capture('callerIdentity', progress, async () => {
       const identity = await sts.send(new GetCallerIdentityCommand({}));
-      return { account: identity.Account ?? '', arn: identity.Arn ?? '', userId: identity.UserId ?? '' };
+      return {
+        account: required(identity.Account, 'GetCallerIdentity', 'Account'),
+        arn: required(identity.Arn, 'GetCallerIdentity', 'Arn'),
+        userId: identity.UserId ?? '',
+      };
     }),
   };
   if (sources.callerIdentity?.status === 'error' && isCredentialsProblem(sources.callerIdentity.error)) {
@@ -62,14 +70,14 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
         { client: iam, pageSize: 1000 },
         { Filter: ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] },
       );
-      for await (const page of paginator) pages.push(page as GetAccountAuthorizationDetailsCommandOutput as AwsAuthorizationDetails);
+      for await (const page of paginator) pages.push(authorizationDetailsPage(page));
       const details = fromAwsAuthorizationDetails(pages);
       // Authorization details leave out each role's MaxSessionDuration; ListRoles has it (a page per 1000 roles).
       // Without them only session-duration is blind, so a failure here is kept beside the details.
       const sessionLimits = new Map<string, number>();
       try {
         for await (const page of paginateListRoles({ client: iam, pageSize: 1000 }, {})) {
-          for (const role of page?.Roles ?? []) if (role.Arn && role.MaxSessionDuration) sessionLimits.set(role.Arn, role.MaxSessionDuration);
+          for (const role of required(page?.Roles, 'ListRoles', 'Roles')) if (role.Arn && role.MaxSessionDuration) sessionLimits.set(role.Arn, role.MaxSessionDuration);
         }
       } catch (error) {
         const { code, message } = sourceError(error);
@@ -79,12 +87,15 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
     }),
     capture('accountSummary', progress, async () => {
       const summary = await iam.send(new GetAccountSummaryCommand({}));
-      return { summaryMap: { ...(summary.SummaryMap ?? {}) } as Record<string, number> };
+      const summaryMap = { ...required(summary.SummaryMap, 'GetAccountSummary', 'SummaryMap') } as Record<string, number>;
+      const absent = SUMMARY_KEYS_READ.filter((key) => typeof summaryMap[key] !== 'number');
+      if (absent.length > 0) throw malformedAnswer('GetAccountSummary', `${absent.join(', ')} in its SummaryMap`);
+      return { summaryMap };
     }),
     capture('virtualMfaDevices', progress, async () => {
       const devices = [];
       for await (const page of paginateListVirtualMFADevices({ client: iam, pageSize: 1000 }, { AssignmentStatus: 'Any' })) {
-        for (const device of page.VirtualMFADevices ?? []) {
+        for (const device of required(page.VirtualMFADevices, 'ListVirtualMFADevices', 'VirtualMFADevices')) {
           // Deliberately drops Base32StringSeed and QRCodePNG: they are the device's secret.
           devices.push({
             serialNumber: device.SerialNumber ?? '',
@@ -98,8 +109,8 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
     }),
     capture('passwordPolicy', progress, async () => {
       try {
-        const { PasswordPolicy: p } = await iam.send(new GetAccountPasswordPolicyCommand({}));
-        if (!p) return { policy: null };
+        // "No policy set" is NoSuchEntity below; a 200 answer without the policy is incomplete.
+        const p = required((await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy, 'GetAccountPasswordPolicy', 'PasswordPolicy');
         return {
           policy: {
             minimumPasswordLength: p.MinimumPasswordLength ?? null,
@@ -140,13 +151,25 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
     accessAnalyzer,
   } satisfies SourceResults);
 
-  return buildSnapshot({
-    accountId: accountIdFromSources(sources),
-    collectedAt: now(),
-    origin: { kind: 'live', description: options.description },
-    collection: { startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), calls: ledger.snapshot() },
-    sources,
-  });
+  // Each answer was read alone; whether they can all be true at once is known only together.
+  return crossCheckSources(
+    buildSnapshot({
+      accountId: accountIdFromSources(sources),
+      collectedAt: now(),
+      origin: { kind: 'live', description: options.description },
+      collection: { startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), calls: ledger.snapshot() },
+      sources,
+    }),
+  );
+}
+
+/** The SummaryMap counts that checks and cross-checks read; AWS returns every one of them in every account. */
+export const SUMMARY_KEYS_READ = ['Users', 'Groups', 'Roles', 'Policies', 'MFADevices', 'MFADevicesInUse', 'AccountMFAEnabled'] as const;
+
+/** Asked for every entity type, AWS returns all four lists on every page, empty or not. */
+function authorizationDetailsPage(page: GetAccountAuthorizationDetailsCommandOutput): AwsAuthorizationDetails {
+  for (const list of ['UserDetailList', 'GroupDetailList', 'RoleDetailList', 'Policies'] as const) required(page[list], 'GetAccountAuthorizationDetails', list);
+  return page as AwsAuthorizationDetails;
 }
 
 async function capture<T>(name: SourceName, progress: (message: string) => void, read: () => Promise<T>) {

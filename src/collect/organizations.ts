@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { decodePolicyDocument, PolicyDocumentError } from '../policy/document.js';
 import type { OrganizationsData, ServiceControlPolicy } from '../snapshot/schema.js';
-import { errorCode, codeAndMessage, isAccessDenied, sourceError } from './source-error.js';
+import { errorCode, codeAndMessage, isAccessDenied, required, sourceError } from './source-error.js';
 
 /**
  * The organization the account belongs to, if any, and its service control policies. Only the
@@ -44,22 +44,22 @@ async function serviceControlPolicies(organizations: OrganizationsClient): Promi
   const scps: ServiceControlPolicy[] = [];
   for await (const page of paginateListPolicies({ client: organizations }, { Filter: 'SERVICE_CONTROL_POLICY' })) {
     // One at a time: Organizations allows few requests per second.
-    for (const summary of page.Policies ?? []) {
-      const { Policy: policy } = await organizations.send(new DescribePolicyCommand({ PolicyId: summary.Id }));
-      const name = policy?.PolicySummary?.Name ?? summary.Name ?? summary.Id ?? '';
+    for (const summary of required(page.Policies, 'ListPolicies', 'Policies')) {
+      const policy = required((await organizations.send(new DescribePolicyCommand({ PolicyId: summary.Id }))).Policy, 'DescribePolicy', 'Policy');
+      const name = policy.PolicySummary?.Name ?? summary.Name ?? summary.Id ?? '';
       let document;
       try {
-        document = decodePolicyDocument(policy?.Content ?? '');
+        document = decodePolicyDocument(policy.Content ?? '');
       } catch (error) {
         if (error instanceof PolicyDocumentError) throw new PolicyDocumentError(`SCP ${name} (${summary.Id}): ${error.message}`);
         throw error;
       }
       scps.push({
-        id: policy?.PolicySummary?.Id ?? summary.Id ?? '',
-        arn: policy?.PolicySummary?.Arn ?? summary.Arn ?? '',
+        id: policy.PolicySummary?.Id ?? summary.Id ?? '',
+        arn: policy.PolicySummary?.Arn ?? summary.Arn ?? '',
         name,
-        description: policy?.PolicySummary?.Description || null,
-        awsManaged: (policy?.PolicySummary?.AwsManaged ?? summary.AwsManaged) === true,
+        description: policy.PolicySummary?.Description || null,
+        awsManaged: (policy.PolicySummary?.AwsManaged ?? summary.AwsManaged) === true,
         document,
       });
     }

@@ -44,3 +44,21 @@ export function isoDate(value: Date | string | undefined | null): string | null 
 export function codeAndMessage(error: { code: string; message: string }): string {
   return `${error.code}: ${error.message}`;
 }
+
+/**
+ * The error for an answer that lacks a field AWS always returns (an empty list comes back as
+ * an empty list, never as nothing): such an answer is incomplete, whatever its HTTP status,
+ * and must not be read as "there are none".
+ */
+export function malformedAnswer(operation: string, field: string): Error {
+  return codedError(
+    'MalformedAnswer',
+    `${operation} answered without ${field}, which AWS always returns: the answer is incomplete; run again (if it persists, something between hipaa-iam and AWS alters answers)`,
+  );
+}
+
+/** `value`, or the malformedAnswer error when the answer left it out. */
+export function required<T>(value: T | undefined | null, operation: string, field: string): T {
+  if (value === undefined || value === null) throw malformedAnswer(operation, field);
+  return value;
+}

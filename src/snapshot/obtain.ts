@@ -1,5 +1,6 @@
 import { createAwsClients, type LiveSourceOptions } from '../collect/aws-clients.js';
 import { collectLive } from '../collect/live.js';
+import { crossCheckSources } from './cross-check.js';
 import { importAwsCliExports } from './import.js';
 import { DEMO_SNAPSHOT_PATH, loadSnapshot } from './load.js';
 import type { Snapshot } from './schema.js';
@@ -10,8 +11,15 @@ export type SourceSelection =
   | { kind: 'import'; dir: string }
   | { kind: 'demo' };
 
-/** The one place a run gets its snapshot, whichever source the user chose. */
+/**
+ * The one place a run gets its snapshot, whichever source the user chose; sources that
+ * disagree with each other are ERROR there (crossCheckSources), saved snapshots included.
+ */
 export async function obtainSnapshot(selection: SourceSelection, progress: (message: string) => void): Promise<Snapshot> {
+  return crossCheckSources(await readSnapshot(selection, progress));
+}
+
+async function readSnapshot(selection: SourceSelection, progress: (message: string) => void): Promise<Snapshot> {
   switch (selection.kind) {
     case 'snapshot':
       return loadSnapshot(selection.path);

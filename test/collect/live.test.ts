@@ -34,6 +34,8 @@ const CSV = [
   `alice,arn:aws:iam::${ACCOUNT}:user/alice,2021-01-01T00:00:00+00:00,true,N/A,true,false,false`,
 ].join('\n');
 
+const SUMMARY_MAP = { Users: 1, Groups: 1, Roles: 1, Policies: 1, MFADevices: 2, MFADevicesInUse: 2, AccountMFAEnabled: 1 };
+
 const encode = (doc: unknown) => encodeURIComponent(JSON.stringify(doc));
 
 const ALICE_INLINE = {
@@ -170,7 +172,8 @@ describe('collectLive', () => {
       .on(GetCredentialReportCommand)
       .resolves({ Content: new TextEncoder().encode(CSV), GeneratedTime: new Date('2024-06-30T23:00:00.000Z') });
     iamMock.on(GetAccountAuthorizationDetailsCommand).resolvesOnce(PAGE_1).resolvesOnce(PAGE_2);
-    iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: { Users: 1, Roles: 1, AccountMFAEnabled: 1 } });
+    // Counts that agree with the pages above (two MFA devices in use, neither virtual: root's and alice's).
+    iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: SUMMARY_MAP });
     iamMock.on(ListVirtualMFADevicesCommand).resolves({ VirtualMFADevices: [], IsTruncated: false });
     iamMock.on(GetAccountPasswordPolicyCommand).resolves({
       PasswordPolicy: {
@@ -229,7 +232,7 @@ describe('collectLive', () => {
     });
     expect(snapshot.sources.accountSummary).toEqual({
       status: 'ok',
-      data: { summaryMap: { Users: 1, Roles: 1, AccountMFAEnabled: 1 } },
+      data: { summaryMap: SUMMARY_MAP },
     });
     const report = snapshot.sources.credentialReport;
     expect(report.status === 'ok' && report.data.generatedAt).toBe('2024-06-30T23:00:00.000Z');
@@ -430,17 +433,48 @@ describe('collectLive', () => {
     expect(details.data.roleSessionLimitsError).toMatch(/^iam:ListRoles: AccessDenied/);
   });
 
+  // A 200 answer without a field AWS always returns (an empty list comes as an empty list) is incomplete.
+  it.each<[string, () => void, string, RegExp]>([
+    ['GetCallerIdentity without Account', () => stsMock.on(GetCallerIdentityCommand).resolves({ Arn: `arn:aws:iam::${ACCOUNT}:user/auditor` }), 'callerIdentity', /GetCallerIdentity answered without Account/],
+    ['GetAccountSummary without SummaryMap', () => iamMock.on(GetAccountSummaryCommand).resolves({}), 'accountSummary', /GetAccountSummary answered without SummaryMap/],
+    ['GetAccountSummary without the counts read', () => iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: { AccountMFAEnabled: 1 } }), 'accountSummary', /answered without Users, Groups, Roles, Policies, MFADevices, MFADevicesInUse in its SummaryMap/],
+    ['ListVirtualMFADevices without VirtualMFADevices', () => iamMock.on(ListVirtualMFADevicesCommand).resolves({ IsTruncated: false }), 'virtualMfaDevices', /ListVirtualMFADevices answered without VirtualMFADevices/],
+    ['a page of GetAccountAuthorizationDetails without RoleDetailList', () => iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({ ...PAGE_2, RoleDetailList: undefined }), 'authorizationDetails', /GetAccountAuthorizationDetails answered without RoleDetailList/],
+    ['GetAccountPasswordPolicy without PasswordPolicy', () => iamMock.on(GetAccountPasswordPolicyCommand).resolves({}), 'passwordPolicy', /GetAccountPasswordPolicy answered without PasswordPolicy/],
+    ['DescribeTrails without trailList', () => cloudTrailMock.on(DescribeTrailsCommand).resolves({}), 'cloudTrail', /DescribeTrails answered without trailList/],
+    ['ListAnalyzers without analyzers', () => accessAnalyzerMock.on(ListAnalyzersCommand).resolves({}), 'accessAnalyzer', /ListAnalyzers answered without analyzers/],
+    ['GetCredentialReport without Content', () => iamMock.on(GetCredentialReportCommand).resolves({ GeneratedTime: new Date() }), 'credentialReport', /GetCredentialReport answered without Content/],
+  ])('records %s as that source\'s MalformedAnswer error, never as "none"', async (_label, answer, source, message) => {
+    answer();
+
+    const snapshot = await collect();
+
+    expect(snapshot.sources[source as keyof Snapshot['sources']]).toEqual({ status: 'error', error: { code: 'MalformedAnswer', message: expect.stringMatching(message) } });
+  });
+
+  it('keeps the authorization details when ListRoles answers without Roles, and says why session limits are missing', async () => {
+    iamMock.on(ListRolesCommand).resolves({ IsTruncated: false });
+
+    const details = (await collect()).sources.authorizationDetails;
+
+    expect(details.status === 'ok' && details.data.roleSessionLimitsError).toMatch(/^iam:ListRoles: MalformedAnswer: ListRoles answered without Roles/);
+  });
+
   it('records an undecodable policy document as an authorizationDetails error, not a crash', async () => {
     iamMock.reset();
     stsMock.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: 'arn', UserId: 'id' });
     iamMock.on(GenerateCredentialReportCommand).resolves({});
     iamMock.on(GetCredentialReportCommand).resolves({ Content: new TextEncoder().encode(CSV) });
-    iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: {} });
+    iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: { ...SUMMARY_MAP, Groups: 0, Roles: 0, Policies: 0 } });
     iamMock.on(ListVirtualMFADevicesCommand).resolves({ VirtualMFADevices: [] });
-    iamMock.on(GetAccountPasswordPolicyCommand).resolves({});
+    // No password policy set: AWS answers NoSuchEntity (a 200 without the policy would be an incomplete answer).
+    iamMock.on(GetAccountPasswordPolicyCommand).rejects(new NoSuchEntityException({ message: 'The Password Policy with domain name 123456789012 cannot be found.', $metadata: { httpStatusCode: 404 } }));
     iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({
       IsTruncated: false,
       UserDetailList: [{ UserName: 'mallory', UserPolicyList: [{ PolicyName: 'broken', PolicyDocument: '%7Bnot-json' }] }],
+      GroupDetailList: [],
+      RoleDetailList: [],
+      Policies: [],
     });
 
     const snapshot = await collect();

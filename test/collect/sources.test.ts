@@ -24,6 +24,7 @@ import {
   ListOpenIDConnectProvidersCommand,
   ListSAMLProvidersCommand,
   ListVirtualMFADevicesCommand,
+  NoSuchEntityException,
 } from '@aws-sdk/client-iam';
 import {
   AccessDeniedException,
@@ -114,10 +115,17 @@ describe('identity providers', () => {
   });
 
   it('records an account without providers as two empty lists', async () => {
-    iamMock.on(ListSAMLProvidersCommand).resolves({});
+    iamMock.on(ListSAMLProvidersCommand).resolves({ SAMLProviderList: [] });
     iamMock.on(ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: [] });
 
     expect(await collectIdentityProviders(iam)).toEqual({ saml: [], oidc: [] });
+  });
+
+  it('fails on an answer without its list: AWS sends an empty list for "none", so nothing is not "no federation"', async () => {
+    iamMock.on(ListSAMLProvidersCommand).resolves({});
+    iamMock.on(ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: [] });
+
+    await expect(collectIdentityProviders(iam)).rejects.toMatchObject({ name: 'MalformedAnswer', message: expect.stringContaining('ListSAMLProviders answered without SAMLProviderList') });
   });
 
   it('fails as a whole when either list is denied: half the providers is not "no federation"', async () => {
@@ -618,15 +626,17 @@ describe('collectLive with the four sources beyond IAM', () => {
     iamMock.on(GetCredentialReportCommand).resolves({
       Content: new TextEncoder().encode('user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_2_active\n'),
     });
-    iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({ IsTruncated: false });
-    iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: {} });
+    // An empty account, answered as AWS answers one: empty lists, zero counts, no password policy.
+    iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({ IsTruncated: false, UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] });
+    iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: { Users: 0, Groups: 0, Roles: 0, Policies: 0, MFADevices: 0, MFADevicesInUse: 0, AccountMFAEnabled: 0 } });
     iamMock.on(ListVirtualMFADevicesCommand).resolves({ VirtualMFADevices: [] });
-    iamMock.on(GetAccountPasswordPolicyCommand).resolves({});
+    iamMock.on(GetAccountPasswordPolicyCommand).rejects(new NoSuchEntityException({ message: 'no password policy', ...meta(404) }));
     iamMock.on(ListSAMLProvidersCommand).resolves({ SAMLProviderList: [{ Arn: `arn:aws:iam::${ACCOUNT}:saml-provider/Okta` }] });
-    iamMock.on(ListOpenIDConnectProvidersCommand).resolves({});
+    iamMock.on(ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: [] });
     cloudTrailMock.on(DescribeTrailsCommand).resolves({ trailList: [LOCAL_TRAIL, ORG_TRAIL] });
     cloudTrailMock.on(GetTrailStatusCommand).resolves({ IsLogging: true });
-    cloudTrailMock.on(GetEventSelectorsCommand).resolves({});
+    // AWS's default selector, which a trail made without PutEventSelectors answers with.
+    cloudTrailMock.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] });
     organizationsMock.on(DescribeOrganizationCommand).resolves({ Organization: ORGANIZATION });
     organizationsMock.on(ListPoliciesCommand).rejects(new AccessDeniedException({ message: 'denied', ...meta(400) }));
     ec2Mock.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'us-east-1' }, { RegionName: 'us-west-2' }] });

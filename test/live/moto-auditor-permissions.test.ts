@@ -1,4 +1,4 @@
-import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import {
   AddUserToGroupCommand,
   AttachRolePolicyCommand,
@@ -124,6 +124,8 @@ async function seed(moto: Moto): Promise<void> {
   await createBucket(moto.endpoint, 'clinic-audit-logs', REGION);
   await cloudTrail.send(new CreateTrailCommand({ Name: 'main', S3BucketName: 'clinic-audit-logs', IsMultiRegionTrail: true, EnableLogFileValidation: true }));
   await cloudTrail.send(new StartLoggingCommand({ Name: 'main' }));
+  // AWS gives a new trail its default selector (all management events); moto gives none, which reads as unknown.
+  await cloudTrail.send(new PutEventSelectorsCommand({ TrailName: 'main', EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] }));
 
   await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
   await organizations.send(new CreateServiceControlPolicyCommand({ Name: 'stay-in-org', Description: 'accounts may not leave', Type: 'SERVICE_CONTROL_POLICY', Content: json([{ Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }]) }));

@@ -1,4 +1,4 @@
-import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import {
   AttachRolePolicyCommand,
   CreateAccessKeyCommand,
@@ -51,6 +51,8 @@ describe.skipIf(!motoInstalled)('live path: credentials, hygiene, boundary and t
     await trails.send(new CreateTrailCommand({ Name: 'local-only', S3BucketName: 'trail-logs' }));
     await trails.send(new CreateTrailCommand({ Name: 'all-regions', S3BucketName: 'trail-logs', IsMultiRegionTrail: true, EnableLogFileValidation: true }));
     await trails.send(new StartLoggingCommand({ Name: 'all-regions' }));
+    // AWS gives a new trail its default selector (all management events); moto gives none, which reads as unknown.
+    await trails.send(new PutEventSelectorsCommand({ TrailName: 'all-regions', EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] }));
   });
   afterAll(async () => {
     await moto?.stop();
