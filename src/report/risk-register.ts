@@ -11,6 +11,50 @@ export type RegisterRow = RiskRegisterRow & { extra: Record<string, string> };
 
 export class RegisterFormatError extends Error {}
 
+/** How a register file was saved; spreadsheets' "CSV" savers write any of these. */
+export type RegisterEncoding = 'utf-8' | 'utf-8 with BOM' | 'utf-16le with BOM' | 'utf-16be with BOM' | 'windows-1252';
+
+/** Bytes Windows-1252 leaves undefined: a file holding them is in some other code page. */
+const UNDEFINED_IN_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+
+/**
+ * The text of a register file, every character kept: UTF-8 (with or without a byte-order mark,
+ * as Excel's "CSV UTF-8" writes it), UTF-16 with a BOM (Excel's "Unicode text"), or, when the
+ * bytes are not UTF-8, Windows-1252 (Excel's and LibreOffice's plain "CSV" on Western
+ * systems). Throws RegisterFormatError for anything it cannot decode with certainty (bytes
+ * Windows-1252 does not define, a BOM whose content does not follow it, NUL bytes from UTF-16
+ * saved without a BOM) rather than guessing and altering a person's words.
+ */
+export function decodeRegister(bytes: Uint8Array): { text: string; encoding: RegisterEncoding } {
+  const strict = (label: string, from: number) => new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(from));
+  let decoded: { text: string; encoding: RegisterEncoding };
+  try {
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) decoded = { text: strict('utf-8', 3), encoding: 'utf-8 with BOM' };
+    else if (bytes[0] === 0xff && bytes[1] === 0xfe) decoded = { text: strict('utf-16le', 2), encoding: 'utf-16le with BOM' };
+    else if (bytes[0] === 0xfe && bytes[1] === 0xff) decoded = { text: strict('utf-16be', 2), encoding: 'utf-16be with BOM' };
+    else decoded = { text: strict('utf-8', 0), encoding: 'utf-8' };
+  } catch {
+    if (bytes[0] === 0xef || bytes[0] === 0xff || bytes[0] === 0xfe) throw new RegisterFormatError('it starts with a byte-order mark but its bytes do not follow that encoding');
+    const offset = bytes.findIndex((b) => UNDEFINED_IN_1252.has(b));
+    if (offset >= 0) {
+      throw new RegisterFormatError(`it is neither UTF-8 nor Windows-1252 (byte 0x${bytes[offset]!.toString(16)} at offset ${offset}); save it as "CSV UTF-8"`);
+    }
+    decoded = { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+  }
+  if (decoded.text.includes('\u0000')) throw new RegisterFormatError('it holds NUL bytes (UTF-16 saved without a byte-order mark?); save it as "CSV UTF-8"');
+  return decoded;
+}
+
+/**
+ * The bytes to write a register back in: UTF-8, with a byte-order mark when the person's file
+ * had one or was in a legacy code page, so the spreadsheet that saved it reads it as UTF-8
+ * (Excel takes a CSV without a BOM for the local code page) and no character is lost.
+ */
+export function encodeRegister(text: string, readAs: RegisterEncoding | null): Buffer {
+  const bom = readAs !== null && readAs !== 'utf-8';
+  return Buffer.from(bom ? `\ufeff${text}` : text, 'utf8');
+}
+
 /** Reads a register CSV as people may have edited it; rows and columns they added are kept. */
 export function parseRiskRegister(text: string): RegisterRow[] {
   if (text.trim() === '') return [];
