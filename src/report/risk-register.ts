@@ -16,14 +16,17 @@ export type RegisterEncoding = 'utf-8' | 'utf-8 with BOM' | 'utf-16le with BOM' 
 
 /** Bytes Windows-1252 leaves undefined: a file holding them is in some other code page. */
 const UNDEFINED_IN_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+/** A well-formed UTF-8 multi-byte character, seen byte for byte; real Windows-1252 text ("Ã©") almost never has one. */
+const UTF8_SEQUENCE = /[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}/;
 
 /**
  * The text of a register file, every character kept: UTF-8 (with or without a byte-order mark,
  * as Excel's "CSV UTF-8" writes it), UTF-16 with a BOM (Excel's "Unicode text"), or, when the
  * bytes are not UTF-8, Windows-1252 (Excel's and LibreOffice's plain "CSV" on Western
  * systems). Throws RegisterFormatError for anything it cannot decode with certainty (bytes
- * Windows-1252 does not define, a BOM whose content does not follow it, NUL bytes from UTF-16
- * saved without a BOM) rather than guessing and altering a person's words.
+ * Windows-1252 does not define, UTF-8 mixed with another encoding, a BOM whose content does
+ * not follow it, NUL bytes from UTF-16 saved without a BOM) rather than guessing and altering
+ * a person's words.
  */
 export function decodeRegister(bytes: Uint8Array): { text: string; encoding: RegisterEncoding } {
   const strict = (label: string, from: number) => new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(from));
@@ -38,6 +41,11 @@ export function decodeRegister(bytes: Uint8Array): { text: string; encoding: Reg
     const offset = bytes.findIndex((b) => UNDEFINED_IN_1252.has(b));
     if (offset >= 0) {
       throw new RegisterFormatError(`it is neither UTF-8 nor Windows-1252 (byte 0x${bytes[offset]!.toString(16)} at offset ${offset}); save it as "CSV UTF-8"`);
+    }
+    // UTF-8 characters inside a file that is not UTF-8 as a whole: two encodings mixed (a UTF-8
+    // register with a line typed in a legacy code page); reading either way would alter the other.
+    if (UTF8_SEQUENCE.test(Buffer.from(bytes).toString('latin1'))) {
+      throw new RegisterFormatError('it mixes UTF-8 with another encoding; save it as "CSV UTF-8"');
     }
     decoded = { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
   }
