@@ -22,7 +22,7 @@ export function showRiskRegister(outDir: string, account?: string): string {
     const runs = archivedRuns(outDir, accountId);
     const living = readLivingRegister(outDir, accountId, runs);
     const text = (rows: readonly RegisterRow[]) => riskRegisterCsv(rows);
-    if (living.bytes && living.bytes.length > 0 && !living.rebuiltFrom) return text(living.rows);
+    if (!living.rebuiltFrom && living.rows.length > 0) return text(living.rows);
     if (living.rebuiltFrom) {
       writeFileAtomically(living.path, encodeRegister(text(living.rows), living.encoding));
       return text(living.rows);

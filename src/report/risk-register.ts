@@ -47,10 +47,26 @@ export function decodeRegister(bytes: Uint8Array): { text: string; encoding: Reg
     if (UTF8_SEQUENCE.test(Buffer.from(bytes).toString('latin1'))) {
       throw new RegisterFormatError('it mixes UTF-8 with another encoding; save it as "CSV UTF-8"');
     }
-    decoded = { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+    decoded = { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
   }
   if (decoded.text.includes('\u0000')) throw new RegisterFormatError('it holds NUL bytes (UTF-16 saved without a byte-order mark?); save it as "CSV UTF-8"');
   return decoded;
+}
+
+/**
+ * Windows-1252 is Latin-1 except for 0x80-0x9F, where it has € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ' ' " " • – — ˜ ™ š › œ ž Ÿ.
+ * Decoded by hand: Node 20's TextDecoder('windows-1252') reads those bytes as Latin-1 C1
+ * controls (0x80 becomes U+0080, not €), which would silently alter a person's text.
+ */
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+  0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+];
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes) text += String.fromCharCode(byte >= 0x80 && byte <= 0x9f ? WINDOWS_1252_HIGH[byte - 0x80]! : byte);
+  return text;
 }
 
 /**
