@@ -61,6 +61,9 @@ export function withAccountLock<T>(accountDir: string, work: () => T, timing: Lo
     }
     sleep(timing.pollMs);
   }
+  // A guard left by a run killed in the microseconds it breaks a stale lock is litter too.
+  const guardAge = lockAge(`${path}.break`);
+  if (guardAge !== null && guardAge > UNREADABLE_GRACE_MS) rmSync(`${path}.break`, { force: true });
   try {
     return work();
   } finally {

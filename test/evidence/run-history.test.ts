@@ -58,6 +58,8 @@ describe('partial-runs-in-history: a subcommand run is kept, marked, and compare
   it('the trend of report.html has only runs of the same scope: the audits for an audit, the audit-trail runs for audit-trail', () => {
     expect(runs.map(trendRuns)).toEqual([1, 1, 2, 2]);
     expect(readFileSync(join(runs[2]!, 'report.html'), 'utf8')).not.toMatch(/: 4 PASS, 3 FAIL/);
+    expect(readFileSync(join(runs[2]!, 'report.html'), 'utf8')).toContain('per full audit whose manifest verifies, oldest first.');
+    expect(readFileSync(join(runs[3]!, 'report.html'), 'utf8')).toContain('per audit-trail run whose manifest verifies, oldest first.');
   });
 });
 

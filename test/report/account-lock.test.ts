@@ -62,4 +62,13 @@ describe('withAccountLock', () => {
     expect(() => withAccountLock(dir, () => 'ran', FAST)).toThrow(CollectionError);
     expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
   });
+
+  it('sweeps the guard a run killed while breaking a stale lock left behind', () => {
+    const dir = tempDir('lock-guard');
+    writeFileSync(join(dir, `${LOCK_FILE}.break`), '');
+    age(join(dir, `${LOCK_FILE}.break`), 10_000);
+    expect(withAccountLock(dir, () => 'ran', FAST)).toBe('ran');
+    expect(existsSync(join(dir, `${LOCK_FILE}.break`))).toBe(false);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
 });
