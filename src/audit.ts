@@ -1,15 +1,17 @@
 import type { ChalkInstance } from 'chalk';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { SEVERITIES, STATUSES, type Check, type ControlGroup, type Finding, type Severity, type Status } from './checks/check.js';
 import { runChecks } from './checks/engine.js';
 import { ALL_CHECKS, checksForGroup } from './checks/registry.js';
 import { applyExceptions, type RiskException } from './exceptions.js';
 import { BUILT_IN_ELIGIBLE_SERVICES, eligibleServicesAge, staleEligibleServicesWarning } from './hipaa/eligible-services.js';
 import { accessReviewCsv } from './report/access-review-csv.js';
-import { archivedRuns, LIVING_REGISTER, readLivingRegister, runFindings } from './report/archive.js';
+import { withAccountLock, type LockTiming } from './report/account-lock.js';
+import { LIVING_REGISTER, readLivingRegister, readRunArchive, runFindings, sameScope, type ArchivedRun, type LivingRegister } from './report/archive.js';
 import { changesCsv } from './report/changes.js';
 import { complianceMatrix, complianceMatrixCsv } from './report/compliance-matrix.js';
-import { writeFileAtomically, writeRunFolder } from './report/evidence-writer.js';
+import { replaceFileAtomically, writeRunFolder } from './report/evidence-writer.js';
 import { findingsCsv, findingsJson, runJson } from './report/findings.js';
 import { DEFAULT_FORMATS, type Format } from './report/formats.js';
 import { asffFindings, ocsfDetectionFindings } from './report/machine-formats.js';
@@ -18,10 +20,11 @@ import { htmlReport } from './report/html-report.js';
 import { buildManifest, MANIFEST_FILE } from './report/manifest.js';
 import { mfaAuditCsv } from './report/mfa-audit-csv.js';
 import { passwordPolicyCsv } from './report/password-policy-csv.js';
-import { nextRiskRegister, riskRegisterCsv } from './report/risk-register.js';
+import { encodeRegister, nextRiskRegister, riskRegisterCsv, type RegisterRow } from './report/risk-register.js';
 import type { RemediationSummary } from './report/remediation-log.js';
-import type { RunInfo } from './report/run-info.js';
+import type { RunInfo, RunScope } from './report/run-info.js';
 import { terminalSummary, totalsLine } from './report/terminal.js';
+import { CollectionError, errorMessage } from './errors.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 import { TOOL } from './snapshot/build.js';
 import { SOURCE_NAMES, type Snapshot } from './snapshot/schema.js';
@@ -55,6 +58,8 @@ export interface AuditRequest {
   extraFiles?: Record<string, string>;
   /** What a remediating command planned or did, recorded in run.json. */
   remediation?: RemediationSummary;
+  /** How long to wait for another run of the same account, and when its lock is stale (tests shorten it). */
+  lockTiming?: LockTiming;
 }
 
 export interface AuditResult {
@@ -69,16 +74,29 @@ export interface AuditResult {
 /**
  * Judges a snapshot, writes the run's evidence folder (atomically), carries the living risk
  * register forward (atomically, after the run folder exists), and says how the run should exit.
+ * All of it happens under the account folder's lock (src/report/account-lock.ts), so runs into
+ * one --out take turns instead of racing for a folder name or overwriting each other's register.
  */
 export function audit(request: AuditRequest): AuditResult {
+  return withAccountLock(join(request.outDir, request.snapshot.accountId), () => auditUnderLock(request), request.lockTiming);
+}
+
+function auditUnderLock(request: AuditRequest): AuditResult {
   const { snapshot, checks, outDir } = request;
   const clock = request.clock ?? (() => new Date());
   const formats = new Set(request.formats ?? DEFAULT_FORMATS);
-  const history = archivedRuns(outDir, snapshot.accountId);
-  const previousRegister = readLivingRegister(outDir, snapshot.accountId);
+  const archive = readRunArchive(outDir, snapshot.accountId);
+  const controls = checks.map((c) => c.meta.controlId);
+  const scope: RunScope = ALL_CHECKS.every((c) => controls.includes(c.meta.controlId)) ? 'full' : 'partial';
+  // A subcommand run is compared only with earlier runs that judged the same controls.
+  const history = archive.runs.filter((r) => sameScope(r, { scope, command: request.command, controls }));
+  // A register people broke is refused before any work is done.
+  readLivingRegister(outDir, snapshot.accountId, archive.runs);
 
   // Checks judge "now" as of collection, so a saved snapshot gives the same verdicts later.
-  const settings = { ...DEFAULT_SETTINGS, runArchive: history.map((r) => r.startedAt), ...request.settings };
+  // Only verified full audits are access reviews (IAM-003): a subcommand run looked at a part.
+  const reviews = archive.runs.filter((r) => r.scope === 'full').map((r) => r.startedAt);
+  const settings = { ...DEFAULT_SETTINGS, runArchive: reviews, ...request.settings };
   const judged = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt));
   const runDate = request.startedAt.toISOString().slice(0, 10);
   const findings = request.exceptions?.length ? applyExceptions(judged, request.exceptions, runDate) : judged;
@@ -86,11 +104,15 @@ export function audit(request: AuditRequest): AuditResult {
   // The list's age is judged against the run, not the snapshot: it is about what the run relied on.
   const listAge = checks.some((c) => c.meta.usesEligibleServices) ? eligibleServicesAge(settings.eligibleServices, request.startedAt) : undefined;
   const warnings = [listAge && staleEligibleServicesWarning(listAge, settings.eligibleServices === BUILT_IN_ELIGIBLE_SERVICES)].filter((w): w is string => typeof w === 'string');
+  if (archive.unverified.length > 0) {
+    warnings.push(`${archive.unverified.length} folder(s) in ${join(outDir, snapshot.accountId)} look like runs but their manifest does not verify, so they were not counted as reviews, previous runs or trend points: ${archive.unverified.join(', ')}`);
+  }
 
   const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, findings.filter((f) => f.status === s).length]).filter(([, n]) => n !== 0)) as Partial<Record<Status, number>>;
   const run: RunInfo = {
     tool: TOOL,
     command: request.command,
+    scope,
     accountId: snapshot.accountId,
     caller: snapshot.sources.callerIdentity.status === 'ok'
       ? { arn: snapshot.sources.callerIdentity.data.arn, userId: snapshot.sources.callerIdentity.data.userId }
@@ -99,7 +121,7 @@ export function audit(request: AuditRequest): AuditResult {
     snapshotCollectedAt: snapshot.collectedAt,
     startedAt: request.startedAt.toISOString(),
     finishedAt: clock().toISOString(),
-    controls: checks.map((c) => c.meta.controlId),
+    controls,
     statusCounts,
     collection: snapshot.collection,
     sourceErrors: SOURCE_NAMES.flatMap((name) => {
@@ -110,7 +132,10 @@ export function audit(request: AuditRequest): AuditResult {
     ...(request.remediation ? { remediation: request.remediation } : {}),
   };
 
-  const register = nextRiskRegister(previousRegister, checks, findings, runDate);
+  // People may have saved the register while the checks ran: start from what is there now.
+  const living = readLivingRegister(outDir, snapshot.accountId, archive.runs);
+  if (living.rebuiltFrom) warnings.push(`the living risk register ${living.path} was ${living.bytes ? 'empty' : 'missing'}; rebuilt from ${join(living.rebuiltFrom, LIVING_REGISTER)}, Owner and Notes included`);
+  const register = nextRiskRegister(living.rows, checks, findings, runDate);
   const matrix = complianceMatrix(checks, findings);
   const previousRun = history.at(-1);
   const files: Record<string, string> = { 'run.json': runJson(run) };
@@ -122,7 +147,7 @@ export function audit(request: AuditRequest): AuditResult {
       if (report) files[report.file] = report.render(findings);
     }
     // The monthly access review a manager signs: only a full audit has every verdict it joins.
-    if (checks.length === ALL_CHECKS.length) files['access-review.csv'] = accessReviewCsv(snapshot, findings);
+    if (scope === 'full') files['access-review.csv'] = accessReviewCsv(snapshot, findings);
     files['compliance-matrix.csv'] = complianceMatrixCsv(matrix);
     files['changes.csv'] = changesCsv(previousRun ? runFindings(previousRun.dir) : null, findings);
     files[LIVING_REGISTER] = riskRegisterCsv(register);
@@ -137,9 +162,42 @@ export function audit(request: AuditRequest): AuditResult {
   files[MANIFEST_FILE] = `${JSON.stringify(buildManifest(files, { tool: TOOL, accountId: snapshot.accountId, runStartedAt: run.startedAt }), null, 2)}\n`;
 
   const runDir = writeRunFolder(outDir, snapshot.accountId, request.startedAt, files);
-  writeFileAtomically(join(outDir, snapshot.accountId, LIVING_REGISTER), riskRegisterCsv(register));
+  carryRegisterForward(living, (rows) => nextRiskRegister(rows, checks, findings, runDate), runDir, archive.runs);
   const summary = terminalSummary(checks, findings, request.colour) + totalsLine(findings, request.colour);
   return { findings, runDir, exitCode: exitCodeFor(findings, request.failOn), summary, warnings };
+}
+
+/**
+ * Replaces the living register with this run's, merged into the newest version people saved:
+ * the file is read once more after the new one is on disk, just before the rename, and while it
+ * differs from the version merged, the merge is done again from what is there now. A register
+ * that became unreadable meanwhile is left as the person saved it (exit 3: the run is written).
+ */
+function carryRegisterForward(read: LivingRegister, next: (rows: RegisterRow[]) => RegisterRow[], runDir: string, runs: readonly ArchivedRun[]): void {
+  const [outDir, accountId] = [dirname(dirname(read.path)), basename(dirname(read.path))];
+  let merged = read;
+  replaceFileAtomically(read.path, encodeRegister(riskRegisterCsv(next(read.rows)), read.encoding), () => {
+    const now = currentBytes(read.path);
+    if (sameBytes(now, merged.bytes)) return null;
+    try {
+      merged = readLivingRegister(outDir, accountId, runs);
+    } catch (error) {
+      throw new CollectionError(`the run's evidence is in ${runDir}, but ${read.path} was changed during the run and cannot be merged (${errorMessage(error)}); fix it and rerun`);
+    }
+    return encodeRegister(riskRegisterCsv(next(merged.rows)), merged.encoding);
+  });
+}
+
+function currentBytes(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
+  return a === null || b === null ? a === b : a.equals(b);
 }
 
 /** DESIGN.md: 3 when anything could not be judged (it wins), 1 for failures at or above the bar. */

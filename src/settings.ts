@@ -16,7 +16,8 @@ export interface Settings {
   reviewCadenceDays: number;
   reviewWindowDays: number;
   /**
-   * IAM-003: start times of the completed runs of this account found in the evidence archive;
+   * IAM-003: start times of the full audits of this account in the evidence archive whose
+   * manifest verifies (subcommand runs and unverifiable folders are not access reviews);
    * null when there is no archive to read (the check then says so rather than guessing).
    */
   runArchive: string[] | null;

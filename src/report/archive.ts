@@ -1,8 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding, Status } from '../checks/check.js';
 import { InputError, errorMessage } from '../errors.js';
-import { parseRiskRegister, RegisterFormatError, type RegisterRow } from './risk-register.js';
+import { compareWithManifest, MANIFEST_FILE, sha256, type Manifest } from './manifest.js';
+import { decodeRegister, parseRiskRegister, RegisterFormatError, type RegisterEncoding, type RegisterRow } from './risk-register.js';
+import type { RunScope } from './run-info.js';
 
 const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z(-\d+)?$/;
 export const LIVING_REGISTER = 'risk-register.csv';
@@ -11,33 +13,79 @@ export interface ArchivedRun {
   dir: string;
   startedAt: string;
   command: string;
+  /** 'full' for an audit of every control; 'partial' for a subcommand's (or a filtered) set. */
+  scope: RunScope;
+  /** The control ids the run judged, sorted. */
+  controls: string[];
   statusCounts: Partial<Record<Status, number>>;
 }
 
+export interface RunArchive {
+  /** The runs that count, oldest first: run folders whose manifest verifies. */
+  runs: ArchivedRun[];
+  /** Folders named like runs that do not verify (forged, altered, or not runs at all): never counted. */
+  unverified: string[];
+}
+
 /**
- * The completed runs of an account kept under `<out>/<account>/`, oldest first: a run counts
- * when its folder holds a readable run.json (written inside the atomic rename, so never half).
+ * The runs of an account kept under `<out>/<account>/`, oldest first. A folder counts only when
+ * its manifest.json verifies (every file's SHA-256 as recorded, no file added or removed, no
+ * sub-folder) and its run.json, covered by that manifest, has the start time the manifest
+ * records. Anything else named like a run is listed in `unverified` and counts for nothing:
+ * not as an access review, not as a previous run, not as a trend point.
  */
-export function archivedRuns(outDir: string, accountId: string): ArchivedRun[] {
+export function readRunArchive(outDir: string, accountId: string): RunArchive {
   const accountDir = join(outDir, accountId);
-  if (!existsSync(accountDir)) return [];
+  if (!existsSync(accountDir)) return { runs: [], unverified: [] };
   const runs: ArchivedRun[] = [];
-  for (const name of readdirSync(accountDir)) {
+  const unverified: string[] = [];
+  for (const name of readdirSync(accountDir).sort()) {
     if (!RUN_FOLDER.test(name)) continue;
-    try {
-      const run = JSON.parse(readFileSync(join(accountDir, name, 'run.json'), 'utf8')) as { startedAt?: unknown; command?: unknown; statusCounts?: unknown };
-      if (typeof run.startedAt !== 'string' || Number.isNaN(Date.parse(run.startedAt))) continue;
-      runs.push({
-        dir: join(accountDir, name),
-        startedAt: run.startedAt,
-        command: typeof run.command === 'string' ? run.command : 'unknown',
-        statusCounts: (run.statusCounts && typeof run.statusCounts === 'object' ? run.statusCounts : {}) as Partial<Record<Status, number>>,
-      });
-    } catch {
-      // An unreadable run is no evidence of a review.
-    }
+    const run = verifiedRun(join(accountDir, name));
+    if (run) runs.push(run);
+    else unverified.push(join(accountDir, name));
   }
-  return runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  return { runs: runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt)), unverified };
+}
+
+/** The verified runs of an account, oldest first (see readRunArchive). */
+export function archivedRuns(outDir: string, accountId: string): ArchivedRun[] {
+  return readRunArchive(outDir, accountId).runs;
+}
+
+/** Two runs judged the same thing: both full audits, or the same command over the same controls. */
+export function sameScope(a: Pick<ArchivedRun, 'scope' | 'command' | 'controls'>, b: Pick<ArchivedRun, 'scope' | 'command' | 'controls'>): boolean {
+  if (a.scope === 'full' || b.scope === 'full') return a.scope === b.scope;
+  return a.command === b.command && a.controls.join(',') === [...b.controls].sort().join(',');
+}
+
+function verifiedRun(dir: string): ArchivedRun | null {
+  try {
+    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as Partial<Manifest>;
+    if (!manifest.files || typeof manifest.files !== 'object') return null;
+    const present: Record<string, string> = {};
+    for (const name of readdirSync(dir)) {
+      if (name === MANIFEST_FILE) continue;
+      if (!statSync(join(dir, name)).isFile()) return null;
+      present[name] = sha256(readFileSync(join(dir, name)));
+    }
+    const { changed, added, removed } = compareWithManifest(manifest as Manifest, present);
+    if (changed.length + added.length + removed.length > 0 || !('run.json' in present)) return null;
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { startedAt?: unknown; command?: unknown; scope?: unknown; controls?: unknown; statusCounts?: unknown };
+    if (typeof run.startedAt !== 'string' || Number.isNaN(Date.parse(run.startedAt)) || run.startedAt !== manifest.runStartedAt) return null;
+    const command = typeof run.command === 'string' ? run.command : 'unknown';
+    return {
+      dir,
+      startedAt: run.startedAt,
+      command,
+      // Runs from before run.json said its scope: only `audit` ran every control then.
+      scope: run.scope === 'full' || run.scope === 'partial' ? run.scope : command === 'audit' ? 'full' : 'partial',
+      controls: Array.isArray(run.controls) ? run.controls.filter((c): c is string => typeof c === 'string').sort() : [],
+      statusCounts: (run.statusCounts && typeof run.statusCounts === 'object' ? run.statusCounts : {}) as Partial<Record<Status, number>>,
+    };
+  } catch {
+    return null;
+  }
 }
 
 /** The findings a run folder recorded, or null when it has none readable. */
@@ -50,12 +98,54 @@ export function runFindings(runDir: string): Finding[] | null {
   }
 }
 
-/** The living register of an account; a register people broke is bad input, not something to overwrite. */
-export function readLivingRegister(outDir: string, accountId: string): RegisterRow[] {
+/** The living register as a run found it. */
+export interface LivingRegister {
+  path: string;
+  /** The file's bytes as read, to notice an edit saved since; null when there was no file. */
+  bytes: Buffer | null;
+  rows: RegisterRow[];
+  /** How the file was saved; null when there was no file or it was empty. */
+  encoding: RegisterEncoding | null;
+  /** The run folder whose copy the rows were rebuilt from, when the file was missing or empty. */
+  rebuiltFrom: string | null;
+}
+
+/**
+ * The living register of an account, `<out>/<account>/risk-register.csv`. When it is missing or
+ * empty (a deleted file, a spreadsheet crash, a sync conflict), its rows are the newest verified
+ * run's own copy, Owner, Notes and people's columns included, so a run never starts a register
+ * afresh over people's words. Throws InputError (exit 2) for a register people broke (not
+ * CSV, no Risk ID column, an encoding it cannot read for certain): bad input, never overwritten.
+ */
+export function readLivingRegister(outDir: string, accountId: string, runs: readonly ArchivedRun[] = archivedRuns(outDir, accountId)): LivingRegister {
   const path = join(outDir, accountId, LIVING_REGISTER);
-  if (!existsSync(path)) return [];
+  let bytes: Buffer | null = null;
   try {
-    return parseRiskRegister(readFileSync(path, 'utf8'));
+    bytes = readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(`the living risk register ${path} cannot be read (${errorMessage(error)}); fix it or move it aside, then rerun`);
+  }
+  const decoded = bytes ? decodeOrRefuse(path, bytes) : null;
+  if (decoded && decoded.text.trim() !== '') return { path, bytes, rows: parseOrRefuse(path, decoded.text), encoding: decoded.encoding, rebuiltFrom: null };
+  for (const run of [...runs].reverse()) {
+    const copy = join(run.dir, LIVING_REGISTER);
+    if (!existsSync(copy)) continue;
+    return { path, bytes, rows: parseOrRefuse(copy, decodeOrRefuse(copy, readFileSync(copy)).text), encoding: decoded?.encoding ?? null, rebuiltFrom: run.dir };
+  }
+  return { path, bytes, rows: [], encoding: decoded?.encoding ?? null, rebuiltFrom: null };
+}
+
+function decodeOrRefuse(path: string, bytes: Buffer): { text: string; encoding: RegisterEncoding } {
+  try {
+    return decodeRegister(bytes);
+  } catch (error) {
+    throw new InputError(`the living risk register ${path} cannot be read (${errorMessage(error)}); fix it or move it aside, then rerun`);
+  }
+}
+
+function parseOrRefuse(path: string, text: string): RegisterRow[] {
+  try {
+    return parseRiskRegister(text);
   } catch (error) {
     const reason = error instanceof RegisterFormatError ? error.message : errorMessage(error);
     throw new InputError(`the living risk register ${path} cannot be read (${reason}); fix it or move it aside, then rerun`);

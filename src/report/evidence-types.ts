@@ -45,6 +45,6 @@ export interface HtmlReportInput {
   findings: readonly Finding[];
   matrix: readonly ComplianceMatrixRow[];
   register: readonly RiskRegisterRow[];
-  /** Earlier runs of the account, oldest first, this run last. */
+  /** Earlier verified runs of the account of this run's scope (full audits, or the same subcommand's runs), oldest first, this run last. */
   trend: readonly RunTrendPoint[];
 }

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { InputError, errorMessage } from '../errors.js';
+import { processAlive } from './account-lock.js';
 
 /** `2026-11-23T05-01-02Z`: sortable, and legal in file names everywhere. */
 export function runFolderName(at: Date): string {
@@ -10,7 +11,8 @@ export function runFolderName(at: Date): string {
 /**
  * Writes a run's files into `<out>/<account>/<timestamp>/` all at once: they go to a hidden
  * temporary folder that is renamed into place, so a crash leaves no half-written run, and an
- * existing run folder is never touched.
+ * existing run folder is never touched. A name taken meanwhile (another process writing into
+ * the same folder without the account lock) moves on to the next `-N` suffix.
  */
 export function writeRunFolder(outDir: string, accountId: string, startedAt: Date, files: Record<string, string>): string {
   const accountDir = join(outDir, accountId);
@@ -21,46 +23,99 @@ export function writeRunFolder(outDir: string, accountId: string, startedAt: Dat
   }
   removeAbandonedPartials(accountDir);
   const base = runFolderName(startedAt);
-  let target = join(accountDir, base);
-  for (let n = 2; existsSync(target); n += 1) target = join(accountDir, `${base}-${n}`);
   const temporary = join(accountDir, `.${base}.${process.pid}.partial`);
   try {
     mkdirSync(temporary);
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(temporary, name), content, { flag: 'wx' });
-    renameSync(temporary, target);
+    for (const [name, content] of Object.entries(files)) writeDurably(join(temporary, name), content, 'wx');
+    syncFolder(temporary);
+    for (let n = 1; ; n += 1) {
+      const target = join(accountDir, n === 1 ? base : `${base}-${n}`);
+      if (existsSync(target)) continue;
+      try {
+        renameSync(temporary, target);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST' || code === 'ENOTEMPTY') continue;
+        throw error;
+      }
+      syncFolder(accountDir);
+      return target;
+    }
   } catch (error) {
     rmSync(temporary, { recursive: true, force: true });
     throw new InputError(`cannot write evidence into ${accountDir}: ${errorMessage(error)}`);
   }
-  return target;
 }
 
-/** A run killed mid-write leaves its hidden temporary folder; once its process is gone, it is litter. */
-function removeAbandonedPartials(accountDir: string): void {
+/**
+ * What a killed run leaves in the account folder once its process is gone: its hidden run
+ * folder (`.<timestamp>.<pid>.partial`) and a file it was replacing (`.<name>.<pid>.partial`,
+ * or `<name>.<pid>.partial` as older versions named it), so nobody opens half a register.
+ */
+export function removeAbandonedPartials(accountDir: string): void {
   for (const name of readdirSync(accountDir)) {
-    const pid = /^\..+\.(\d+)\.partial$/.exec(name)?.[1];
+    const pid = /^.+\.(\d+)\.partial$/.exec(name)?.[1];
     if (pid && !processAlive(Number(pid))) rmSync(join(accountDir, name), { recursive: true, force: true });
   }
 }
 
-function processAlive(pid: number): boolean {
+/**
+ * Writes one file by way of a hidden temporary name beside it, flushed to disk before the
+ * rename, so readers never see half of it and a crash leaves the old file or the new one.
+ */
+export function writeFileAtomically(path: string, content: string | Buffer): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Writes one file by way of a temporary name, so readers never see half of it. */
-export function writeFileAtomically(path: string, content: string): void {
-  const temporary = `${path}.${process.pid}.partial`;
-  try {
-    writeFileSync(temporary, content);
+    writeDurably(temporary, content, 'w');
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
     throw new InputError(`cannot write ${path}: ${errorMessage(error)}`);
+  }
+}
+
+/**
+ * Like writeFileAtomically, with `beforeRename` called once the new content is safely on disk
+ * and just before it replaces the old: the last moment to notice that someone changed the file
+ * (it returns new content to write instead, or null to go ahead).
+ */
+export function replaceFileAtomically(path: string, content: string | Buffer, beforeRename: () => string | Buffer | null): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  try {
+    let pending = content;
+    for (;;) {
+      writeDurably(temporary, pending, 'w');
+      const replacement = beforeRename();
+      if (replacement === null) break;
+      pending = replacement;
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new InputError(`cannot write ${path}: ${errorMessage(error)}`);
+  }
+}
+
+function writeDurably(path: string, content: string | Buffer, flag: 'w' | 'wx'): void {
+  const fd = openSync(path, flag);
+  try {
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Makes a rename inside a folder durable; some platforms cannot open a folder, and then the rename is all we have. */
+function syncFolder(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Windows: folders cannot be opened for fsync.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

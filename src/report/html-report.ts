@@ -174,7 +174,12 @@ function summary(input: HtmlReportInput): string {
     ),
     '<div class="pair">',
     figure('Failing findings by severity', 'FAIL findings only, by the severity of their control.', severityChart('chart-severity', bySeverity)),
-    figure('Trend over archived runs', 'PASS (solid, circles), FAIL (dashed, squares) and ERROR (dotted, triangles) per run, oldest first.', trendChart('chart-trend', trend)),
+    figure(
+      'Trend over archived runs',
+      // Which runs are points (src/audit.ts): verified full audits for an audit, the same subcommand's runs for a subcommand.
+      `PASS (solid, circles), FAIL (dashed, squares) and ERROR (dotted, triangles) per ${input.run.scope === 'full' ? 'full audit' : `${input.run.command} run`} whose manifest verifies, oldest first.`,
+      trendChart('chart-trend', trend),
+    ),
     '</div>',
     figure(
       'Status by HIPAA standard',

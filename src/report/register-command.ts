@@ -1,38 +1,43 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.js';
 import { InputError } from '../errors.js';
-import { archivedRuns, LIVING_REGISTER, readLivingRegister, runFindings } from './archive.js';
-import { writeFileAtomically } from './evidence-writer.js';
-import { nextRiskRegister, parseRiskRegister, riskRegisterCsv, type RegisterRow } from './risk-register.js';
+import { withAccountLock } from './account-lock.js';
+import { archivedRuns, readLivingRegister, runFindings } from './archive.js';
+import { removeAbandonedPartials, writeFileAtomically } from './evidence-writer.js';
+import { encodeRegister, nextRiskRegister, riskRegisterCsv, type RegisterRow } from './risk-register.js';
 
 /**
- * The living register as CSV text. When it is missing, it is rebuilt by replaying the archived
- * runs in order (Owner and Notes taken from the newest run's own copy), and written back.
+ * The living register as CSV text. When it is missing or empty, it is rebuilt (and written
+ * back) from the newest verified run's own copy, Owner and Notes included; when no run kept a
+ * copy (`--format json` runs), by replaying the verified runs' findings in order. Runs under
+ * the account lock, so it never interleaves with an audit writing the same register.
  */
 export function showRiskRegister(outDir: string, account?: string): string {
   const accountId = account ?? onlyAccount(outDir);
-  const living = join(outDir, accountId, LIVING_REGISTER);
-  if (existsSync(living)) return riskRegisterCsv(readLivingRegister(outDir, accountId));
-  const runs = archivedRuns(outDir, accountId);
-  if (runs.length === 0) throw new InputError(`no risk register and no archived runs for account ${accountId} in ${outDir}`);
-  let register: RegisterRow[] = [];
-  for (const run of runs) {
-    const findings = runFindings(run.dir);
-    if (!findings) continue;
-    const controls = new Set(findings.map((f) => f.controlId));
-    register = nextRiskRegister(register, ALL_CHECKS.filter((c) => controls.has(c.meta.controlId)), findings, run.startedAt.slice(0, 10));
-  }
-  // People's Owner and Notes live in the registers the runs kept; the newest copy has the latest.
-  const newestCopy = [...runs].reverse().map((r) => join(r.dir, LIVING_REGISTER)).find((p) => existsSync(p));
-  if (newestCopy) {
-    const people = new Map(parseRiskRegister(readFileSync(newestCopy, 'utf8')).map((r) => [r.riskId, r]));
-    register = register.map((r) => ({ ...r, owner: people.get(r.riskId)?.owner ?? r.owner, notes: people.get(r.riskId)?.notes ?? r.notes, extra: people.get(r.riskId)?.extra ?? r.extra }));
-    for (const [riskId, row] of people) if (!register.some((r) => r.riskId === riskId)) register.push(row);
-  }
-  const text = riskRegisterCsv(register);
-  writeFileAtomically(living, text);
-  return text;
+  const accountDir = join(outDir, accountId);
+  if (!existsSync(accountDir)) throw new InputError(`no risk register and no archived runs for account ${accountId} in ${outDir}`);
+  return withAccountLock(accountDir, () => {
+    removeAbandonedPartials(accountDir);
+    const runs = archivedRuns(outDir, accountId);
+    const living = readLivingRegister(outDir, accountId, runs);
+    const text = (rows: readonly RegisterRow[]) => riskRegisterCsv(rows);
+    if (!living.rebuiltFrom && living.rows.length > 0) return text(living.rows);
+    if (living.rebuiltFrom) {
+      writeFileAtomically(living.path, encodeRegister(text(living.rows), living.encoding));
+      return text(living.rows);
+    }
+    if (runs.length === 0) throw new InputError(`no risk register and no verified runs for account ${accountId} in ${outDir}`);
+    let register: RegisterRow[] = [];
+    for (const run of runs) {
+      const findings = runFindings(run.dir);
+      if (!findings) continue;
+      const controls = new Set(findings.map((f) => f.controlId));
+      register = nextRiskRegister(register, ALL_CHECKS.filter((c) => controls.has(c.meta.controlId)), findings, run.startedAt.slice(0, 10));
+    }
+    writeFileAtomically(living.path, encodeRegister(text(register), living.encoding));
+    return text(register);
+  });
 }
 
 function onlyAccount(outDir: string): string {

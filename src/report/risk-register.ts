@@ -11,6 +11,74 @@ export type RegisterRow = RiskRegisterRow & { extra: Record<string, string> };
 
 export class RegisterFormatError extends Error {}
 
+/** How a register file was saved; spreadsheets' "CSV" savers write any of these. */
+export type RegisterEncoding = 'utf-8' | 'utf-8 with BOM' | 'utf-16le with BOM' | 'utf-16be with BOM' | 'windows-1252';
+
+/** Bytes Windows-1252 leaves undefined: a file holding them is in some other code page. */
+const UNDEFINED_IN_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+/** A well-formed UTF-8 multi-byte character, seen byte for byte; real Windows-1252 text ("Ã©") almost never has one. */
+const UTF8_SEQUENCE = /[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}/;
+
+/**
+ * The text of a register file, every character kept: UTF-8 (with or without a byte-order mark,
+ * as Excel's "CSV UTF-8" writes it), UTF-16 with a BOM (Excel's "Unicode text"), or, when the
+ * bytes are not UTF-8, Windows-1252 (Excel's and LibreOffice's plain "CSV" on Western
+ * systems). Throws RegisterFormatError for anything it cannot decode with certainty (bytes
+ * Windows-1252 does not define, UTF-8 mixed with another encoding, a BOM whose content does
+ * not follow it, NUL bytes from UTF-16 saved without a BOM) rather than guessing and altering
+ * a person's words.
+ */
+export function decodeRegister(bytes: Uint8Array): { text: string; encoding: RegisterEncoding } {
+  const strict = (label: string, from: number) => new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(from));
+  let decoded: { text: string; encoding: RegisterEncoding };
+  try {
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) decoded = { text: strict('utf-8', 3), encoding: 'utf-8 with BOM' };
+    else if (bytes[0] === 0xff && bytes[1] === 0xfe) decoded = { text: strict('utf-16le', 2), encoding: 'utf-16le with BOM' };
+    else if (bytes[0] === 0xfe && bytes[1] === 0xff) decoded = { text: strict('utf-16be', 2), encoding: 'utf-16be with BOM' };
+    else decoded = { text: strict('utf-8', 0), encoding: 'utf-8' };
+  } catch {
+    if (bytes[0] === 0xef || bytes[0] === 0xff || bytes[0] === 0xfe) throw new RegisterFormatError('it starts with a byte-order mark but its bytes do not follow that encoding');
+    const offset = bytes.findIndex((b) => UNDEFINED_IN_1252.has(b));
+    if (offset >= 0) {
+      throw new RegisterFormatError(`it is neither UTF-8 nor Windows-1252 (byte 0x${bytes[offset]!.toString(16)} at offset ${offset}); save it as "CSV UTF-8"`);
+    }
+    // UTF-8 characters inside a file that is not UTF-8 as a whole: two encodings mixed (a UTF-8
+    // register with a line typed in a legacy code page); reading either way would alter the other.
+    if (UTF8_SEQUENCE.test(Buffer.from(bytes).toString('latin1'))) {
+      throw new RegisterFormatError('it mixes UTF-8 with another encoding; save it as "CSV UTF-8"');
+    }
+    decoded = { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
+  }
+  if (decoded.text.includes('\u0000')) throw new RegisterFormatError('it holds NUL bytes (UTF-16 saved without a byte-order mark?); save it as "CSV UTF-8"');
+  return decoded;
+}
+
+/**
+ * Windows-1252 is Latin-1 except for 0x80-0x9F, where it has € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ' ' " " • – — ˜ ™ š › œ ž Ÿ.
+ * Decoded by hand: Node 20's TextDecoder('windows-1252') reads those bytes as Latin-1 C1
+ * controls (0x80 becomes U+0080, not €), which would silently alter a person's text.
+ */
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+  0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+];
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes) text += String.fromCharCode(byte >= 0x80 && byte <= 0x9f ? WINDOWS_1252_HIGH[byte - 0x80]! : byte);
+  return text;
+}
+
+/**
+ * The bytes to write a register back in: UTF-8, with a byte-order mark when the person's file
+ * had one or was in a legacy code page, so the spreadsheet that saved it reads it as UTF-8
+ * (Excel takes a CSV without a BOM for the local code page) and no character is lost.
+ */
+export function encodeRegister(text: string, readAs: RegisterEncoding | null): Buffer {
+  const bom = readAs !== null && readAs !== 'utf-8';
+  return Buffer.from(bom ? `\ufeff${text}` : text, 'utf8');
+}
+
 /** Reads a register CSV as people may have edited it; rows and columns they added are kept. */
 export function parseRiskRegister(text: string): RegisterRow[] {
   if (text.trim() === '') return [];

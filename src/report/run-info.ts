@@ -3,10 +3,18 @@ import type { EligibleServicesAge } from '../hipaa/eligible-services.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import type { RemediationSummary } from './remediation-log.js';
 
+/**
+ * 'full': an audit of every control, which alone counts as an access review (IAM-003), as the
+ * previous run for changes.csv and as a point of the trend. 'partial': a subcommand's controls
+ * (or a filtered set), compared only with earlier runs of the same command and controls.
+ */
+export type RunScope = 'full' | 'partial';
+
 /** What a run was: recorded in run.json and at the head of findings.json. */
 export interface RunInfo {
   tool: { name: string; version: string };
   command: string;
+  scope: RunScope;
   accountId: string;
   caller: { arn: string; userId: string } | null;
   source: Snapshot['origin'];

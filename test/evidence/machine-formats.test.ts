@@ -11,6 +11,7 @@ const findings = runChecks(ALL_CHECKS, snapshot, { ...DEFAULT_SETTINGS, runArchi
 const run: RunInfo = {
   tool: { name: 'hipaa-iam', version: 'test' },
   command: 'audit',
+  scope: 'full',
   accountId: snapshot.accountId,
   caller: { arn: `arn:aws:sts::${snapshot.accountId}:assumed-role/auditor/x`, userId: 'AROA' },
   source: snapshot.origin,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding, Status } from '../../src/checks/check.js';
 import rootMfa from '../../src/checks/mfa-audit/root-mfa.js';
 import userConsoleMfa from '../../src/checks/mfa-audit/user-console-mfa.js';
-import { nextRiskRegister, parseRiskRegister, riskRegisterCsv, type RegisterRow } from '../../src/report/risk-register.js';
+import { decodeRegister, encodeRegister, nextRiskRegister, parseRiskRegister, RegisterFormatError, riskRegisterCsv, type RegisterRow } from '../../src/report/risk-register.js';
 
 const finding = (status: Status, resourceName: string, check = userConsoleMfa): Finding => ({
   controlId: check.meta.controlId,
@@ -64,5 +64,34 @@ describe('the living risk register', () => {
     const [first] = step([], [finding('FAIL', 'alice')], '2026-11-01');
     const text = riskRegisterCsv([{ ...first!, notes: '=HYPERLINK("http://evil")' }]);
     expect(text).toContain(`'=HYPERLINK`);
+  });
+});
+
+describe('decodeRegister: what spreadsheets save, read without losing a character or refused', () => {
+  const utf8 = (text: string) => Buffer.from(text, 'utf8');
+  it.each<[string, Buffer, string, string]>([
+    ['UTF-8', utf8('Notes\nMüller €\n'), 'Notes\nMüller €\n', 'utf-8'],
+    ['UTF-8 with a BOM (Excel "CSV UTF-8")', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8('Notes\r\ncafé\r\n')]), 'Notes\r\ncafé\r\n', 'utf-8 with BOM'],
+    ['UTF-16LE with a BOM (Excel "Unicode text")', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Notes\nŁódź\n', 'utf16le')]), 'Notes\nŁódź\n', 'utf-16le with BOM'],
+    ['UTF-16BE with a BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('Notes\nŁódź\n', 'utf16le').swap16()]), 'Notes\nŁódź\n', 'utf-16be with BOM'],
+    ['Windows-1252, with the characters it has beyond Latin-1 (€ 0x80, “ ” 0x93 0x94)', Buffer.from([...Buffer.from('Notes\nM', 'latin1'), 0xfc, 0x6c, 0x20, 0x80, 0x35, 0x20, 0x93, 0x6f, 0x6b, 0x94, 0x0a]), 'Notes\nMül €5 “ok”\n', 'windows-1252'],
+  ])('%s', (_label, bytes, text, encoding) => {
+    expect(decodeRegister(bytes)).toEqual({ text, encoding });
+  });
+
+  it.each<[string, Buffer, RegExp]>([
+    ['a byte Windows-1252 leaves undefined', Buffer.from([0x4e, 0x0a, 0xe9, 0x8d, 0x0a]), /neither UTF-8 nor Windows-1252 \(byte 0x8d at offset 3\)/],
+    ['UTF-8 with a Windows-1252 line added', Buffer.concat([utf8('§ Notes\n'), Buffer.from('café\n', 'latin1')]), /mixes UTF-8 with another encoding/],
+    ['a UTF-8 BOM before bytes that are not UTF-8', Buffer.from([0xef, 0xbb, 0xbf, 0x63, 0xe9, 0x0a]), /byte-order mark but its bytes do not follow/],
+    ['UTF-16 saved without a BOM', Buffer.from('Notes\n', 'utf16le'), /NUL bytes/],
+  ])('refuses %s', (_label, bytes, message) => {
+    expect(() => decodeRegister(bytes)).toThrow(RegisterFormatError);
+    expect(() => decodeRegister(bytes)).toThrow(message);
+  });
+
+  it('writes back UTF-8, with a BOM when the file had one or was in a legacy code page', () => {
+    expect([...encodeRegister('a', 'utf-8')]).toEqual([0x61]);
+    expect([...encodeRegister('a', null)]).toEqual([0x61]);
+    for (const encoding of ['utf-8 with BOM', 'windows-1252', 'utf-16le with BOM'] as const) expect([...encodeRegister('a', encoding)]).toEqual([0xef, 0xbb, 0xbf, 0x61]);
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runFolderName, writeRunFolder } from '../../src/report/evidence-writer.js';
+import { replaceFileAtomically, runFolderName, writeFileAtomically, writeRunFolder } from '../../src/report/evidence-writer.js';
 
 describe('writeRunFolder', () => {
   it('names the folder by UTC time in the DESIGN.md layout', () => {
@@ -33,5 +33,31 @@ describe('writeRunFolder', () => {
     const blocker = join(mkdtempSync(join(tmpdir(), 'hipaa-iam-out-')), 'a-file');
     writeFileSync(blocker, 'not a folder');
     expect(() => writeRunFolder(blocker, 'acct', new Date(), { 'a.csv': '' })).toThrow(/cannot create evidence folder/);
+  });
+});
+
+describe('replacing one file', () => {
+  it('writes by way of a hidden temporary name and leaves nothing else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hipaa-iam-file-'));
+    writeFileSync(join(dir, 'risk-register.csv'), 'old\n');
+    writeFileAtomically(join(dir, 'risk-register.csv'), 'new\n');
+    expect(readdirSync(dir)).toEqual(['risk-register.csv']);
+    expect(readFileSync(join(dir, 'risk-register.csv'), 'utf8')).toBe('new\n');
+  });
+
+  it('asks at the last moment whether to write something else, until the answer is "go ahead"', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hipaa-iam-file-'));
+    const path = join(dir, 'risk-register.csv');
+    writeFileSync(path, 'v0\n');
+    const answers = ['merged with v1\n', 'merged with v2\n', null];
+    const seen: string[] = [];
+    replaceFileAtomically(path, 'first\n', () => {
+      // The new content is on disk (hidden) and the old file is still in place while it is asked.
+      seen.push(readFileSync(path, 'utf8'), readdirSync(dir).filter((name) => name.endsWith('.partial')).join());
+      return answers.shift()!;
+    });
+    expect(seen).toEqual(['v0\n', `.risk-register.csv.${process.pid}.partial`, 'v0\n', `.risk-register.csv.${process.pid}.partial`, 'v0\n', `.risk-register.csv.${process.pid}.partial`]);
+    expect(readFileSync(path, 'utf8')).toBe('merged with v2\n');
+    expect(readdirSync(dir)).toEqual(['risk-register.csv']);
   });
 });

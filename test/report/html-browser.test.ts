@@ -47,6 +47,7 @@ function demoInput(): HtmlReportInput {
   const run: RunInfo = {
     tool: snapshot.tool,
     command: 'audit',
+    scope: 'full',
     accountId: snapshot.accountId,
     caller: caller.status === 'ok' ? { arn: caller.data.arn, userId: caller.data.userId } : null,
     source: snapshot.origin,

@@ -73,6 +73,7 @@ const FINDINGS: Finding[] = [
 const RUN: RunInfo = {
   tool: { name: 'hipaa-iam', version: '9.9.9' },
   command: 'audit',
+  scope: 'full',
   accountId: '123456789012',
   caller: { arn: 'arn:aws:sts::123456789012:assumed-role/auditor/me', userId: 'AROAEXAMPLE:me' },
   source: { kind: 'demo', description: 'unit test account' },

@@ -3,8 +3,10 @@ import { accountFinding, defineCheck } from '../check.js';
 const DAY_MS = 86_400_000;
 
 /**
- * The archive of runs shows an access review (a completed run) at least every N days
- * (default 31) over the last 3 months; this run counts as the latest review.
+ * The archive of runs shows an access review at least every N days (default 31) over the last
+ * 3 months; this run counts as the latest review. `settings.runArchive` holds only full audits
+ * whose manifest verifies (src/audit.ts, src/report/archive.ts): a subcommand run looked at part
+ * of the account and wrote no access-review.csv, and a folder that does not verify proves nothing.
  */
 export default defineCheck({
   meta: {
@@ -14,7 +16,7 @@ export default defineCheck({
     group: 'risk-register',
     severity: 'medium',
     hipaa: ['164.308(a)(1)(ii)(D)', '164.308(a)(3)(ii)(B)'],
-    description: 'The evidence archive holds a completed hipaa-iam run at least every 31 days across the last 3 months.',
+    description: 'The evidence archive holds a verified full hipaa-iam audit (an access review) at least every 31 days across the last 3 months.',
     remediation: 'Schedule `hipaa-iam audit --out /srv/evidence` monthly (cron or a systemd timer) and keep the archive; have managers re-approve access-review.csv.',
     sources: [],
   },
