@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { join } from 'node:path';
 import { SEVERITIES, STATUSES, type Check, type ControlGroup, type Finding, type Severity, type Status } from './checks/check.js';
 import { runChecks } from './checks/engine.js';
+import { EvidenceWriteError, errorMessage } from './errors.js';
 import { ALL_CHECKS, checksForGroup } from './checks/registry.js';
 import { applyExceptions, type RiskException } from './exceptions.js';
 import { eligibleServicesAge, staleEligibleServicesWarning } from './hipaa/eligible-services.js';
@@ -137,7 +138,12 @@ export function audit(request: AuditRequest): AuditResult {
   files[MANIFEST_FILE] = `${JSON.stringify(buildManifest(files, { tool: TOOL, accountId: snapshot.accountId, runStartedAt: run.startedAt }), null, 2)}\n`;
 
   const runDir = writeRunFolder(outDir, snapshot.accountId, request.startedAt, files);
-  writeFileAtomically(join(outDir, snapshot.accountId, LIVING_REGISTER), riskRegisterCsv(register));
+  try {
+    writeFileAtomically(join(outDir, snapshot.accountId, LIVING_REGISTER), riskRegisterCsv(register));
+  } catch (error) {
+    // The run is filed and verifiable; only the register did not advance. Exit 3, never 2 ("nothing written").
+    throw new EvidenceWriteError(`the run's evidence is complete in ${runDir}, but the living register was not updated: ${errorMessage(error)} (the register is as it was; the next run brings it up to date)`);
+  }
   const summary = terminalSummary(checks, findings, request.colour) + totalsLine(findings, request.colour);
   return { findings, runDir, exitCode: exitCodeFor(findings, request.failOn), summary, warnings };
 }

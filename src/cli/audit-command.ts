@@ -12,6 +12,7 @@ import { REMEDIATION_LOG, REMEDIATION_PLAN, remediationLogCsv, remediationPlanCs
 import { colourFor } from '../report/terminal.js';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
 import { obtainSnapshot, type SourceSelection } from '../snapshot/obtain.js';
+import { checkOutputFolder } from './output-folder.js';
 import { outputOptions, passwordBaseline, settingsOptions, sourceOptions, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
 import type { RemediationFlags, RemediationSpec } from './remediation.js';
 
@@ -40,6 +41,8 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
     ...(flags.policyArn ? { requiredPermissionsBoundaryArn: flags.policyArn } : {}),
   };
   const exceptions = flags.exceptions ? loadExceptions(flags.exceptions, new Set(ALL_CHECKS.map((c) => c.meta.controlId))) : [];
+  // Before collecting (which may take minutes): evidence that could never be written is a usage error.
+  checkOutputFolder(flags.out, `--out ${flags.out}`);
   const progress = flags.quiet ? () => {} : progressReporter();
   const colour = colourFor(process.stdout);
   let snapshot = await obtainSnapshot(source, progress);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, errorMessage } from '../errors.js';
+import { EvidenceWriteError, errorMessage } from '../errors.js';
+import { ACCOUNT_ID } from '../snapshot/build.js';
 
 /** `2026-11-23T05-01-02Z`: sortable, and legal in file names everywhere. */
 export function runFolderName(at: Date): string {
@@ -10,14 +11,16 @@ export function runFolderName(at: Date): string {
 /**
  * Writes a run's files into `<out>/<account>/<timestamp>/` all at once: they go to a hidden
  * temporary folder that is renamed into place, so a crash leaves no half-written run, and an
- * existing run folder is never touched.
+ * existing run folder is never touched. A failure to write is an EvidenceWriteError (exit 3).
  */
 export function writeRunFolder(outDir: string, accountId: string, startedAt: Date, files: Record<string, string>): string {
+  // The account id is a path segment: anything but 12 digits could reach outside --out.
+  if (!ACCOUNT_ID.test(accountId)) throw new Error(`refusing to file evidence under account id ${JSON.stringify(accountId)}: an account id is 12 digits`);
   const accountDir = join(outDir, accountId);
   try {
     mkdirSync(accountDir, { recursive: true });
   } catch (error) {
-    throw new InputError(`cannot create evidence folder ${accountDir}: ${errorMessage(error)}`);
+    throw new EvidenceWriteError(`cannot create evidence folder ${accountDir}: ${errorMessage(error)}; nothing was written`);
   }
   removeAbandonedPartials(accountDir);
   const base = runFolderName(startedAt);
@@ -30,7 +33,7 @@ export function writeRunFolder(outDir: string, accountId: string, startedAt: Dat
     renameSync(temporary, target);
   } catch (error) {
     rmSync(temporary, { recursive: true, force: true });
-    throw new InputError(`cannot write evidence into ${accountDir}: ${errorMessage(error)}`);
+    throw new EvidenceWriteError(`cannot write evidence into ${accountDir}: ${errorMessage(error)}; nothing was written`);
   }
   return target;
 }
@@ -53,7 +56,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Writes one file by way of a temporary name, so readers never see half of it. */
+/** Writes one file by way of a temporary name, so readers never see half of it; the file as it was stays on failure (EvidenceWriteError). */
 export function writeFileAtomically(path: string, content: string): void {
   const temporary = `${path}.${process.pid}.partial`;
   try {
@@ -61,6 +64,6 @@ export function writeFileAtomically(path: string, content: string): void {
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new InputError(`cannot write ${path}: ${errorMessage(error)}`);
+    throw new EvidenceWriteError(`cannot write ${path}: ${errorMessage(error)}`);
   }
 }
