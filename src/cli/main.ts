@@ -29,8 +29,8 @@ Sources (pick one; live AWS is the default):
   --demo       the embedded demo account
 
 Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings;
-            2 usage or input error; 3 the run could not complete, has ERROR findings,
-            or a change of --apply failed.
+            2 usage or input error (nothing written); 3 the run could not complete,
+            has ERROR findings, or a change of --apply failed.
 
 Examples:
   hipaa-iam audit --demo
