@@ -9,7 +9,7 @@ import { loadEligibleServicesFile } from '../hipaa/eligible-services.js';
 import { applyPlan, type ChangeOutcome } from '../remediate/apply.js';
 import type { RemediationPlan } from '../remediate/plan.js';
 import { REMEDIATION_LOG, REMEDIATION_PLAN, remediationLogCsv, remediationPlanCsv, remediationSummary, remediationText } from '../report/remediation-log.js';
-import { colourFor } from '../report/terminal.js';
+import { colourFor, printable } from '../report/terminal.js';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
 import { obtainSnapshot, type SourceSelection } from '../snapshot/obtain.js';
 import { checkOutputFolder } from './output-folder.js';
@@ -83,7 +83,7 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
   if (!flags.quiet) {
     for (const warning of result.warnings) process.stderr.write(`hipaa-iam: warning: ${warning}\n`);
     const when = readAgain ? ', read again after the changes' : '';
-    process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${snapshot.origin.description}${when})\n`);
+    process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${printable(snapshot.origin.description)}${when})\n`);
     process.stdout.write(result.summary);
     process.stdout.write(remediationReport);
     process.stdout.write(`Evidence written to ${result.runDir}\n`);

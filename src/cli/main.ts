@@ -7,6 +7,7 @@ import { ACCOUNT_ID, TOOL } from '../snapshot/build.js';
 import { obtainSnapshot } from '../snapshot/obtain.js';
 import { verifyRunFolder } from '../report/verify.js';
 import { showRiskRegister } from '../report/register-command.js';
+import { printable } from '../report/terminal.js';
 import { withoutUrlCredentials } from '../url-credentials.js';
 import { checkOutputFolder } from './output-folder.js';
 import { sourceOptions, type SourceFlags } from './options.js';
@@ -114,9 +115,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** What reaches stderr: one line (a cron mail stays readable), without credentials a URL in it carried. */
+/** What reaches stderr: one line (a cron mail stays readable), without credentials a URL in it carried or control characters. */
 function oneLine(text: string): string {
-  return withoutUrlCredentials(text).replace(/\s*[\r\n]+\s*/g, ' ');
+  return printable(withoutUrlCredentials(text).replace(/\s*[\r\n]+\s*/g, ' '));
 }
 
 /** The account folder's name: 12 digits, or it could name a path outside --out. */

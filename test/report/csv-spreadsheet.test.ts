@@ -54,7 +54,11 @@ describe('CSV evidence read back by spreadsheets (csv-carriage-return-formula)',
   beforeAll(() => {
     const out = tempDir('csv-cr');
     // The case's export (a user named "ivan\r=1+1"), and a run of the demo that writes a remediation plan too.
-    expect(hipaaIam(['audit', '--import', CASE, '--out', out]).status).toBe(3);
+    const imported = hipaaIam(['audit', '--import', CASE, '--out', out]);
+    expect(imported.status).toBe(3);
+    // On the terminal the CR is shown, not obeyed (it would return the cursor and overwrite the name).
+    expect(imported.stdout).toContain('ivan\\r=1+1 has NO MFA');
+    expect(imported.stdout).not.toContain('\r');
     expect(hipaaIam(['mfa-audit', '--demo', '--enforce', '--out', out]).status).toBe(1);
     expect(runFolders(out, '123456789012')).toHaveLength(1);
     files = csvFiles(out);
