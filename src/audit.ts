@@ -24,7 +24,7 @@ import { encodeRegister, nextRiskRegister, riskRegisterCsv, type RegisterRow } f
 import type { RemediationSummary } from './report/remediation-log.js';
 import type { RunInfo, RunScope } from './report/run-info.js';
 import { terminalSummary, totalsLine } from './report/terminal.js';
-import { CollectionError, errorMessage } from './errors.js';
+import { CollectionError, EvidenceWriteError, errorMessage } from './errors.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 import { TOOL } from './snapshot/build.js';
 import { SOURCE_NAMES, type Snapshot } from './snapshot/schema.js';
@@ -162,7 +162,13 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   files[MANIFEST_FILE] = `${JSON.stringify(buildManifest(files, { tool: TOOL, accountId: snapshot.accountId, runStartedAt: run.startedAt }), null, 2)}\n`;
 
   const runDir = writeRunFolder(outDir, snapshot.accountId, request.startedAt, files);
-  carryRegisterForward(living, (rows) => nextRiskRegister(rows, checks, findings, runDate), runDir, archive.runs);
+  try {
+    carryRegisterForward(living, (rows) => nextRiskRegister(rows, checks, findings, runDate), runDir, archive.runs);
+  } catch (error) {
+    if (error instanceof CollectionError) throw error;
+    // The run is filed and verifiable; only the register did not advance. Exit 3, never 2 ("nothing written").
+    throw new EvidenceWriteError(`the run's evidence is complete in ${runDir}, but the living register was not updated: ${errorMessage(error)} (the register is as it was; the next run brings it up to date)`);
+  }
   const summary = terminalSummary(checks, findings, request.colour) + totalsLine(findings, request.colour);
   return { findings, runDir, exitCode: exitCodeFor(findings, request.failOn), summary, warnings };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -150,14 +150,54 @@ describe('subcommands, thresholds and exit codes', () => {
   it('an import missing exports exits 3: what it holds is judged, the rest is ERROR, never PASS', () => {
     const dir = tempDir('cli-import');
     writeFileSync(join(dir, 'account-summary.json'), JSON.stringify({ SummaryMap: { AccountMFAEnabled: 1 } }));
+    // The account is named by an ARN in the exports (here a group's); nothing in it judges an MFA control.
+    writeFileSync(join(dir, 'account-authorization-details.json'), JSON.stringify(groupOnlyAuthorizationDetails('123456789012')));
     const out = tempDir('cli-import-out');
     const result = hipaaIam(['mfa-audit', '--import', dir, '--out', out]);
     expect(result.status).toBe(3);
-    const findings = readFindings(runFolders(out, 'unknown-account')[0]!).findings;
+    const findings = readFindings(runFolders(out, '123456789012')[0]!).findings;
     expect(findings.filter((f) => f.controlId === 'root-mfa').map((f) => f.status)).toEqual(['PASS']);
     expect(findings.filter((f) => f.controlId !== 'root-mfa').every((f) => f.status === 'ERROR')).toBe(true);
   });
+
+  it.each<[string, (dir: string) => void, RegExp]>([
+    [
+      'names no account (no export carries an ARN)',
+      (dir) => writeFileSync(join(dir, 'account-summary.json'), JSON.stringify({ SummaryMap: { AccountMFAEnabled: 1 } })),
+      /cannot tell which account was read from the AWS CLI exports in .*: STS GetCallerIdentity failed \(NotInImport: .*\) and no IAM ARN of the account was read/,
+    ],
+    [
+      'names two accounts (exports of two clients in one folder)',
+      (dir) => {
+        writeFileSync(join(dir, 'account-authorization-details.json'), JSON.stringify(groupOnlyAuthorizationDetails('111111111111')));
+        const header = 'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
+        const root = '<root_account>,arn:aws:iam::222222222222:root,2020-01-01T00:00:00+00:00,not_supported,no_information,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A';
+        writeFileSync(join(dir, 'credential-report.csv'), `${header}\n${root}\n`);
+      },
+      /the sources name 2 accounts: "111111111111" \(the authorization details\), "222222222222" \(the credential report\)/,
+    ],
+  ])('an import that %s exits 3 with one line, even with --quiet, and writes nothing', (_label, exports, message) => {
+    const dir = tempDir('cli-import');
+    exports(dir);
+    const out = tempDir('cli-import-out');
+    const result = hipaaIam(['mfa-audit', '--import', dir, '--out', out, '--quiet']);
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toMatch(/so nothing was written/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(readdirSync(out)).toEqual([]);
+  });
 });
+
+/** get-account-authorization-details of an account with one empty group and nothing else. */
+function groupOnlyAuthorizationDetails(account: string) {
+  return {
+    UserDetailList: [],
+    GroupDetailList: [{ GroupName: 'staff', GroupId: 'AGPASTAFF', Arn: `arn:aws:iam::${account}:group/staff`, Path: '/', CreateDate: '2021-01-02T00:00:00Z', GroupPolicyList: [], AttachedManagedPolicies: [] }],
+    RoleDetailList: [],
+    Policies: [],
+  };
+}
 
 describe('bad input: one clear line, exit 2, nothing written', () => {
   const corrupt = join(tempDir('cli-bad'), 'corrupt.json');

@@ -9,9 +9,10 @@ import { loadEligibleServicesFile } from '../hipaa/eligible-services.js';
 import { applyPlan, type ChangeOutcome } from '../remediate/apply.js';
 import type { RemediationPlan } from '../remediate/plan.js';
 import { REMEDIATION_LOG, REMEDIATION_PLAN, remediationLogCsv, remediationPlanCsv, remediationSummary, remediationText } from '../report/remediation-log.js';
-import { colourFor } from '../report/terminal.js';
+import { colourFor, printable } from '../report/terminal.js';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
 import { obtainSnapshot, type SourceSelection } from '../snapshot/obtain.js';
+import { checkOutputFolder } from './output-folder.js';
 import { outputOptions, passwordBaseline, settingsOptions, sourceOptions, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
 import type { RemediationFlags, RemediationSpec } from './remediation.js';
 
@@ -41,6 +42,8 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
     ...(flags.policyArn ? { requiredPermissionsBoundaryArn: flags.policyArn } : {}),
   };
   const exceptions = flags.exceptions ? loadExceptions(flags.exceptions, new Set(ALL_CHECKS.map((c) => c.meta.controlId))) : [];
+  // Before collecting (which may take minutes): evidence that could never be written is a usage error.
+  checkOutputFolder(flags.out, `--out ${flags.out}`);
   const progress = flags.quiet ? () => {} : progressReporter();
   const colour = colourFor(process.stdout);
   let snapshot = await obtainSnapshot(source, progress);
@@ -81,7 +84,7 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
   if (!flags.quiet) {
     for (const warning of result.warnings) process.stderr.write(`hipaa-iam: warning: ${warning}\n`);
     const when = readAgain ? ', read again after the changes' : '';
-    process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${snapshot.origin.description}${when})\n`);
+    process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${printable(snapshot.origin.description)}${when})\n`);
     process.stdout.write(result.summary);
     process.stdout.write(remediationReport);
     process.stdout.write(`Evidence written to ${result.runDir}\n`);

@@ -1,11 +1,15 @@
-import { Command, CommanderError, Option } from 'commander';
+import { dirname } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ALL_CHECKS, checksForGroup } from '../checks/registry.js';
-import { CollectionError, InputError, errorMessage } from '../errors.js';
+import { CollectionError, EvidenceWriteError, InputError, errorMessage } from '../errors.js';
 import { writeFileAtomically } from '../report/evidence-writer.js';
-import { TOOL } from '../snapshot/build.js';
+import { ACCOUNT_ID, TOOL } from '../snapshot/build.js';
 import { obtainSnapshot } from '../snapshot/obtain.js';
 import { verifyRunFolder } from '../report/verify.js';
 import { showRiskRegister } from '../report/register-command.js';
+import { printable } from '../report/terminal.js';
+import { withoutUrlCredentials } from '../url-credentials.js';
+import { checkOutputFolder } from './output-folder.js';
 import { sourceOptions, type SourceFlags } from './options.js';
 import { scpCommand } from './scp-command.js';
 import { REMEDIATION } from './remediation.js';
@@ -26,8 +30,8 @@ Sources (pick one; live AWS is the default):
   --demo       the embedded demo account
 
 Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings;
-            2 usage or input error; 3 the run could not complete, has ERROR findings,
-            or a change of --apply failed.
+            2 usage or input error (nothing written); 3 the run could not complete,
+            has ERROR findings, or a change of --apply failed.
 
 Examples:
   hipaa-iam audit --demo
@@ -54,6 +58,7 @@ Examples:
   for (const option of sourceOptions()) collect.addOption(option);
   collect.requiredOption('--save <file>', 'where to write the snapshot (JSON)');
   collect.action(async (flags: SourceFlags & { save: string }) => {
+    checkOutputFolder(dirname(flags.save), `--save ${flags.save}`);
     const snapshot = await obtainSnapshot(selectSource(flags), progressReporter());
     writeFileAtomically(flags.save, `${JSON.stringify(snapshot, null, 2)}\n`);
     const failed = Object.entries(snapshot.sources).filter(([, s]) => s.status === 'error').map(([name]) => name);
@@ -65,7 +70,7 @@ Examples:
     new Command('risk-register')
       .description('show the living risk register of an account (rebuilding it from the archive of runs if it is lost)')
       .addOption(new Option('--out <dir>', 'evidence folder the runs were written to').default('reports'))
-      .addOption(new Option('--account <id>', 'account id (default: the only account in --out)'))
+      .addOption(new Option('--account <id>', 'account id (default: the only account in --out)').argParser(accountIdArgument))
       .action((flags: { out: string; account?: string }) => {
         process.stdout.write(showRiskRegister(flags.out, flags.account));
       }),
@@ -84,7 +89,7 @@ Examples:
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({
       // One line per error, suggestion included, so a cron mail or a log stays readable.
-      outputError: (text, write) => write(`hipaa-iam: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`),
+      outputError: (text, write) => write(`hipaa-iam: ${oneLine(text.trim())}\n`),
     });
   }
   return program;
@@ -100,14 +105,25 @@ export async function main(argv: string[]): Promise<number> {
       const ok = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
       return ok ? 0 : 2;
     }
-    if (error instanceof InputError || error instanceof CollectionError) {
-      process.stderr.write(`hipaa-iam: ${error.message}\n`);
+    if (error instanceof InputError || error instanceof CollectionError || error instanceof EvidenceWriteError) {
+      process.stderr.write(`hipaa-iam: ${oneLine(error.message)}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`hipaa-iam: the run could not complete: ${errorMessage(error)}\n`);
+    process.stderr.write(`hipaa-iam: the run could not complete: ${oneLine(errorMessage(error))}\n`);
     if (process.env.HIPAA_IAM_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
     return 3;
   }
+}
+
+/** What reaches stderr: one line (a cron mail stays readable), without credentials a URL in it carried or control characters. */
+function oneLine(text: string): string {
+  return printable(withoutUrlCredentials(text).replace(/\s*[\r\n]+\s*/g, ' '));
+}
+
+/** The account folder's name: 12 digits, or it could name a path outside --out. */
+function accountIdArgument(value: string): string {
+  if (!ACCOUNT_ID.test(value)) throw new InvalidArgumentError('an AWS account id is 12 digits');
+  return value;
 }
 
 process.exitCode = await main(process.argv);

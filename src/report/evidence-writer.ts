@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { InputError, errorMessage } from '../errors.js';
+import { CollectionError, EvidenceWriteError, errorMessage } from '../errors.js';
+import { ACCOUNT_ID } from '../snapshot/build.js';
 import { processAlive } from './account-lock.js';
 
 /** `2026-11-23T05-01-02Z`: sortable, and legal in file names everywhere. */
@@ -12,14 +13,17 @@ export function runFolderName(at: Date): string {
  * Writes a run's files into `<out>/<account>/<timestamp>/` all at once: they go to a hidden
  * temporary folder that is renamed into place, so a crash leaves no half-written run, and an
  * existing run folder is never touched. A name taken meanwhile (another process writing into
- * the same folder without the account lock) moves on to the next `-N` suffix.
+ * the same folder without the account lock) moves on to the next `-N` suffix. A failure to write
+ * is an EvidenceWriteError (exit 3).
  */
 export function writeRunFolder(outDir: string, accountId: string, startedAt: Date, files: Record<string, string>): string {
+  // The account id is a path segment: anything but 12 digits could reach outside --out.
+  if (!ACCOUNT_ID.test(accountId)) throw new Error(`refusing to file evidence under account id ${JSON.stringify(accountId)}: an account id is 12 digits`);
   const accountDir = join(outDir, accountId);
   try {
     mkdirSync(accountDir, { recursive: true });
   } catch (error) {
-    throw new InputError(`cannot create evidence folder ${accountDir}: ${errorMessage(error)}`);
+    throw new EvidenceWriteError(`cannot create evidence folder ${accountDir}: ${errorMessage(error)}; nothing was written`);
   }
   removeAbandonedPartials(accountDir);
   const base = runFolderName(startedAt);
@@ -43,7 +47,7 @@ export function writeRunFolder(outDir: string, accountId: string, startedAt: Dat
     }
   } catch (error) {
     rmSync(temporary, { recursive: true, force: true });
-    throw new InputError(`cannot write evidence into ${accountDir}: ${errorMessage(error)}`);
+    throw new EvidenceWriteError(`cannot write evidence into ${accountDir}: ${errorMessage(error)}; nothing was written`);
   }
 }
 
@@ -70,7 +74,7 @@ export function writeFileAtomically(path: string, content: string | Buffer): voi
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new InputError(`cannot write ${path}: ${errorMessage(error)}`);
+    throw new EvidenceWriteError(`cannot write ${path}: ${errorMessage(error)}`);
   }
 }
 
@@ -92,7 +96,9 @@ export function replaceFileAtomically(path: string, content: string | Buffer, be
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new InputError(`cannot write ${path}: ${errorMessage(error)}`);
+    // What beforeRename refuses says so itself; a failure to write is exit 3, never 2 ("nothing written").
+    if (error instanceof CollectionError) throw error;
+    throw new EvidenceWriteError(`cannot write ${path}: ${errorMessage(error)}`);
   }
 }
 

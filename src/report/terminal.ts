@@ -29,6 +29,20 @@ function paint(c: ChalkInstance, status: Status, text: string): string {
   }
 }
 
+/**
+ * Control characters (C0, DEL, C1) and the bidirectional overrides and isolates, which a
+ * terminal obeys instead of showing: a name from an import such as "ivan\r=1+1" would return
+ * the cursor and overwrite its own line, an ESC could start a terminal command.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED_ESCAPES: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** Text from the account (names, messages) as a terminal should show it: every control character written out, `\r` or `\x1b`. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (ch) => NAMED_ESCAPES[ch] ?? (ch.charCodeAt(0) <= 0xff ? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}` : `\\u${ch.charCodeAt(0).toString(16)}`));
+}
+
 /** Per-principal lines for these controls, in the hardening guide's "Alice ❌ has NO MFA" style. */
 const PER_PRINCIPAL_CONTROLS = new Set(['root-mfa', 'user-console-mfa', 'password-policy']);
 
@@ -48,7 +62,7 @@ export function terminalSummary(checks: readonly Check[], findings: readonly Fin
     for (const f of mine) {
       if (!detailed && f.status === 'PASS') continue;
       if (f.status === 'NOT_APPLICABLE' && !PER_PRINCIPAL_CONTROLS.has(check.meta.controlId)) continue;
-      lines.push(`    ${SYMBOL[f.status]} ${paint(c, f.status, f.message)}`);
+      lines.push(`    ${SYMBOL[f.status]} ${paint(c, f.status, printable(f.message))}`);
     }
   }
   return `${lines.join('\n')}\n`;

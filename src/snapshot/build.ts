@@ -31,19 +31,51 @@ export function buildSnapshot(parts: SnapshotParts): Snapshot {
   };
 }
 
-/** The account id: from the caller, else from any ARN the sources hold. */
-export function accountIdFromSources(sources: SourceResults): string {
-  if (sources.callerIdentity?.status === 'ok' && sources.callerIdentity.data.account) return sources.callerIdentity.data.account;
-  const arns: string[] = [];
+/** An AWS account id is 12 digits; nothing else may name a folder under --out. */
+export const ACCOUNT_ID = /^\d{12}$/;
+
+/** What a snapshot's accountId is when the sources did not tell (resolveAccountId says why); never filed as evidence. */
+export const UNKNOWN_ACCOUNT = 'unknown-account';
+
+export type AccountResolution = { accountId: string } | { problem: string };
+
+/**
+ * The account the sources were read from. STS GetCallerIdentity's Account and the account in
+ * every IAM ARN of the account's own (users, roles, groups, customer managed policies, credential
+ * report rows, virtual MFA devices: `arn:<partition>:iam::<account>:...`) must be one 12-digit id;
+ * none, or one that is not 12 digits, or two different ids, is a problem stated in words.
+ */
+export function resolveAccountId(sources: SourceResults): AccountResolution {
+  const named = new Map<string, Set<string>>();
+  const note = (account: string, where: string) => named.set(account, (named.get(account) ?? new Set()).add(where));
+  if (sources.callerIdentity?.status === 'ok') note(sources.callerIdentity.data.account, 'STS GetCallerIdentity');
+  const fromArns = (where: string, arns: readonly (string | null | undefined)[]) => {
+    for (const arn of arns) {
+      const account = /^arn:aws[a-z-]*:iam::([^:]*):/.exec(arn ?? '')?.[1];
+      if (account !== undefined) note(account, where);
+    }
+  };
   if (sources.authorizationDetails?.status === 'ok') {
     const d = sources.authorizationDetails.data;
-    arns.push(...d.users.map((u) => u.arn), ...d.roles.map((r) => r.arn), ...d.groups.map((g) => g.arn));
-    arns.push(...d.policies.filter((p) => !p.awsManaged).map((p) => p.arn));
+    fromArns('the authorization details', [...d.users, ...d.roles, ...d.groups, ...d.policies.filter((p) => !p.awsManaged)].map((e) => e.arn));
   }
-  if (sources.credentialReport?.status === 'ok') arns.push(...sources.credentialReport.data.rows.map((r) => r.arn ?? ''));
-  for (const arn of arns) {
-    const account = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(arn)?.[1];
-    if (account) return account;
+  if (sources.credentialReport?.status === 'ok') fromArns('the credential report', sources.credentialReport.data.rows.map((r) => r.arn));
+  if (sources.virtualMfaDevices?.status === 'ok') fromArns('the virtual MFA devices', sources.virtualMfaDevices.data.devices.flatMap((d) => [d.serialNumber, d.userArn]));
+
+  const said = (account: string) => `${JSON.stringify(account)} (${[...(named.get(account) ?? [])].join(', ')})`;
+  const accounts = [...named.keys()];
+  if (accounts.length === 0) {
+    const caller = sources.callerIdentity?.status === 'error' ? `STS GetCallerIdentity failed (${sources.callerIdentity.error.code}: ${sources.callerIdentity.error.message})` : 'STS GetCallerIdentity was not read';
+    return { problem: `${caller} and no IAM ARN of the account was read` };
   }
-  return 'unknown-account';
+  const malformed = accounts.filter((a) => !ACCOUNT_ID.test(a));
+  if (malformed.length > 0) return { problem: `an account id is 12 digits, but the sources name ${malformed.map(said).join(' and ')}` };
+  if (accounts.length > 1) return { problem: `the sources name ${accounts.length} accounts: ${accounts.map(said).join(', ')}` };
+  return { accountId: accounts[0]! };
+}
+
+/** The account id the sources agree on, or UNKNOWN_ACCOUNT (obtainSnapshot then refuses the run). */
+export function accountIdFromSources(sources: SourceResults): string {
+  const resolved = resolveAccountId(sources);
+  return 'accountId' in resolved ? resolved.accountId : UNKNOWN_ACCOUNT;
 }

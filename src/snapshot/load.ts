@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InputError, errorMessage } from '../errors.js';
+import { ACCOUNT_ID } from './build.js';
 import { describeZodError } from './zod-issue.js';
 import { SNAPSHOT_SCHEMA_VERSION, snapshotSchema, type Snapshot } from './schema.js';
 
@@ -24,6 +25,10 @@ export function loadSnapshot(path: string): Snapshot {
   const parsed = snapshotSchema.safeParse(value);
   if (!parsed.success) {
     throw new InputError(`snapshot ${path} is not a valid hipaa-iam snapshot${describeZodError(parsed.error)}`);
+  }
+  // The account id names the evidence folder: anything but 12 digits could write outside --out.
+  if (!ACCOUNT_ID.test(parsed.data.accountId)) {
+    throw new InputError(`snapshot ${path}: accountId must be 12 digits (an AWS account id), not ${JSON.stringify(parsed.data.accountId)}`);
   }
   return parsed.data;
 }

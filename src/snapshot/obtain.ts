@@ -1,9 +1,12 @@
 import { createAwsClients, type LiveSourceOptions } from '../collect/aws-clients.js';
 import { collectLive } from '../collect/live.js';
+import { CollectionError, InputError } from '../errors.js';
+import { withoutUrlCredentials } from '../url-credentials.js';
+import { resolveAccountId } from './build.js';
 import { crossCheckSources } from './cross-check.js';
-import { importAwsCliExports } from './import.js';
+import { IMPORT_FILES, importAwsCliExports } from './import.js';
 import { DEMO_SNAPSHOT_PATH, loadSnapshot } from './load.js';
-import type { Snapshot } from './schema.js';
+import { SOURCE_LABELS, SOURCE_NAMES, type Snapshot } from './schema.js';
 
 export type SourceSelection =
   | { kind: 'live'; live: LiveSourceOptions }
@@ -12,8 +15,11 @@ export type SourceSelection =
   | { kind: 'demo' };
 
 /**
- * The one place a run gets its snapshot, whichever source the user chose; sources that
- * disagree with each other are ERROR there (crossCheckSources), saved snapshots included.
+ * The one place a run gets its snapshot, whichever source the user chose. Sources that
+ * disagree with each other are ERROR here (crossCheckSources), saved snapshots included. A
+ * collection that read nothing, or cannot tell which account it read, is refused here, before
+ * anything is written: an import without any AWS CLI export is an InputError (2); a live
+ * collection or an import of exports that name no single 12-digit account is a CollectionError (3).
  */
 export async function obtainSnapshot(selection: SourceSelection, progress: (message: string) => void): Promise<Snapshot> {
   return crossCheckSources(await readSnapshot(selection, progress));
@@ -23,8 +29,14 @@ async function readSnapshot(selection: SourceSelection, progress: (message: stri
   switch (selection.kind) {
     case 'snapshot':
       return loadSnapshot(selection.path);
-    case 'import':
-      return importAwsCliExports(selection.dir);
+    case 'import': {
+      const snapshot = importAwsCliExports(selection.dir);
+      // A folder without a single export is a mistyped path, not an account with nothing in it.
+      if (SOURCE_NAMES.every((name) => snapshot.sources[name].status === 'error' && snapshot.sources[name].error.code === 'NotInImport')) {
+        throw new InputError(`no AWS CLI exports found in ${selection.dir}: expected some of ${Object.entries(IMPORT_FILES).filter(([name]) => name !== 'roles').map(([, f]) => f.file).join(', ')}; nothing was written`);
+      }
+      return refuseUnfiled(snapshot, `the AWS CLI exports in ${selection.dir}`);
+    }
     case 'demo':
       return loadSnapshot(DEMO_SNAPSHOT_PATH);
     case 'live': {
@@ -32,9 +44,24 @@ async function readSnapshot(selection: SourceSelection, progress: (message: stri
       const where = [
         selection.live.profile ? `profile ${selection.live.profile}` : 'default credential chain',
         selection.live.roleArn ? `role ${selection.live.roleArn}` : null,
-        process.env.AWS_ENDPOINT_URL ? `endpoint ${process.env.AWS_ENDPOINT_URL}` : null,
+        // The endpoint is recorded in run.json and the report: without a password or token it may carry.
+        process.env.AWS_ENDPOINT_URL ? `endpoint ${withoutUrlCredentials(process.env.AWS_ENDPOINT_URL)}` : null,
       ].filter(Boolean);
-      return collectLive({ clients, description: `live AWS (${where.join(', ')})`, progress, regions: selection.live.regions });
+      const description = `live AWS (${where.join(', ')})`;
+      return refuseUnfiled(await collectLive({ clients, description, progress, regions: selection.live.regions }), description);
     }
   }
+}
+
+/** Evidence is filed under its account: a snapshot that cannot be filed so is no run at all. */
+function refuseUnfiled(snapshot: Snapshot, from: string): Snapshot {
+  const failed = SOURCE_NAMES.map((name) => [name, snapshot.sources[name]] as const).filter(([, s]) => s.status === 'error');
+  if (failed.length === SOURCE_NAMES.length) {
+    const [name, first] = failed[0]!;
+    const why = first.status === 'error' ? `${first.error.code}: ${first.error.message}` : '';
+    throw new CollectionError(`nothing could be read from ${from}, so nothing was written: ${SOURCE_LABELS[name]}: ${why}`);
+  }
+  const resolved = resolveAccountId(snapshot.sources);
+  if ('problem' in resolved) throw new CollectionError(`cannot tell which account was read from ${from}, so nothing was written: ${resolved.problem}`);
+  return snapshot;
 }

@@ -23,6 +23,7 @@ import type { AwsClients } from '../../src/collect/aws-clients.js';
 import { collectLive, sourceError } from '../../src/collect/live.js';
 import { CollectionError } from '../../src/errors.js';
 import { snapshotSchema, type Snapshot } from '../../src/snapshot/schema.js';
+import { resolveAccountId, UNKNOWN_ACCOUNT } from '../../src/snapshot/build.js';
 
 const ACCOUNT = '123456789012';
 const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'y' };
@@ -256,7 +257,7 @@ describe('collectLive', () => {
     });
   });
 
-  it('takes the account id from the caller identity, not from ARNs in other sources', async () => {
+  it('cannot tell the account when the caller identity and the ARNs in other sources name different ones', async () => {
     stsMock.on(GetCallerIdentityCommand).resolves({
       Account: '999988887777',
       Arn: 'arn:aws:sts::999988887777:assumed-role/audit/session',
@@ -265,8 +266,10 @@ describe('collectLive', () => {
 
     const snapshot = await collect();
 
-    // Every ARN in the IAM sources names 123456789012; the caller's account wins.
-    expect(snapshot.accountId).toBe('999988887777');
+    // Every ARN in the IAM sources names 123456789012: filing them under the caller's account
+    // would misfile the evidence, so the account is unknown and obtainSnapshot refuses the run.
+    expect(snapshot.accountId).toBe(UNKNOWN_ACCOUNT);
+    expect(resolveAccountId(snapshot.sources)).toEqual({ problem: expect.stringMatching(/^the sources name 2 accounts: "999988887777" \(STS GetCallerIdentity\), "123456789012" \(the authorization details, the credential report/) });
   });
 
   it('falls back to an ARN for the account id when GetCallerIdentity is denied (not a credentials problem)', async () => {

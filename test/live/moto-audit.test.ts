@@ -12,7 +12,7 @@ import {
   PutGroupPolicyCommand,
   UpdateAccountPasswordPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,11 +156,12 @@ describe.skipIf(!motoInstalled)('live path: the real SDK against moto', () => {
     expect(verdicts(fromSnapshot)).toEqual(verdicts(live));
   });
 
-  it('reports ERROR, not PASS, when the endpoint stops answering', () => {
+  it('files nothing, never a PASS, when the endpoint stops answering: exit 3 and one line saying why, even with --quiet', () => {
     const deadOut = tempDir('moto-dead');
-    const result = hipaaIam(['password-policy', '--out', deadOut], { ...moto.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
+    const result = hipaaIam(['password-policy', '--out', deadOut, '--quiet'], { ...moto.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
     expect(result.status).toBe(3);
-    const { findings } = readFindings(runFolders(deadOut, 'unknown-account')[0]!);
-    expect(findings.map((f) => f.status)).toEqual(['ERROR']);
+    expect(result.stderr).toMatch(/^hipaa-iam: nothing could be read from live AWS \(default credential chain, endpoint http:\/\/127\.0\.0\.1:9\), so nothing was written: caller identity \(sts:GetCallerIdentity\): .*ECONNREFUSED/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(readdirSync(deadOut)).toEqual([]);
   });
 });

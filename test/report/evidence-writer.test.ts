@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EvidenceWriteError } from '../../src/errors.js';
 import { replaceFileAtomically, runFolderName, writeFileAtomically, writeRunFolder } from '../../src/report/evidence-writer.js';
 
 describe('writeRunFolder', () => {
@@ -22,17 +23,25 @@ describe('writeRunFolder', () => {
 
   it('clears the temporary folder a killed run left behind, but not one a live run is writing', () => {
     const out = mkdtempSync(join(tmpdir(), 'hipaa-iam-out-'));
-    const account = join(out, 'acct');
+    const account = join(out, '123456789012');
     mkdirSync(join(account, '.2026-11-23T05-01-02Z.999999999.partial'), { recursive: true });
     mkdirSync(join(account, `.2026-11-23T05-01-03Z.${process.pid}.partial`));
-    writeRunFolder(out, 'acct', new Date('2026-11-23T05:01:04Z'), { 'a.csv': '' });
+    writeRunFolder(out, '123456789012', new Date('2026-11-23T05:01:04Z'), { 'a.csv': '' });
     expect(readdirSync(account).sort()).toEqual([`.2026-11-23T05-01-03Z.${process.pid}.partial`, '2026-11-23T05-01-04Z']);
   });
 
-  it('reports an unwritable output folder as bad input', () => {
+  it('reports an output folder it cannot create as a run that could not complete (exit 3), nothing written', () => {
     const blocker = join(mkdtempSync(join(tmpdir(), 'hipaa-iam-out-')), 'a-file');
     writeFileSync(blocker, 'not a folder');
-    expect(() => writeRunFolder(blocker, 'acct', new Date(), { 'a.csv': '' })).toThrow(/cannot create evidence folder/);
+    const write = () => writeRunFolder(blocker, '123456789012', new Date(), { 'a.csv': '' });
+    expect(write).toThrow(/cannot create evidence folder .*a-file\/123456789012: .*; nothing was written$/);
+    expect(write).toThrow(EvidenceWriteError);
+  });
+
+  it.each(['../../escaped-evidence', '', '12345678901', '1234567890123', '12345678901a', '..', '123456789012/..'])('refuses to file evidence under the account id %j', (accountId) => {
+    const out = mkdtempSync(join(tmpdir(), 'hipaa-iam-out-'));
+    expect(() => writeRunFolder(join(out, 'inside'), accountId, new Date(), { 'a.csv': '' })).toThrow(/12 digits/);
+    expect(readdirSync(out)).toEqual([]);
   });
 });
 

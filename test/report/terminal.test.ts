@@ -1,5 +1,8 @@
+import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { colourFor } from '../../src/report/terminal.js';
+import type { Finding } from '../../src/checks/check.js';
+import { ALL_CHECKS } from '../../src/checks/registry.js';
+import { colourFor, printable, terminalSummary } from '../../src/report/terminal.js';
 
 describe('colourFor', () => {
   it.each<[string, boolean | undefined, Record<string, string>, boolean]>([
@@ -10,5 +13,26 @@ describe('colourFor', () => {
   ])('on %s', (_label, isTTY, env, coloured) => {
     const text = colourFor({ isTTY }, env).red('FAIL');
     expect(text !== 'FAIL').toBe(coloured);
+  });
+});
+
+describe('printable: what the account says cannot steer the terminal', () => {
+  it.each([
+    ['ivan\r=1+1 has NO MFA', 'ivan\\r=1+1 has NO MFA'],
+    ['evil\u001b]0;pwned\u0007name', 'evil\\x1b]0;pwned\\x07name'],
+    ['line\nbreak\ttab', 'line\\nbreak\\ttab'],
+    ['csi\u009b2J', 'csi\\x9b2J'],
+    ['admin\u202egnp.exe', 'admin\\u202egnp.exe'],
+    ['alice ❌ has NO MFA — HIPAA compliance gap ⚠️', 'alice ❌ has NO MFA — HIPAA compliance gap ⚠️'],
+  ])('%j', (text, shown) => {
+    expect(printable(text)).toBe(shown);
+  });
+
+  it('is applied to every finding line of the summary', () => {
+    const check = ALL_CHECKS.find((c) => c.meta.controlId === 'user-console-mfa')!;
+    const finding = { controlId: 'user-console-mfa', status: 'FAIL', message: 'ivan\r=1+1 has NO MFA' } as Finding;
+    const summary = terminalSummary([check], [finding], new Chalk({ level: 0 }));
+    expect(summary).toContain('ivan\\r=1+1 has NO MFA');
+    expect(summary).not.toContain('\r');
   });
 });

@@ -54,6 +54,13 @@ describe('loadSnapshot', () => {
     ['a newer schema', JSON.stringify({ ...emptySnapshot(), schemaVersion: 99 }), /schemaVersion 99.*upgrade hipaa-iam/],
     ['a source with an unknown status', JSON.stringify({ ...emptySnapshot(), sources: { ...emptySnapshot().sources, passwordPolicy: { status: 'maybe' } } }), /at sources\.passwordPolicy/],
     ['a malformed policy document', JSON.stringify(withBadPolicy()), /at sources\.authorizationDetails\.data\.users\.0\.inlinePolicies\.0\.document\.Statement/],
+    // The account id names the evidence folder (account-id-path-traversal).
+    ['an accountId that climbs out of --out', JSON.stringify({ ...emptySnapshot(), accountId: '../../escaped-evidence' }), /accountId must be 12 digits \(an AWS account id\), not "\.\.\/\.\.\/escaped-evidence"/],
+    ['an absolute accountId', JSON.stringify({ ...emptySnapshot(), accountId: '/tmp/evidence' }), /accountId must be 12 digits/],
+    ['an empty accountId', JSON.stringify({ ...emptySnapshot(), accountId: '' }), /accountId must be 12 digits .*not ""/],
+    ['an accountId of 11 digits', JSON.stringify({ ...emptySnapshot(), accountId: '12345678901' }), /accountId must be 12 digits/],
+    ['an accountId with a line break', JSON.stringify({ ...emptySnapshot(), accountId: '123456789012\n' }), /accountId must be 12 digits .*not "123456789012\\n"/],
+    ['the accountId of an unknown account', JSON.stringify({ ...emptySnapshot(), accountId: 'unknown-account' }), /accountId must be 12 digits/],
   ])('rejects %s with one line naming the file', (name, content, reason) => {
     const path = file(`${name.replace(/\W/g, '-')}.json`, content);
     expect(() => loadSnapshot(path)).toThrow(InputError);
