@@ -18,11 +18,17 @@ import { ACCOUNT, emptySnapshot } from '../support/snapshot.js';
 const failing = vi.hoisted(() => ({ path: null as RegExp | null }));
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
+  const full = () => Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC' });
   const writeFileSync: typeof real.writeFileSync = (file, ...rest) => {
-    if (failing.path?.test(String(file))) throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC' });
+    if (failing.path?.test(String(file))) throw full();
     return real.writeFileSync(file, ...rest);
   };
-  return { ...real, writeFileSync, default: { ...real, writeFileSync } };
+  // The evidence writer opens each file it writes and fsyncs it (writeDurably): fail at that open.
+  const openSync = ((file: fs.PathLike, ...rest: unknown[]) => {
+    if (failing.path?.test(String(file))) throw full();
+    return (real.openSync as (...args: unknown[]) => number)(file, ...rest);
+  }) as typeof real.openSync;
+  return { ...real, writeFileSync, openSync, default: { ...real, writeFileSync, openSync } };
 });
 
 const run = (outDir: string) =>
@@ -39,7 +45,7 @@ describe('evidence that could not be written is exit 3, naming the file', () => 
   it('a full disk after the run folder is filed: the run verifies, the register is as it was, exit 3 naming risk-register.csv', () => {
     const register = join(out, ACCOUNT, 'risk-register.csv');
     const before = readFileSync(register, 'utf8');
-    failing.path = /\/risk-register\.csv\.\d+\.partial$/;
+    failing.path = /\/\.risk-register\.csv\.\d+\.partial$/;
     let error: unknown;
     try {
       run(out);
