@@ -76,8 +76,11 @@ export function verifyChain(accountDir: string, options: VerifyOptions = {}): Ch
     if (/^\d{12}$/.test(account) && check.manifest.accountId !== account) problems.push(`${basename(check.runDir)}: its manifest is for account ${String(check.manifest.accountId)}, not ${account}`);
   }
 
-  const byHash = new Map(checks.map((c) => [c.manifestSha256, c]));
   const byName = new Map(checks.map((c) => [basename(c.runDir), c]));
+  // A byte-for-byte copy of a run has its manifest hash too: the recorded name picks the original.
+  const byHashAll = new Map<string, RunFolderCheck[]>();
+  for (const c of checks) byHashAll.set(c.manifestSha256, [...(byHashAll.get(c.manifestSha256) ?? []), c]);
+  const byHash = { get: (hash: string, name?: string) => byHashAll.get(hash)?.find((c) => basename(c.runDir) === name) ?? byHashAll.get(hash)?.[0] };
   // Who records each run as its previous, by hash or (when the hash no longer matches) by name.
   const successors = new Map<RunFolderCheck, RunFolderCheck[]>();
   const link = (from: RunFolderCheck, to: RunFolderCheck) => successors.set(to, [...(successors.get(to) ?? []), from]);
@@ -89,7 +92,7 @@ export function verifyChain(accountDir: string, options: VerifyOptions = {}): Ch
       problems.push(`${name}: its manifest's previous-run record is malformed`);
       continue;
     }
-    const target = byHash.get(previous.manifestSha256);
+    const target = byHash.get(previous.manifestSha256, previous.run);
     const named = byName.get(previous.run);
     if (target) {
       link(check, target);
@@ -116,7 +119,7 @@ export function verifyChain(accountDir: string, options: VerifyOptions = {}): Ch
     for (let at: RunFolderCheck | undefined = c; at && !seen.has(at); n += 1) {
       seen.add(at);
       const previous: PreviousRun | null | undefined = at.manifest.previous;
-      at = previous ? (byHash.get(previous.manifestSha256) ?? byName.get(previous.run)) : undefined;
+      at = previous ? (byHash.get(previous.manifestSha256, previous.run) ?? byName.get(previous.run)) : undefined;
     }
     return n;
   };
