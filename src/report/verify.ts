@@ -108,6 +108,8 @@ export function checkRunFolder(runDir: string, options: VerifyOptions = {}): Run
     }
   } else if (options.requireSignature) {
     problems.push(`not signed (no ${SIGNATURE_FILE})`);
+  } else if (options.trustedKey) {
+    notes.push(`not signed (no ${SIGNATURE_FILE}): the trusted key was not used`);
   }
   return { runDir, manifest, manifestSha256: sha256(manifestBytes), problems, notes, signature };
 }
