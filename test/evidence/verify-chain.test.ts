@@ -6,9 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../../src/audit.js';
 import type { Check } from '../../src/checks/check.js';
 import { ALL_CHECKS, checksForGroup } from '../../src/checks/registry.js';
+import { FORMATS } from '../../src/report/formats.js';
 import { sha256 } from '../../src/report/manifest.js';
 import { keyFingerprint, signedMessage } from '../../src/report/signature.js';
 import { colourFor } from '../../src/report/terminal.js';
+import { checkRunFolder, requiredFiles } from '../../src/report/verify.js';
 import { loadSnapshot } from '../../src/snapshot/load.js';
 import { hipaaIam, runFolders, tempDir } from '../support/cli.js';
 
@@ -202,10 +204,19 @@ describe('verify-gaps: what verify RUN_DIR missed (test/fixtures/cases/verify-ga
     expect([result.status, result.stdout]).toEqual([1, expect.stringContaining('core file(s) missing: findings.json')]);
   });
 
-  it('a run written with --format json alone verifies with its fewer files', () => {
+  it('a run written with any single --format, full or partial, verifies with its fewer files (the core files follow what audit writes)', () => {
+    for (const format of FORMATS) {
+      for (const [command, checks] of [['audit', ALL_CHECKS], ['audit-trail', checksForGroup('audit-trail')]] as const) {
+        const out = tempDir(`format-${format}`);
+        const dir = audit({ command, checks, snapshot: loadSnapshot(BASE), startedAt: new Date(STARTS[0]!), outDir: out, failOn: 'low', formats: [format], colour: colourFor({ isTTY: false }) }).runDir;
+        expect([format, command, checkRunFolder(dir).problems]).toEqual([format, command, []]);
+      }
+    }
     const out = tempDir('json-only');
     const dir = audit({ command: 'audit', checks: ALL_CHECKS, snapshot: loadSnapshot(BASE), startedAt: new Date(STARTS[0]!), outDir: out, failOn: 'low', formats: ['json'], colour: colourFor({ isTTY: false }) }).runDir;
     expect(hipaaIam(['verify', dir]).status).toBe(0);
+    // run.json says json: findings.json is then a core file.
+    expect(requiredFiles(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as object).all).toEqual(['run.json', 'findings.json']);
   });
 
   it('3. findings.json rewritten and the manifest recomputed: exit 1 in its archive, the next run recorded another hash', () => {
