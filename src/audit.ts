@@ -17,6 +17,7 @@ import { DEFAULT_FORMATS, type Format } from './report/formats.js';
 import { asffFindings, ocsfDetectionFindings } from './report/machine-formats.js';
 import { groupCsv } from './report/group-csv.js';
 import { htmlReport } from './report/html-report.js';
+import { chainLink } from './report/chain.js';
 import { buildManifest, MANIFEST_FILE } from './report/manifest.js';
 import { mfaAuditCsv } from './report/mfa-audit-csv.js';
 import { passwordPolicyCsv } from './report/password-policy-csv.js';
@@ -122,6 +123,7 @@ function auditUnderLock(request: AuditRequest): AuditResult {
     startedAt: request.startedAt.toISOString(),
     finishedAt: clock().toISOString(),
     controls,
+    formats: [...formats].sort(),
     statusCounts,
     collection: snapshot.collection,
     sourceErrors: SOURCE_NAMES.flatMap((name) => {
@@ -159,7 +161,9 @@ function auditUnderLock(request: AuditRequest): AuditResult {
     files['report.html'] = htmlReport({ run, controls: checks.map((c) => c.meta), findings, matrix, register, trend });
   }
   Object.assign(files, request.extraFiles);
-  files[MANIFEST_FILE] = `${JSON.stringify(buildManifest(files, { tool: TOOL, accountId: snapshot.accountId, runStartedAt: run.startedAt }), null, 2)}\n`;
+  // The account's runs form a chain: each manifest records the hash of the one written before it.
+  const previous = chainLink(archive.runs);
+  files[MANIFEST_FILE] = `${JSON.stringify(buildManifest(files, { tool: TOOL, accountId: snapshot.accountId, runStartedAt: run.startedAt, previous }), null, 2)}\n`;
 
   const runDir = writeRunFolder(outDir, snapshot.accountId, request.startedAt, files);
   try {

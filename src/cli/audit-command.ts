@@ -1,14 +1,19 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { readFileSync, renameSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { audit } from '../audit.js';
 import type { Check } from '../checks/check.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import { createAwsClients } from '../collect/aws-clients.js';
-import { InputError } from '../errors.js';
+import { CollectionError, InputError, errorMessage } from '../errors.js';
 import { loadExceptions } from '../exceptions.js';
 import { loadEligibleServicesFile } from '../hipaa/eligible-services.js';
 import { applyPlan, type ChangeOutcome } from '../remediate/apply.js';
 import type { RemediationPlan } from '../remediate/plan.js';
 import { REMEDIATION_LOG, REMEDIATION_PLAN, remediationLogCsv, remediationPlanCsv, remediationSummary, remediationText } from '../report/remediation-log.js';
+import { writeFileAtomically } from '../report/evidence-writer.js';
+import { kmsSigner, type ManifestSigner } from '../report/kms.js';
+import { MANIFEST_FILE, SIGNATURE_FILE } from '../report/manifest.js';
 import { colourFor, printable } from '../report/terminal.js';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
 import { obtainSnapshot, type SourceSelection } from '../snapshot/obtain.js';
@@ -45,6 +50,8 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
   // Before collecting (which may take minutes): evidence that could never be written is a usage error.
   checkOutputFolder(flags.out, `--out ${flags.out}`);
   const progress = flags.quiet ? () => {} : progressReporter();
+  // The key is checked before collecting, so a key that cannot sign fails fast (exit 2).
+  const signer = flags.signWithKms ? await kmsSigner(flags.signWithKms, flags.profile) : undefined;
   const colour = colourFor(process.stdout);
   let snapshot = await obtainSnapshot(source, progress);
 
@@ -81,6 +88,7 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
     colour,
     ...(remediated ? { extraFiles: { [remediated.file]: remediated.csv }, remediation: remediationSummary(remediated.plan, remediated.outcomes) } : {}),
   });
+  if (signer) await signRun(result.runDir, signer);
   if (!flags.quiet) {
     for (const warning of result.warnings) process.stderr.write(`hipaa-iam: warning: ${warning}\n`);
     const when = readAgain ? ', read again after the changes' : '';
@@ -93,6 +101,23 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
   return remediationFailed ? 3 : result.exitCode;
 }
 
+/**
+ * Writes manifest.sig.json into a written run folder. It is written beside the account's runs
+ * under a hidden `.partial` name first, then renamed in, so a run reading the archive meanwhile
+ * never sees a half-written or unexpected file in the folder. The run is written by then: a
+ * failure is exit 3 naming the folder, never 2.
+ */
+async function signRun(runDir: string, signer: ManifestSigner): Promise<void> {
+  const temporary = join(dirname(runDir), `.${basename(runDir)}.sig.${process.pid}.partial`);
+  try {
+    const signature = await signer(readFileSync(join(runDir, MANIFEST_FILE)));
+    writeFileAtomically(temporary, `${JSON.stringify(signature, null, 2)}\n`);
+    renameSync(temporary, join(runDir, SIGNATURE_FILE));
+  } catch (error) {
+    throw new CollectionError(`the run's evidence is in ${runDir}, but its manifest could not be signed (${errorMessage(error)}); it is unsigned`);
+  }
+}
+
 interface RemediationOutcome {
   plan: RemediationPlan;
   outcomes: ChangeOutcome[] | null;
@@ -100,12 +125,16 @@ interface RemediationOutcome {
   csv: string;
 }
 
-export type AuditCommandFlags = SourceFlags & OutputFlags & SettingsFlags & RemediationFlags;
+export type AuditCommandFlags = SourceFlags & OutputFlags & SettingsFlags & RemediationFlags & { signWithKms?: string };
 
 export function auditCommand(name: string, description: string, checks: readonly Check[], remediation?: RemediationSpec): Command {
   const command = new Command(name).description(description);
-  for (const option of [...sourceOptions(), ...outputOptions(), ...settingsOptions(name), ...(remediation?.options ?? [])]) command.addOption(option);
+  for (const option of [...sourceOptions(), ...outputOptions(), ...settingsOptions(name), ...(remediation?.options ?? []), signOption()]) command.addOption(option);
   return command.action(async (flags: AuditCommandFlags) => {
     process.exitCode = await runAuditCommand(name, checks, flags, remediation);
   });
+}
+
+function signOption(): Option {
+  return new Option('--sign-with-kms <key-id>', "sign the run's manifest.json with this asymmetric AWS KMS key (KMS Sign; ECC_NIST_P256 or RSA, KeyUsage SIGN_VERIFY), writing manifest.sig.json beside it");
 }

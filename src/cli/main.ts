@@ -5,7 +5,6 @@ import { CollectionError, EvidenceWriteError, InputError, errorMessage } from '.
 import { writeFileAtomically } from '../report/evidence-writer.js';
 import { ACCOUNT_ID, TOOL } from '../snapshot/build.js';
 import { obtainSnapshot } from '../snapshot/obtain.js';
-import { verifyRunFolder } from '../report/verify.js';
 import { showRiskRegister } from '../report/register-command.js';
 import { printable } from '../report/terminal.js';
 import { withoutUrlCredentials } from '../url-credentials.js';
@@ -14,6 +13,7 @@ import { sourceOptions, type SourceFlags } from './options.js';
 import { scpCommand } from './scp-command.js';
 import { REMEDIATION } from './remediation.js';
 import { auditCommand, progressReporter, selectSource } from './audit-command.js';
+import { verifyCommand } from './verify-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('hipaa-iam')
@@ -75,16 +75,7 @@ Examples:
         process.stdout.write(showRiskRegister(flags.out, flags.account));
       }),
   );
-  program.addCommand(
-    new Command('verify')
-      .description('check a run folder against its manifest.json: exit 0 if every file matches, 1 naming what changed, was added or removed')
-      .argument('<run-dir>', 'a run folder, <out>/<account-id>/<timestamp>')
-      .action((runDir: string) => {
-        const result = verifyRunFolder(runDir);
-        process.stdout.write(`${result.report}\n`);
-        process.exitCode = result.ok ? 0 : 1;
-      }),
-  );
+  program.addCommand(verifyCommand());
 
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding, Status } from '../checks/check.js';
 import { InputError, errorMessage } from '../errors.js';
-import { compareWithManifest, MANIFEST_FILE, sha256, type Manifest } from './manifest.js';
+import { compareWithManifest, MANIFEST_FILE, sha256, SIGNATURE_FILE, type Manifest } from './manifest.js';
 import { decodeRegister, parseRiskRegister, RegisterFormatError, type RegisterEncoding, type RegisterRow } from './risk-register.js';
 import type { RunScope } from './run-info.js';
 
@@ -65,7 +65,7 @@ function verifiedRun(dir: string): ArchivedRun | null {
     if (!manifest.files || typeof manifest.files !== 'object') return null;
     const present: Record<string, string> = {};
     for (const name of readdirSync(dir)) {
-      if (name === MANIFEST_FILE) continue;
+      if (name === MANIFEST_FILE || name === SIGNATURE_FILE) continue;
       if (!statSync(join(dir, name)).isFile()) return null;
       present[name] = sha256(readFileSync(join(dir, name)));
     }

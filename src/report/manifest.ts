@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 
 export const MANIFEST_FILE = 'manifest.json';
+/** The manifest's signature (src/report/signature.ts), beside it and outside its file list: it signs the manifest. */
+export const SIGNATURE_FILE = 'manifest.sig.json';
+
+/** The account's run written just before this one: its folder name and the SHA-256 (hex) of its manifest.json bytes. */
+export interface PreviousRun {
+  run: string;
+  manifestSha256: string;
+}
 
 export interface Manifest {
   schemaVersion: 1;
@@ -8,6 +16,11 @@ export interface Manifest {
   accountId: string;
   runStartedAt: string;
   algorithm: 'sha256';
+  /**
+   * The link of the account's chain of runs (src/report/chain.ts): the previous run's manifest
+   * hash, null for an account's first run, absent in manifests written before runs were chained.
+   */
+  previous?: PreviousRun | null;
   /** Every other file of the run folder and its SHA-256 (hex). */
   files: Record<string, string>;
 }
@@ -16,9 +29,10 @@ export function sha256(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-export function buildManifest(files: Record<string, string>, meta: Omit<Manifest, 'schemaVersion' | 'algorithm' | 'files'>): Manifest {
+export function buildManifest(files: Record<string, string>, meta: Omit<Manifest, 'schemaVersion' | 'algorithm' | 'files' | 'previous'> & { previous: PreviousRun | null }): Manifest {
   const hashes = Object.fromEntries(Object.keys(files).sort().map((name) => [name, sha256(files[name]!)]));
-  return { schemaVersion: 1, ...meta, algorithm: 'sha256', files: hashes };
+  const { previous, ...rest } = meta;
+  return { schemaVersion: 1, ...rest, algorithm: 'sha256', previous, files: hashes };
 }
 
 export interface ManifestCheck {

@@ -22,6 +22,8 @@ export interface RunInfo {
   startedAt: string;
   finishedAt: string;
   controls: string[];
+  /** The --format list the run wrote, sorted: what `verify` requires the folder to hold. */
+  formats?: string[];
   /** Findings per status, so the archive's trend needs only run.json. */
   statusCounts: Partial<Record<Status, number>>;
   collection: Snapshot['collection'];

@@ -1,0 +1,144 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { InputError } from '../errors.js';
+import type { ArchivedRun } from './archive.js';
+import { MANIFEST_FILE, sha256, type Manifest, type PreviousRun } from './manifest.js';
+import { checkRunFolder, type RunFolderCheck, type VerifyOptions } from './verify.js';
+
+/** Run folders are named by their start time (src/report/evidence-writer.ts runFolderName). */
+const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z(-\d+)?$/;
+
+/**
+ * The link a new run records: the newest end of the account's chain among its verified runs,
+ * that is the verified run no other verified run records as its previous (runs are chained in
+ * the order they were written, which the account lock makes one at a time, not in start-time
+ * order: audits started together finish in any order). Several ends (an archive from before
+ * runs were chained, or a forged one) give the newest by start time. null for an account's
+ * first run. Call it under the account lock.
+ */
+export function chainLink(runs: readonly ArchivedRun[]): PreviousRun | null {
+  const hashes = runs.map((run) => ({ run, hash: sha256(readFileSync(join(run.dir, MANIFEST_FILE))), previous: manifestPrevious(run.dir) }));
+  const recorded = new Set(hashes.map((h) => h.previous?.manifestSha256).filter(Boolean));
+  const ends = hashes.filter((h) => !recorded.has(h.hash)).sort((a, b) => a.run.startedAt.localeCompare(b.run.startedAt));
+  const newest = ends.at(-1);
+  return newest ? { run: basename(newest.run.dir), manifestSha256: newest.hash } : null;
+}
+
+function manifestPrevious(dir: string): PreviousRun | null | undefined {
+  return (JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as Manifest).previous;
+}
+
+export interface ChainCheck {
+  ok: boolean;
+  /** One line per problem, each naming the run folder it is about. */
+  problems: string[];
+  notes: string[];
+  /** The run that ends the chain: protected by no later run, only by its signature. */
+  newest: string | null;
+  runs: number;
+}
+
+/**
+ * `verify --chain ACCOUNT_DIR`: every run folder verified on its own (checkRunFolder), then the
+ * links between them. A run whose recorded previous manifest is in no present run was preceded
+ * by a run that was removed (or the run itself was forged); one whose previous run is there
+ * with another manifest hash had that run replaced or re-hashed; a run that no later run
+ * records, other than the one newest end, was inserted (forged); two runs recording the same
+ * previous run mean one was inserted. Runs whose manifests predate chaining (no `previous`)
+ * and precede the first chained run are noted as not covered. The lock files, hidden
+ * `.partial` leftovers and the living register in the account folder are ignored.
+ * Throws InputError (exit 2) when accountDir is not a folder or holds no run folder.
+ */
+export function verifyChain(accountDir: string, options: VerifyOptions = {}): ChainCheck {
+  if (!existsSync(accountDir) || !statSync(accountDir).isDirectory()) throw new InputError(`${accountDir} is not an account folder; give <out>/<account-id>`);
+  const names = readdirSync(accountDir).filter((name) => RUN_FOLDER.test(name)).sort();
+  if (names.length === 0) throw new InputError(`${accountDir} holds no run folders; give <out>/<account-id>, the folder that holds the <timestamp> runs`);
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const checks: RunFolderCheck[] = [];
+  for (const name of names) {
+    const dir = join(accountDir, name);
+    if (!statSync(dir).isDirectory()) {
+      problems.push(`${name}: named like a run but is not a folder`);
+      continue;
+    }
+    try {
+      const check = checkRunFolder(dir, options);
+      checks.push(check);
+      for (const problem of check.problems) problems.push(`${name}: ${problem}`);
+      for (const note of check.notes) notes.push(`${name}: ${note}`);
+    } catch (error) {
+      problems.push(`${name}: ${(error as Error).message}`);
+    }
+  }
+  const account = basename(accountDir);
+  for (const check of checks) {
+    if (/^\d{12}$/.test(account) && check.manifest.accountId !== account) problems.push(`${basename(check.runDir)}: its manifest is for account ${String(check.manifest.accountId)}, not ${account}`);
+  }
+
+  const byName = new Map(checks.map((c) => [basename(c.runDir), c]));
+  // A byte-for-byte copy of a run has its manifest hash too: the recorded name picks the original.
+  const byHashAll = new Map<string, RunFolderCheck[]>();
+  for (const c of checks) byHashAll.set(c.manifestSha256, [...(byHashAll.get(c.manifestSha256) ?? []), c]);
+  const byHash = { get: (hash: string, name?: string) => byHashAll.get(hash)?.find((c) => basename(c.runDir) === name) ?? byHashAll.get(hash)?.[0] };
+  // Who records each run as its previous, by hash or (when the hash no longer matches) by name.
+  const successors = new Map<RunFolderCheck, RunFolderCheck[]>();
+  const link = (from: RunFolderCheck, to: RunFolderCheck) => successors.set(to, [...(successors.get(to) ?? []), from]);
+  for (const check of checks) {
+    const name = basename(check.runDir);
+    const previous = check.manifest.previous;
+    if (!previous) continue;
+    if (typeof previous.manifestSha256 !== 'string' || typeof previous.run !== 'string') {
+      problems.push(`${name}: its manifest's previous-run record is malformed`);
+      continue;
+    }
+    const target = byHash.get(previous.manifestSha256, previous.run);
+    const named = byName.get(previous.run);
+    if (target) {
+      link(check, target);
+      if (basename(target.runDir) !== previous.run) problems.push(`${basename(target.runDir)}: renamed; the next run ${name} recorded it as ${previous.run}`);
+    } else if (named) {
+      link(check, named);
+      problems.push(`${previous.run}: replaced or re-hashed; its manifest.json has sha256 ${named.manifestSha256}, but the next run ${name} recorded ${previous.manifestSha256}`);
+    } else {
+      problems.push(`${previous.run}: removed; the run after it, ${name}, records its manifest (sha256 ${previous.manifestSha256}) and no run in ${accountDir} has it (or ${name} itself was forged)`);
+    }
+  }
+  for (const [target, froms] of successors) {
+    if (froms.length > 1) problems.push(`${basename(target.runDir)}: recorded as the previous run by ${froms.map((f) => basename(f.runDir)).join(' and ')}; a run was inserted (forged) beside the real next one`);
+  }
+
+  // The ends of the chain: runs no later run records. Only the newest may be one.
+  const firstChained = checks.filter((c) => c.manifest.previous !== undefined).map((c) => c.manifest.runStartedAt).sort()[0];
+  const unchained = checks.filter((c) => c.manifest.previous === undefined && !successors.has(c) && (firstChained === undefined || c.manifest.runStartedAt < firstChained));
+  if (unchained.length > 0 && firstChained !== undefined) notes.push(`${unchained.length} run(s) written before manifests were chained (${unchained.map((c) => basename(c.runDir)).join(', ')}): each verified on its own, not covered by the chain`);
+  const ends = checks.filter((c) => !successors.has(c) && !(firstChained !== undefined && unchained.includes(c)));
+  const length = (c: RunFolderCheck): number => {
+    let n = 0;
+    const seen = new Set<RunFolderCheck>();
+    for (let at: RunFolderCheck | undefined = c; at && !seen.has(at); n += 1) {
+      seen.add(at);
+      const previous: PreviousRun | null | undefined = at.manifest.previous;
+      at = previous ? (byHash.get(previous.manifestSha256, previous.run) ?? byName.get(previous.run)) : undefined;
+    }
+    return n;
+  };
+  // The longest chain's end is taken as the real one; ties go to the newest start time.
+  const ranked = [...ends].sort((a, b) => length(b) - length(a) || b.manifest.runStartedAt.localeCompare(a.manifest.runStartedAt));
+  const newest = ranked[0];
+  if (firstChained !== undefined) {
+    for (const end of ranked.slice(1)) {
+      const tie = length(end) === length(newest!) ? ` (or ${basename(newest!.runDir)} was, both end chains as long: only a signature tells them apart)` : '';
+      problems.push(`${basename(end.runDir)}: inserted (forged); no later run records its manifest, and only the newest run, ${basename(newest!.runDir)}, may be unrecorded${tie}`);
+    }
+  }
+  return { ok: problems.length === 0, problems, notes, newest: newest ? basename(newest.runDir) : null, runs: names.length };
+}
+
+/** The report `verify --chain` prints. */
+export function chainReport(accountDir: string, check: ChainCheck): string {
+  const notes = check.notes.map((n) => `note: ${n}`);
+  const newest = check.newest ? `note: the newest run, ${check.newest}, is recorded by no later run: only its signature (--sign-with-kms) protects it, and removing it leaves no trace in the chain` : '';
+  if (check.ok) return [`OK: ${check.runs} runs of ${accountDir} verify and form one unbroken chain`, ...notes, newest].filter(Boolean).join('\n');
+  return [`BROKEN: ${accountDir}: ${check.problems.length} problem(s)`, ...check.problems.map((p) => `  ${p}`), ...notes, newest].filter(Boolean).join('\n');
+}
