@@ -23,7 +23,8 @@ export type Fault = 'empty' | 'empty0' | 'truncated' | 'denied' | 'throttle' | '
 export interface FaultRule {
   /** The API action (GetAccountSummary, ListFindingsV2, ...), or '*' for every action. */
   action: string;
-  fault: Fault;
+  /** The fault, or several: each faulted request then gets one of them, drawn from the same seeded generator. */
+  fault: Fault | readonly Fault[];
   /** Share of matching requests faulted, 0–1; default 1 (all). */
   rate?: number;
   /** For delay: milliseconds to hold the answer back; default 5000. */
@@ -111,10 +112,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const pick = (action: string): FaultRule | undefined => {
+  const pick = (action: string): { fault: Fault; delayMs?: number } | undefined => {
     const rule = rules.find((r) => r.action === action || r.action === '*');
-    if (!rule) return undefined;
-    return random() < (rule.rate ?? 1) ? rule : undefined;
+    if (!rule || random() >= (rule.rate ?? 1)) return undefined;
+    const kinds: readonly Fault[] = typeof rule.fault === 'string' ? [rule.fault] : rule.fault;
+    const fault = kinds.length === 1 ? kinds[0] : kinds[Math.floor(random() * kinds.length)];
+    return fault === undefined ? undefined : { fault, delayMs: rule.delayMs };
   };
 
   const send = (res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string) => {
