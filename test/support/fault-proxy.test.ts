@@ -62,6 +62,7 @@ describe('the fault proxy of the live tests', () => {
   it.each<[FaultRule['fault'], number, RegExp]>([
     ['empty', 200, /^<GetAccountSummaryResponse xmlns="https:\/\/iam\.amazonaws\.com\/doc\/2010-05-08\/"><GetAccountSummaryResult><\/GetAccountSummaryResult>/],
     ['empty0', 200, /^$/],
+    ['misshapen', 200, /^<html>.*<\/html>$/],
     ['truncated', 200, new RegExp(`^${SUMMARY.slice(0, Math.floor(SUMMARY.length / 2)).replace(/[/]/g, '\\/')}$`)],
     ['denied', 403, /<Code>AccessDenied<\/Code>.*not authorized to perform: iam:GetAccountSummary/],
     ['e503', 503, /<Code>ServiceUnavailable<\/Code>/],
@@ -70,6 +71,15 @@ describe('the fault proxy of the live tests', () => {
 
     expect(answers[0]?.status).toBe(status);
     expect(answers[0]?.body).toMatch(body);
+  });
+
+  it('gives each faulted request one of a rule\'s several faults, the same ones for the same seed', async () => {
+    const rules: FaultRule[] = [{ action: '*', fault: ['throttle', 'e500', 'denied'], rate: 1 }];
+    const first = await run(rules, 5, 24);
+    const again = await run(rules, 5, 24);
+
+    expect(again.outcomes).toEqual(first.outcomes);
+    expect(new Set(first.outcomes)).toEqual(new Set(['throttle', 'e500', 'denied']));
   });
 
   it('passes what no rule names through unchanged', async () => {

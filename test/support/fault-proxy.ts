@@ -10,6 +10,8 @@ import type { AddressInfo, Socket } from 'node:net';
  * - empty: HTTP 200 with a well-formed answer that holds nothing (`<XResult/>`, `{}`);
  * - empty0: HTTP 200 with a zero-length body;
  * - truncated: moto's answer cut to half its length (Content-Length says so too);
+ * - misshapen: HTTP 200 with a well-formed body of the wrong shape, as a captive portal or a
+ *   misrouted endpoint gives: an HTML page for XML APIs, a JSON array for JSON and REST ones;
  * - denied: AccessDenied (query APIs, 403) or AccessDeniedException (JSON APIs, 400);
  * - throttle: Throttling / ThrottlingException, HTTP 400; e500 and e503: server errors;
  * - reset: the connection is dropped without an answer;
@@ -18,12 +20,13 @@ import type { AddressInfo, Socket } from 'node:net';
  * moto has no IAM Access Analyzer: with `analyzer` set the proxy answers ListAnalyzers (one
  * ACTIVE account analyzer per region) and ListFindingsV2 (the findings given) itself.
  */
-export type Fault = 'empty' | 'empty0' | 'truncated' | 'denied' | 'throttle' | 'e500' | 'e503' | 'reset' | 'delay';
+export type Fault = 'empty' | 'empty0' | 'truncated' | 'misshapen' | 'denied' | 'throttle' | 'e500' | 'e503' | 'reset' | 'delay';
 
 export interface FaultRule {
   /** The API action (GetAccountSummary, ListFindingsV2, ...), or '*' for every action. */
   action: string;
-  fault: Fault;
+  /** The fault, or several: each faulted request then gets one of them, drawn from the same seeded generator. */
+  fault: Fault | readonly Fault[];
   /** Share of matching requests faulted, 0–1; default 1 (all). */
   rate?: number;
   /** For delay: milliseconds to hold the answer back; default 5000. */
@@ -111,10 +114,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const pick = (action: string): FaultRule | undefined => {
+  const pick = (action: string): { fault: Fault; delayMs?: number } | undefined => {
     const rule = rules.find((r) => r.action === action || r.action === '*');
-    if (!rule) return undefined;
-    return random() < (rule.rate ?? 1) ? rule : undefined;
+    if (!rule || random() >= (rule.rate ?? 1)) return undefined;
+    const kinds: readonly Fault[] = typeof rule.fault === 'string' ? [rule.fault] : rule.fault;
+    const fault = kinds.length === 1 ? kinds[0] : kinds[Math.floor(random() * kinds.length)];
+    return fault === undefined ? undefined : { fault, delayMs: rule.delayMs };
   };
 
   const send = (res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string) => {
@@ -189,6 +194,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     switch (rule?.fault) {
       case 'empty':
         return emptyAnswer(res, service, protocol, action);
+      case 'misshapen':
+        return protocol === 'query'
+          ? send(res, 200, { 'Content-Type': 'text/html' }, '<html><head><title>Sign in to the network</title></head><body><p>Redirecting</p></body></html>')
+          : send(res, 200, { 'Content-Type': 'application/json' }, JSON.stringify([{ unexpected: true }]));
       case 'empty0':
         return send(res, 200, { 'Content-Type': protocol === 'query' ? 'text/xml' : 'application/json' }, '');
       case 'denied': {
