@@ -106,7 +106,7 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   const listAge = checks.some((c) => c.meta.usesEligibleServices) ? eligibleServicesAge(settings.eligibleServices, request.startedAt) : undefined;
   const warnings = [listAge && staleEligibleServicesWarning(listAge, settings.eligibleServices === BUILT_IN_ELIGIBLE_SERVICES)].filter((w): w is string => typeof w === 'string');
   if (archive.unverified.length > 0) {
-    warnings.push(`${archive.unverified.length} folder(s) in ${join(outDir, snapshot.accountId)} look like runs but their manifest does not verify, so they were not counted as reviews, previous runs or trend points: ${archive.unverified.join(', ')}`);
+    warnings.push(`${archive.unverified.length} folder(s) in ${join(outDir, snapshot.accountId)} look like runs but their manifest does not verify or the chain of manifests does not vouch for them, so they were not counted as reviews, previous runs or trend points: ${archive.unverified.join(', ')}`);
   }
 
   const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, findings.filter((f) => f.status === s).length]).filter(([, n]) => n !== 0)) as Partial<Record<Status, number>>;

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding, Status } from '../checks/check.js';
 import { InputError, errorMessage } from '../errors.js';
+import { vouchedRuns } from './chain.js';
 import { compareWithManifest, MANIFEST_FILE, sha256, SIGNATURE_FILE, type Manifest } from './manifest.js';
 import { decodeRegister, parseRiskRegister, RegisterFormatError, type RegisterEncoding, type RegisterRow } from './risk-register.js';
 import type { RunScope } from './run-info.js';
@@ -21,9 +22,9 @@ export interface ArchivedRun {
 }
 
 export interface RunArchive {
-  /** The runs that count, oldest first: run folders whose manifest verifies. */
+  /** The runs that count, oldest first: run folders whose manifest verifies and that the chain vouches for (vouchedRuns). */
   runs: ArchivedRun[];
-  /** Folders named like runs that do not verify (forged, altered, or not runs at all): never counted. */
+  /** Folders named like runs that do not verify or that the chain does not vouch for (forged, altered, inserted, or not runs at all), with why: never counted. */
   unverified: string[];
 }
 
@@ -31,7 +32,9 @@ export interface RunArchive {
  * The runs of an account kept under `<out>/<account>/`, oldest first. A folder counts only when
  * its manifest.json verifies (every file's SHA-256 as recorded, no file added or removed, no
  * sub-folder) and its run.json, covered by that manifest, has the start time the manifest
- * records. Anything else named like a run is listed in `unverified` and counts for nothing:
+ * records, and the chain of manifests vouches for it (chain.ts vouchedRuns: not inserted beside
+ * the real chain, nor a chainless run the chain cannot account for). Anything else named like a
+ * run is listed in `unverified` and counts for nothing:
  * not as an access review, not as a previous run, not as a trend point.
  */
 export function readRunArchive(outDir: string, accountId: string): RunArchive {
@@ -45,7 +48,10 @@ export function readRunArchive(outDir: string, accountId: string): RunArchive {
     if (run) runs.push(run);
     else unverified.push(join(accountDir, name));
   }
-  return { runs: runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt)), unverified };
+  // A manifest anyone can recompute proves little on its own: only runs the chain vouches for count.
+  const { vouched, unvouched } = vouchedRuns(runs);
+  for (const { run, why } of unvouched) unverified.push(`${run.dir} (${why})`);
+  return { runs: vouched.sort((a, b) => a.startedAt.localeCompare(b.startedAt)), unverified };
 }
 
 /** The verified runs of an account, oldest first (see readRunArchive). */

@@ -111,7 +111,17 @@ export function verifyChain(accountDir: string, options: VerifyOptions = {}): Ch
   // The ends of the chain: runs no later run records. Only the newest may be one.
   const firstChained = checks.filter((c) => c.manifest.previous !== undefined).map((c) => c.manifest.runStartedAt).sort()[0];
   const unchained = checks.filter((c) => c.manifest.previous === undefined && !successors.has(c) && (firstChained === undefined || c.manifest.runStartedAt < firstChained));
-  if (unchained.length > 0 && firstChained !== undefined) notes.push(`${unchained.length} run(s) written before manifests were chained (${unchained.map((c) => basename(c.runDir)).join(', ')}): each verified on its own, not covered by the chain`);
+  // The first chained run records the newest run from before chaining (or none, when there was none): unchained runs it cannot account for were forged.
+  const first = checks.filter((c) => c.manifest.previous !== undefined).sort((a, b) => a.manifest.runStartedAt.localeCompare(b.manifest.runStartedAt))[0];
+  const reachedLegacy = first?.manifest.previous ? byHash.get(first.manifest.previous.manifestSha256, first.manifest.previous.run) : undefined;
+  const forgedLegacy = first ? unchained.filter((c) => !reachedLegacy || c.manifest.runStartedAt > reachedLegacy.manifest.runStartedAt) : [];
+  for (const c of forgedLegacy) {
+    problems.push(
+      `${basename(c.runDir)}: forged; written without a chain link, yet the first chained run ${basename(first!.runDir)} ${reachedLegacy ? `records ${basename(reachedLegacy.runDir)} as the newest run before chaining` : 'records no earlier run'}`,
+    );
+  }
+  const legacy = unchained.filter((c) => !forgedLegacy.includes(c));
+  if (legacy.length > 0 && firstChained !== undefined) notes.push(`${legacy.length} run(s) written before manifests were chained (${legacy.map((c) => basename(c.runDir)).join(', ')}): each verified on its own, not covered by the chain`);
   const ends = checks.filter((c) => !successors.has(c) && !(firstChained !== undefined && unchained.includes(c)));
   const length = (c: RunFolderCheck): number => {
     let n = 0;
@@ -141,4 +151,49 @@ export function chainReport(accountDir: string, check: ChainCheck): string {
   const newest = check.newest ? `note: the newest run, ${check.newest}, is recorded by no later run: only its signature (--sign-with-kms) protects it, and removing it leaves no trace in the chain` : '';
   if (check.ok) return [`OK: ${check.runs} runs of ${accountDir} verify and form one unbroken chain`, ...notes, newest].filter(Boolean).join('\n');
   return [`BROKEN: ${accountDir}: ${check.problems.length} problem(s)`, ...check.problems.map((p) => `  ${p}`), ...notes, newest].filter(Boolean).join('\n');
+}
+
+/** A verified run the chain does not vouch for, and why. */
+export interface UnvouchedRun {
+  run: ArchivedRun;
+  why: string;
+}
+
+/**
+ * Of an account's verified runs (each manifest checked on its own), those the chain vouches for:
+ * the runs on the longest chain back from its newest end and, when that chain reaches back to a
+ * run from before manifests were chained, that run and the older unchained ones. A chained run
+ * no later run records (other than the newest end) was inserted; an unchained run is forged when
+ * the account's first chained run records no earlier run, or when it is newer than the unchained
+ * run the chain reaches. Without any chained run (an archive from before chaining) every run is
+ * vouched for. What a signature adds is not judged here.
+ */
+export function vouchedRuns(runs: readonly ArchivedRun[]): { vouched: ArchivedRun[]; unvouched: UnvouchedRun[] } {
+  const info = runs.map((run) => ({ run, hash: sha256(readFileSync(join(run.dir, MANIFEST_FILE))), previous: manifestPrevious(run.dir) }));
+  const chained = info.filter((i) => i.previous !== undefined);
+  if (chained.length === 0) return { vouched: [...runs], unvouched: [] };
+  const byHash = new Map<string, (typeof info)[number]>();
+  for (const i of info) if (!byHash.has(i.hash)) byHash.set(i.hash, i);
+  const back = (i: (typeof info)[number]) => (i.previous ? byHash.get(i.previous.manifestSha256) : undefined);
+  const path = (end: (typeof info)[number]) => {
+    const seen: (typeof info)[number][] = [];
+    for (let at: (typeof info)[number] | undefined = end; at && !seen.includes(at); at = back(at)) seen.push(at);
+    return seen;
+  };
+  const recorded = new Set(chained.map((i) => i.previous?.manifestSha256));
+  const ends = chained.filter((i) => !recorded.has(i.hash));
+  const best = ends.map(path).sort((a, b) => b.length - a.length || b[0]!.run.startedAt.localeCompare(a[0]!.run.startedAt))[0] ?? [];
+  const onPath = new Set(best);
+  const oldest = best.at(-1);
+  // The chain reaches back to an unchained run: that run and the older unchained ones are the history from before chaining.
+  const legacyFloor = oldest && oldest.previous === undefined ? oldest.run.startedAt : null;
+  const vouched: ArchivedRun[] = [];
+  const unvouched: UnvouchedRun[] = [];
+  for (const i of info) {
+    if (onPath.has(i)) vouched.push(i.run);
+    else if (i.previous === undefined && legacyFloor !== null && i.run.startedAt < legacyFloor) vouched.push(i.run);
+    else if (i.previous === undefined) unvouched.push({ run: i.run, why: 'a run without a chain link, yet not among the runs from before chaining that the chain reaches back to' });
+    else unvouched.push({ run: i.run, why: 'no later run records its manifest, and it is not the newest end of the chain: inserted' });
+  }
+  return { vouched, unvouched };
 }
