@@ -27,6 +27,20 @@ describe('account-id-path-traversal: an account id is 12 digits, or the input is
     expect(everythingUnder(scratch)).toEqual([]);
   });
 
+  it('a snapshot whose accountId is not the account its sources name: exit 3, one line, nothing written', () => {
+    const scratch = tempDir('misfiled');
+    const saved = join(scratch, 'demo.json');
+    expect(hipaaIam(['collect', '--demo', '--save', saved]).status).toBe(0);
+    const snapshot = JSON.parse(readFileSync(saved, 'utf8')) as { accountId: string };
+    snapshot.accountId = '444455556666';
+    writeFileSync(saved, JSON.stringify(snapshot));
+    const out = join(scratch, 'out');
+    const result = hipaaIam(['audit', '--snapshot', saved, '--out', out, '--quiet']);
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/^hipaa-iam: snapshot .*demo\.json says it is account 444455556666, but its sources name 111122223333, so nothing was written: file it under the account it read\n$/);
+    expect(existsSync(out) ? everythingUnder(out) : []).toEqual([]);
+  });
+
   it('risk-register --account takes only an account id', () => {
     const out = tempDir('traversal-register');
     const result = hipaaIam(['risk-register', '--out', out, '--account', '../../escaped-evidence']);

@@ -28,7 +28,7 @@ export async function obtainSnapshot(selection: SourceSelection, progress: (mess
 async function readSnapshot(selection: SourceSelection, progress: (message: string) => void): Promise<Snapshot> {
   switch (selection.kind) {
     case 'snapshot':
-      return loadSnapshot(selection.path);
+      return refuseMisfiled(loadSnapshot(selection.path), `snapshot ${selection.path}`);
     case 'import': {
       const snapshot = importAwsCliExports(selection.dir);
       // A folder without a single export is a mistyped path, not an account with nothing in it.
@@ -51,6 +51,23 @@ async function readSnapshot(selection: SourceSelection, progress: (message: stri
       return refuseUnfiled(await collectLive({ clients, description, progress, regions: selection.live.regions }), description);
     }
   }
+}
+
+/**
+ * A saved snapshot is filed under its accountId: refused (exit 3, nothing written) when its own
+ * sources name another account or several, which an edited accountId would otherwise hide.
+ */
+function refuseMisfiled(snapshot: Snapshot, from: string): Snapshot {
+  const resolved = resolveAccountId(snapshot.sources);
+  if ('problem' in resolved) {
+    // Sources that name no account (all failed) leave the snapshot's own id, already checked to be 12 digits.
+    if (/name \d+ accounts|12 digits/.test(resolved.problem)) throw new CollectionError(`cannot tell which account ${from} is about, so nothing was written: ${resolved.problem}`);
+    return snapshot;
+  }
+  if (resolved.accountId !== snapshot.accountId) {
+    throw new CollectionError(`${from} says it is account ${snapshot.accountId}, but its sources name ${resolved.accountId}, so nothing was written: file it under the account it read`);
+  }
+  return snapshot;
 }
 
 /** Evidence is filed under its account: a snapshot that cannot be filed so is no run at all. */
