@@ -117,8 +117,9 @@ export interface LivingRegister {
 }
 
 /**
- * The living register of an account, `<out>/<account>/risk-register.csv`. When it is missing or
- * empty (a deleted file, a spreadsheet crash, a sync conflict), its rows are the newest verified
+ * The living register of an account, `<out>/<account>/risk-register.csv`. When it is missing,
+ * empty, or a header without rows (a deleted file, a spreadsheet crash, a sync conflict, rows
+ * deleted in a spreadsheet), its rows are the newest verified
  * run's own copy, Owner, Notes and people's columns included, so a run never starts a register
  * afresh over people's words. Throws InputError (exit 2) for a register people broke (not
  * CSV, no Risk ID column, an encoding it cannot read for certain): bad input, never overwritten.
@@ -132,7 +133,11 @@ export function readLivingRegister(outDir: string, accountId: string, runs: read
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(`the living risk register ${path} cannot be read (${errorMessage(error)}); fix it or move it aside, then rerun`);
   }
   const decoded = bytes ? decodeOrRefuse(path, bytes) : null;
-  if (decoded && decoded.text.trim() !== '') return { path, bytes, rows: parseOrRefuse(path, decoded.text), encoding: decoded.encoding, rebuiltFrom: null };
+  if (decoded && decoded.text.trim() !== '') {
+    const rows = parseOrRefuse(path, decoded.text);
+    // A header and no rows is a register whose rows someone deleted: rebuilt like an empty file, never taken as "no risks".
+    if (rows.length > 0 || !runs.some((run) => existsSync(join(run.dir, LIVING_REGISTER)))) return { path, bytes, rows, encoding: decoded.encoding, rebuiltFrom: null };
+  }
   for (const run of [...runs].reverse()) {
     const copy = join(run.dir, LIVING_REGISTER);
     if (!existsSync(copy)) continue;

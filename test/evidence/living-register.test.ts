@@ -48,6 +48,8 @@ describe('register-emptied-loses-notes: an empty or deleted living register is r
   it.each([
     ['truncated to 0 bytes', (path: string) => writeFileSync(path, '')],
     ['deleted', (path: string) => rmSync(path)],
+    // Every row deleted in a spreadsheet, the header kept: no risks is not what people meant.
+    ['cut to its header row', (path: string) => writeFileSync(path, `${readFileSync(path, 'utf8').split(/\r?\n/)[0]}\r\n`)],
   ])('%s', (_label, lose) => {
     const out = tempDir('emptied');
     expect(auditBase(out, '--quiet').status).toBe(3);
