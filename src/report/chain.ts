@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { ArchivedRun } from './archive.js';
-import { MANIFEST_FILE, sha256, type Manifest, type PreviousRun } from './manifest.js';
+import { MANIFEST_FILE, sha256, SIGNATURE_FILE, type Manifest, type PreviousRun } from './manifest.js';
 import { checkRunFolder, type RunFolderCheck, type VerifyOptions } from './verify.js';
 
 /** Run folders are named by their start time (src/report/evidence-writer.ts runFolderName). */
@@ -56,6 +56,8 @@ export function verifyChain(accountDir: string, options: VerifyOptions = {}): Ch
   const problems: string[] = [];
   const notes: string[] = [];
   const checks: RunFolderCheck[] = [];
+  // Runs from before the account's first signed run may be unsigned; once signing began, a run without a signature had it removed.
+  const firstSigned = names.find((name) => existsSync(join(accountDir, name, SIGNATURE_FILE)));
   for (const name of names) {
     const dir = join(accountDir, name);
     if (!statSync(dir).isDirectory()) {
@@ -63,7 +65,7 @@ export function verifyChain(accountDir: string, options: VerifyOptions = {}): Ch
       continue;
     }
     try {
-      const check = checkRunFolder(dir, options);
+      const check = checkRunFolder(dir, { ...options, allowUnsigned: firstSigned !== undefined && name < firstSigned });
       checks.push(check);
       for (const problem of check.problems) problems.push(`${name}: ${problem}`);
       for (const note of check.notes) notes.push(`${name}: ${note}`);

@@ -9,6 +9,8 @@ export interface VerifyOptions {
   trustedKey?: TrustedKey;
   /** An unsigned run, or a signed one checked without a trusted key, is a problem (exit 1). */
   requireSignature?: boolean;
+  /** With a trusted key: an unsigned run is only a note (verify --chain passes it for runs from before the account's first signed run). */
+  allowUnsigned?: boolean;
 }
 
 export interface RunFolderCheck {
@@ -108,8 +110,11 @@ export function checkRunFolder(runDir: string, options: VerifyOptions = {}): Run
     }
   } else if (options.requireSignature) {
     problems.push(`not signed (no ${SIGNATURE_FILE})`);
+  } else if (options.trustedKey && !options.allowUnsigned) {
+    // Asked to check against a key, there is nothing to check: a stripped signature must not read as OK.
+    problems.push(`not signed (no ${SIGNATURE_FILE}), although a trusted key was given: its signature may have been removed`);
   } else if (options.trustedKey) {
-    notes.push(`not signed (no ${SIGNATURE_FILE}): the trusted key was not used`);
+    notes.push(`not signed (no ${SIGNATURE_FILE}): written before the account's runs were signed; the trusted key was not used`);
   }
   return { runDir, manifest, manifestSha256: sha256(manifestBytes), problems, notes, signature };
 }

@@ -294,6 +294,16 @@ describe('signatures checked against a pinned key (--key-fingerprint with --publ
     expect([result.status, result.stdout]).toEqual([1, expect.stringContaining('manifest.sig.json does not verify with the trusted key')]);
   });
 
+  it('the newest run\'s signature removed, then rewritten and re-hashed: with a trusted key given, exit 1, alone and in the chain', () => {
+    const dir = signedRun();
+    rmSync(join(dir, 'manifest.sig.json'));
+    rewriteAndRehash(dir);
+    const alone = hipaaIam(['verify', dir, ...pinned]);
+    expect([alone.status, alone.stdout]).toEqual([1, expect.stringContaining('not signed (no manifest.sig.json), although a trusted key was given')]);
+    // In the chain too, whether or not an earlier run is signed: once a key is given, an unsigned newest run is no proof.
+    expect(hipaaIam(['verify', '--chain', join(dir, '..'), ...pinned]).status).toBe(1);
+  });
+
   it('re-signed with a key of the forger\'s own, and that key put in the folder: still exit 1 against the pinned key', () => {
     const dir = signedRun();
     rewriteAndRehash(dir);
