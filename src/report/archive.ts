@@ -49,7 +49,7 @@ export function readRunArchive(outDir: string, accountId: string): RunArchive {
     else unverified.push(join(accountDir, name));
   }
   // A manifest anyone can recompute proves little on its own: only runs the chain vouches for count.
-  const { vouched, unvouched } = vouchedRuns(runs);
+  const { vouched, unvouched } = vouchedRuns(runs, unverified);
   for (const { run, why } of unvouched) unverified.push(`${run.dir} (${why})`);
   return { runs: vouched.sort((a, b) => a.startedAt.localeCompare(b.startedAt)), unverified };
 }

@@ -161,39 +161,60 @@ export interface UnvouchedRun {
   why: string;
 }
 
+interface Link {
+  dir: string;
+  startedAt: string;
+  hash: string;
+  previous: PreviousRun | null | undefined;
+  /** The run, when its own manifest verifies; undefined for a folder that only links. */
+  run?: ArchivedRun;
+}
+
 /**
- * Of an account's verified runs (each manifest checked on its own), those the chain vouches for:
- * the runs on the longest chain back from its newest end and, when that chain reaches back to a
- * run from before manifests were chained, that run and the older unchained ones. A chained run
- * no later run records (other than the newest end) was inserted; an unchained run is forged when
- * the account's first chained run records no earlier run, or when it is newer than the unchained
- * run the chain reaches. Without any chained run (an archive from before chaining) every run is
- * vouched for. What a signature adds is not judged here.
+ * Of an account's runs, those the chain vouches for: the verified runs (each manifest checked on
+ * its own) on the longest chain back from its newest end and, when that chain reaches back to a
+ * run from before manifests were chained, the older unchained ones. Folders whose files no
+ * longer match their manifest (`linkOnly`, their dirs) still carry the chain's links, so a run
+ * altered after the fact drops out alone, not with the history before it. A chained run no later
+ * run records (other than the newest end) was inserted; an unchained run is forged when the
+ * account's first chained run records no earlier run, or when it is newer than the unchained run
+ * the chain reaches. Without any chained run (an archive from before chaining) every verified
+ * run is vouched for. What a signature adds is not judged here.
  */
-export function vouchedRuns(runs: readonly ArchivedRun[]): { vouched: ArchivedRun[]; unvouched: UnvouchedRun[] } {
-  const info = runs.map((run) => ({ run, hash: sha256(readFileSync(join(run.dir, MANIFEST_FILE))), previous: manifestPrevious(run.dir) }));
+export function vouchedRuns(runs: readonly ArchivedRun[], linkOnly: readonly string[] = []): { vouched: ArchivedRun[]; unvouched: UnvouchedRun[] } {
+  const info: Link[] = runs.map((run) => ({ dir: run.dir, startedAt: run.startedAt, hash: sha256(readFileSync(join(run.dir, MANIFEST_FILE))), previous: manifestPrevious(run.dir), run }));
+  for (const dir of linkOnly) {
+    try {
+      const bytes = readFileSync(join(dir, MANIFEST_FILE));
+      const manifest = JSON.parse(bytes.toString('utf8')) as Partial<Manifest>;
+      if (typeof manifest.runStartedAt === 'string') info.push({ dir, startedAt: manifest.runStartedAt, hash: sha256(bytes), previous: manifest.previous });
+    } catch {
+      // No readable manifest: it links nothing.
+    }
+  }
+  if (!info.some((i) => i.run && i.previous !== undefined)) return { vouched: [...runs], unvouched: [] };
   const chained = info.filter((i) => i.previous !== undefined);
-  if (chained.length === 0) return { vouched: [...runs], unvouched: [] };
-  const byHash = new Map<string, (typeof info)[number]>();
+  const byHash = new Map<string, Link>();
   for (const i of info) if (!byHash.has(i.hash)) byHash.set(i.hash, i);
-  const back = (i: (typeof info)[number]) => (i.previous ? byHash.get(i.previous.manifestSha256) : undefined);
-  const path = (end: (typeof info)[number]) => {
-    const seen: (typeof info)[number][] = [];
-    for (let at: (typeof info)[number] | undefined = end; at && !seen.includes(at); at = back(at)) seen.push(at);
+  const back = (i: Link) => (i.previous ? byHash.get(i.previous.manifestSha256) : undefined);
+  const path = (end: Link) => {
+    const seen: Link[] = [];
+    for (let at: Link | undefined = end; at && !seen.includes(at); at = back(at)) seen.push(at);
     return seen;
   };
   const recorded = new Set(chained.map((i) => i.previous?.manifestSha256));
   const ends = chained.filter((i) => !recorded.has(i.hash));
-  const best = ends.map(path).sort((a, b) => b.length - a.length || b[0]!.run.startedAt.localeCompare(a[0]!.run.startedAt))[0] ?? [];
+  const best = ends.map(path).sort((a, b) => b.length - a.length || b[0]!.startedAt.localeCompare(a[0]!.startedAt))[0] ?? [];
   const onPath = new Set(best);
   const oldest = best.at(-1);
   // The chain reaches back to an unchained run: that run and the older unchained ones are the history from before chaining.
-  const legacyFloor = oldest && oldest.previous === undefined ? oldest.run.startedAt : null;
+  const legacyFloor = oldest && oldest.previous === undefined ? oldest.startedAt : null;
   const vouched: ArchivedRun[] = [];
   const unvouched: UnvouchedRun[] = [];
   for (const i of info) {
+    if (!i.run) continue;
     if (onPath.has(i)) vouched.push(i.run);
-    else if (i.previous === undefined && legacyFloor !== null && i.run.startedAt < legacyFloor) vouched.push(i.run);
+    else if (i.previous === undefined && legacyFloor !== null && i.startedAt < legacyFloor) vouched.push(i.run);
     else if (i.previous === undefined) unvouched.push({ run: i.run, why: 'a run without a chain link, yet not among the runs from before chaining that the chain reaches back to' });
     else unvouched.push({ run: i.run, why: 'no later run records its manifest, and it is not the newest end of the chain: inserted' });
   }
