@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Finding, Status } from '../checks/check.js';
 import { InputError, errorMessage } from '../errors.js';
 import { vouchedRuns } from './chain.js';
-import { compareWithManifest, MANIFEST_FILE, sha256, SIGNATURE_FILE, type Manifest } from './manifest.js';
+import { compareWithManifest, MANIFEST_FILE, sha256, SIGNATURE_FILE, type Manifest, type PreviousRun } from './manifest.js';
 import { decodeRegister, parseRiskRegister, RegisterFormatError, type RegisterEncoding, type RegisterRow } from './risk-register.js';
 import type { RunScope } from './run-info.js';
 
@@ -19,6 +19,10 @@ export interface ArchivedRun {
   /** The control ids the run judged, sorted. */
   controls: string[];
   statusCounts: Partial<Record<Status, number>>;
+  /** SHA-256 of its manifest.json's bytes: what the next run records as its previous. */
+  manifestSha256: string;
+  /** The previous run its manifest records: null for an account's first run, undefined before runs were chained. */
+  previous: PreviousRun | null | undefined;
 }
 
 export interface RunArchive {
@@ -67,7 +71,8 @@ export function sameScope(a: Pick<ArchivedRun, 'scope' | 'command' | 'controls'>
 
 function verifiedRun(dir: string): ArchivedRun | null {
   try {
-    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as Partial<Manifest>;
+    const manifestBytes = readFileSync(join(dir, MANIFEST_FILE));
+    const manifest = JSON.parse(manifestBytes.toString('utf8')) as Partial<Manifest>;
     if (!manifest.files || typeof manifest.files !== 'object') return null;
     const present: Record<string, string> = {};
     for (const name of readdirSync(dir)) {
@@ -88,6 +93,8 @@ function verifiedRun(dir: string): ArchivedRun | null {
       scope: run.scope === 'full' || run.scope === 'partial' ? run.scope : command === 'audit' ? 'full' : 'partial',
       controls: Array.isArray(run.controls) ? run.controls.filter((c): c is string => typeof c === 'string').sort() : [],
       statusCounts: (run.statusCounts && typeof run.statusCounts === 'object' ? run.statusCounts : {}) as Partial<Record<Status, number>>,
+      manifestSha256: sha256(manifestBytes),
+      previous: manifest.previous,
     };
   } catch {
     return null;

@@ -17,15 +17,10 @@ const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z(-\d+)?$/;
  * first run. Call it under the account lock.
  */
 export function chainLink(runs: readonly ArchivedRun[]): PreviousRun | null {
-  const hashes = runs.map((run) => ({ run, hash: sha256(readFileSync(join(run.dir, MANIFEST_FILE))), previous: manifestPrevious(run.dir) }));
-  const recorded = new Set(hashes.map((h) => h.previous?.manifestSha256).filter(Boolean));
-  const ends = hashes.filter((h) => !recorded.has(h.hash)).sort((a, b) => a.run.startedAt.localeCompare(b.run.startedAt));
+  const recorded = new Set(runs.map((run) => run.previous?.manifestSha256).filter(Boolean));
+  const ends = runs.filter((run) => !recorded.has(run.manifestSha256)).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   const newest = ends.at(-1);
-  return newest ? { run: basename(newest.run.dir), manifestSha256: newest.hash } : null;
-}
-
-function manifestPrevious(dir: string): PreviousRun | null | undefined {
-  return (JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as Manifest).previous;
+  return newest ? { run: basename(newest.dir), manifestSha256: newest.manifestSha256 } : null;
 }
 
 export interface ChainCheck {
@@ -182,7 +177,7 @@ interface Link {
  * run is vouched for. What a signature adds is not judged here.
  */
 export function vouchedRuns(runs: readonly ArchivedRun[], linkOnly: readonly string[] = []): { vouched: ArchivedRun[]; unvouched: UnvouchedRun[] } {
-  const info: Link[] = runs.map((run) => ({ dir: run.dir, startedAt: run.startedAt, hash: sha256(readFileSync(join(run.dir, MANIFEST_FILE))), previous: manifestPrevious(run.dir), run }));
+  const info: Link[] = runs.map((run) => ({ dir: run.dir, startedAt: run.startedAt, hash: run.manifestSha256, previous: run.previous, run }));
   for (const dir of linkOnly) {
     try {
       const bytes = readFileSync(join(dir, MANIFEST_FILE));
