@@ -30,6 +30,8 @@ interface CatalogState {
   lookup: Map<string, ReadonlyMap<string, string>>;
   /** prefix → lower-case names of the actions that take no resource type (the "*"-only ones). */
   noResource: Map<string, ReadonlySet<string>>;
+  /** prefix → lower-case action name → access level ("Read", "Permissions management, Write" …). */
+  levels: Map<string, ReadonlyMap<string, string>>;
 }
 
 let state: CatalogState | null = null;
@@ -51,6 +53,7 @@ function catalog(): CatalogState {
           actions: new Map(),
           lookup: new Map(),
           noResource: new Map(),
+          levels: new Map(),
         };
         return state;
       }
@@ -86,15 +89,20 @@ function lookupOf(prefix: string): ReadonlyMap<string, string> {
   let map = c.lookup.get(service);
   if (!map) {
     const noResource = new Set<string>();
+    const levels = new Map<string, string>();
     if (!c.titles.has(service)) {
       map = new Map();
     } else {
-      const raw = JSON.parse(readFileSync(join(c.root, 'actions', `${service}.json`), 'utf8')) as Record<string, { name?: string; resourceTypes?: unknown[] }>;
+      const raw = JSON.parse(readFileSync(join(c.root, 'actions', `${service}.json`), 'utf8')) as Record<string, { name?: string; accessLevel?: string; resourceTypes?: unknown[] }>;
       map = new Map(Object.entries(raw).map(([key, value]) => [key.toLowerCase(), value.name ?? key]));
-      for (const [key, value] of Object.entries(raw)) if (Array.isArray(value.resourceTypes) && value.resourceTypes.length === 0) noResource.add(key.toLowerCase());
+      for (const [key, value] of Object.entries(raw)) {
+        if (Array.isArray(value.resourceTypes) && value.resourceTypes.length === 0) noResource.add(key.toLowerCase());
+        levels.set(key.toLowerCase(), value.accessLevel ?? '');
+      }
     }
     c.lookup.set(service, map);
     c.noResource.set(service, noResource);
+    c.levels.set(service, levels);
     c.actions.set(service, [...map.values()]);
   }
   return map;
@@ -175,26 +183,14 @@ export function expandActionPattern(pattern: string): string[] {
   );
 }
 
-const accessLevels = new Map<string, ReadonlyMap<string, string>>();
-
 /**
  * The access level the Service Authorization Reference gives each action of a service
  * ("Read", "List", "Write", "Permissions management, Write", "Tagging, Write"), by lower-case
  * action name; empty for a prefix the catalogue does not know.
  */
 export function accessLevelsOf(prefix: string): ReadonlyMap<string, string> {
-  const service = prefix.toLowerCase();
-  let levels = accessLevels.get(service);
-  if (!levels) {
-    const c = catalog();
-    if (!c.titles.has(service)) levels = new Map();
-    else {
-      const raw = JSON.parse(readFileSync(join(c.root, 'actions', `${service}.json`), 'utf8')) as Record<string, { accessLevel?: string }>;
-      levels = new Map(Object.entries(raw).map(([key, value]) => [key.toLowerCase(), value.accessLevel ?? '']));
-    }
-    accessLevels.set(service, levels);
-  }
-  return levels;
+  lookupOf(prefix);
+  return catalog().levels.get(prefix.toLowerCase()) ?? new Map();
 }
 
 const arnFormats = new Map<string, readonly string[]>();
