@@ -930,8 +930,7 @@ class Analyzer {
 
   /** The first way a (hypothetical) principal can act as an administrator user or role of the account, or null. */
   private becomeAdminAs(from: Node): EscalationPath | null {
-    this.adminNodes ??= this.nodes.filter((n) => isAdministrator(n.admin));
-    for (const to of this.adminNodes) {
+    for (const to of this.administrators()) {
       if (to.arn === from.arn) continue;
       const path = this.becomePaths(from, to)[0];
       if (path) return path;
@@ -946,8 +945,14 @@ class Analyzer {
   private adminArns: Set<string> | null = null;
   private adminNodes: Node[] | null = null;
 
+  /** The users and roles that are administrators already, found once. */
+  private administrators(): Node[] {
+    this.adminNodes ??= this.nodes.filter((n) => isAdministrator(n.admin));
+    return this.adminNodes;
+  }
+
   private isAdminArn(arn: string): boolean {
-    if (!this.adminArns) this.adminArns = new Set(this.nodes.filter((n) => isAdministrator(n.admin)).map((n) => n.arn));
+    this.adminArns ??= new Set(this.administrators().map((n) => n.arn));
     return this.adminArns.has(arn);
   }
 
