@@ -1,7 +1,14 @@
-import { paginateListAnalyzers, paginateListFindingsV2, type AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
-import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import {
+  paginateListAnalyzers,
+  paginateListFindingsV2,
+  type AccessAnalyzerClient,
+  type ListAnalyzersCommandOutput,
+  type ListFindingsV2CommandOutput,
+} from '@aws-sdk/client-accessanalyzer';
+import { DescribeRegionsCommand, type DescribeRegionsCommandOutput, type EC2Client } from '@aws-sdk/client-ec2';
 import type { AccessAnalyzerData, AccessAnalyzerRegion } from '../snapshot/schema.js';
-import { codedError, isoDate, required, resultOf, sourceError } from './source-error.js';
+import type { Answer } from './answer.js';
+import { codedError, isoDate, required, resultOf, sourceError, type Result } from './source-error.js';
 
 export interface AccessAnalyzerCollection {
   ec2: EC2Client;
@@ -10,6 +17,12 @@ export interface AccessAnalyzerCollection {
   regions?: readonly string[];
 }
 
+type Analyzer = AccessAnalyzerRegion['analyzers'][number];
+type AnalyzerFinding = AccessAnalyzerRegion['findings'][number];
+
+/** The filter of ListFindingsV2: only ACTIVE findings are current (archived and resolved ones are not). */
+export const ACTIVE_FINDINGS_FILTER = { status: { eq: ['ACTIVE'] } };
+
 /**
  * Analyzers and their ACTIVE findings in every region, each region its data or its error.
  * When no region could be read at all, the source itself is that error: there is no data.
@@ -17,11 +30,19 @@ export interface AccessAnalyzerCollection {
 export async function collectAccessAnalyzer(options: AccessAnalyzerCollection): Promise<AccessAnalyzerData> {
   const regionSource = options.regions ? ('--regions' as const) : ('ec2:DescribeRegions' as const);
   const regions = options.regions ? [...options.regions] : await enabledRegions(options.ec2);
-  // No region checked must not read as "every region has an analyzer".
-  if (regions.length === 0) throw codedError('NoRegion', 'no region to look for IAM Access Analyzer in');
   const results = await Promise.all(
     regions.map(async (region) => [region, await resultOf(() => readRegion(options.accessAnalyzerIn(region)))] as const),
   );
+  return accessAnalyzerFromRegions(regionSource, results);
+}
+
+/**
+ * The source from every region's result. No region at all is an error (NoRegion); so is every
+ * region failing, with the first region's reason (and its code, when all regions share it).
+ */
+export function accessAnalyzerFromRegions(regionSource: AccessAnalyzerData['regionSource'], results: readonly (readonly [string, Result<AccessAnalyzerRegion>])[]): AccessAnalyzerData {
+  // No region checked must not read as "every region has an analyzer".
+  if (results.length === 0) throw codedError('NoRegion', 'no region to look for IAM Access Analyzer in');
   const errors = results.flatMap(([region, result]) => (result.status === 'error' ? [{ region, ...result.error }] : []));
   if (errors.length === results.length && errors[0]) {
     const first = errors[0];
@@ -36,52 +57,67 @@ export async function collectAccessAnalyzer(options: AccessAnalyzerCollection): 
 
 async function enabledRegions(ec2: EC2Client): Promise<string[]> {
   try {
-    const { Regions = [] } = await ec2.send(new DescribeRegionsCommand({ AllRegions: false }));
-    // AllRegions false already leaves out regions not opted in; the filter guards endpoints that ignore it.
-    const names = Regions.filter((r) => r.OptInStatus !== 'not-opted-in').flatMap((r) => (r.RegionName ? [r.RegionName] : []));
-    if (names.length === 0) throw new Error('DescribeRegions listed no enabled region');
-    return names.sort();
+    return enabledRegionsFromAnswer(await ec2.send(new DescribeRegionsCommand({ AllRegions: false })));
   } catch (error) {
-    const { code, message } = sourceError(error);
-    throw codedError(code, `cannot list the enabled regions: ${message} (name them with --regions to skip ec2:DescribeRegions)`);
+    throw regionListError(error);
   }
 }
 
+/** DescribeRegions' (AllRegions false) enabled regions, sorted; none throws. */
+export function enabledRegionsFromAnswer(answer: Answer<DescribeRegionsCommandOutput>): string[] {
+  // AllRegions false already leaves out regions not opted in; the filter guards endpoints that ignore it.
+  const names = (answer.Regions ?? []).filter((r) => r.OptInStatus !== 'not-opted-in').flatMap((r) => (r.RegionName ? [r.RegionName] : []));
+  if (names.length === 0) throw new Error('DescribeRegions listed no enabled region');
+  return names.sort();
+}
+
+/** Why the regions could not be listed, as the source's error, saying how to do without. */
+export function regionListError(error: unknown): Error {
+  const { code, message } = sourceError(error);
+  return codedError(code, `cannot list the enabled regions: ${message} (name them with --regions to skip ec2:DescribeRegions)`);
+}
+
+/** ListAnalyzers' analyzers of one page; a page without `analyzers` is malformed, never "no analyzer". */
+export function analyzersFromAnswer(page: Answer<ListAnalyzersCommandOutput>): Analyzer[] {
+  return required(page.analyzers, 'ListAnalyzers', 'analyzers').map((analyzer) => ({
+    arn: analyzer.arn ?? '',
+    name: analyzer.name ?? '',
+    type: analyzer.type ?? '',
+    status: analyzer.status ?? '',
+    statusReason: analyzer.statusReason?.code ?? null,
+    createdAt: isoDate(analyzer.createdAt),
+  }));
+}
+
+/** Only an ACTIVE analyzer has current findings; the others are reported by their status. */
+export function activeAnalyzers(analyzers: readonly Analyzer[]): Analyzer[] {
+  return analyzers.filter((a) => a.status === 'ACTIVE');
+}
+
+/** ListFindingsV2's findings of one page, for `analyzerArn`; a page without `findings` is malformed, never "no findings". */
+export function findingsFromAnswer(page: Answer<ListFindingsV2CommandOutput>, analyzerArn: string): AnalyzerFinding[] {
+  return required(page.findings, 'ListFindingsV2', 'findings').map((finding) => ({
+    id: finding.id ?? '',
+    analyzerArn,
+    findingType: finding.findingType ?? null,
+    resource: finding.resource ?? null,
+    resourceType: finding.resourceType ?? '',
+    resourceOwnerAccount: finding.resourceOwnerAccount ?? '',
+    status: finding.status ?? '',
+    createdAt: isoDate(finding.createdAt),
+    updatedAt: isoDate(finding.updatedAt),
+    analyzedAt: isoDate(finding.analyzedAt),
+    error: finding.error ?? null,
+  }));
+}
+
 async function readRegion(client: AccessAnalyzerClient): Promise<AccessAnalyzerRegion> {
-  const analyzers: AccessAnalyzerRegion['analyzers'] = [];
-  for await (const page of paginateListAnalyzers({ client }, {})) {
-    for (const analyzer of required(page.analyzers, 'ListAnalyzers', 'analyzers')) {
-      analyzers.push({
-        arn: analyzer.arn ?? '',
-        name: analyzer.name ?? '',
-        type: analyzer.type ?? '',
-        status: analyzer.status ?? '',
-        statusReason: analyzer.statusReason?.code ?? null,
-        createdAt: isoDate(analyzer.createdAt),
-      });
-    }
-  }
-  const findings: AccessAnalyzerRegion['findings'] = [];
-  // Only an ACTIVE analyzer has current findings; the others are reported by their status.
-  for (const analyzer of analyzers.filter((a) => a.status === 'ACTIVE')) {
-    const pages = paginateListFindingsV2({ client }, { analyzerArn: analyzer.arn, filter: { status: { eq: ['ACTIVE'] } } });
-    for await (const page of pages) {
-      // An answer without the list is not "no findings": the region is an error.
-      for (const finding of required(page.findings, 'ListFindingsV2', 'findings')) {
-        findings.push({
-          id: finding.id ?? '',
-          analyzerArn: analyzer.arn,
-          findingType: finding.findingType ?? null,
-          resource: finding.resource ?? null,
-          resourceType: finding.resourceType ?? '',
-          resourceOwnerAccount: finding.resourceOwnerAccount ?? '',
-          status: finding.status ?? '',
-          createdAt: isoDate(finding.createdAt),
-          updatedAt: isoDate(finding.updatedAt),
-          analyzedAt: isoDate(finding.analyzedAt),
-          error: finding.error ?? null,
-        });
-      }
+  const analyzers: Analyzer[] = [];
+  for await (const page of paginateListAnalyzers({ client }, {})) analyzers.push(...analyzersFromAnswer(page));
+  const findings: AnalyzerFinding[] = [];
+  for (const analyzer of activeAnalyzers(analyzers)) {
+    for await (const page of paginateListFindingsV2({ client }, { analyzerArn: analyzer.arn, filter: ACTIVE_FINDINGS_FILTER })) {
+      findings.push(...findingsFromAnswer(page, analyzer.arn));
     }
   }
   return { analyzers, findings };

@@ -3,11 +3,16 @@ import {
   GetEventSelectorsCommand,
   GetTrailStatusCommand,
   type CloudTrailClient,
+  type DescribeTrailsCommandOutput,
   type GetEventSelectorsCommandOutput,
   type GetTrailStatusCommandOutput,
 } from '@aws-sdk/client-cloudtrail';
-import type { CloudTrailData, TrailEventSelectors, TrailStatus } from '../snapshot/schema.js';
-import { codedError, isoDate, required, resultOf } from './source-error.js';
+import type { CloudTrailData, Trail, TrailEventSelectors, TrailStatus } from '../snapshot/schema.js';
+import type { Answer } from './answer.js';
+import { codedError, isoDate, required, resultOf, type Result } from './source-error.js';
+
+/** One trail as DescribeTrails lists it. */
+export type TrailAnswer = NonNullable<Answer<DescribeTrailsCommandOutput>['trailList']>[number];
 
 /**
  * DescribeTrails once in the collection region (shadow trails included, so multi-region and
@@ -15,36 +20,51 @@ import { codedError, isoDate, required, resultOf } from './source-error.js';
  * asked of the trail's home region: calls grow with trails, never with users.
  */
 export async function collectCloudTrail(region: string, cloudTrailIn: (region: string) => CloudTrailClient): Promise<CloudTrailData> {
-  const trailList = required((await cloudTrailIn(region).send(new DescribeTrailsCommand({ includeShadowTrails: true }))).trailList, 'DescribeTrails', 'trailList');
+  const trailList = trailsFromAnswer(await cloudTrailIn(region).send(new DescribeTrailsCommand({ includeShadowTrails: true })));
   const trails = await Promise.all(
     trailList.map(async (trail) => {
       const arn = trail.TrailARN ?? '';
-      const homeRegion = trail.HomeRegion ?? region;
-      const home = cloudTrailIn(homeRegion);
+      const home = cloudTrailIn(trailHomeRegion(trail, region));
       const [status, eventSelectors] = await Promise.all([
         resultOf(async () => trailStatus(await home.send(new GetTrailStatusCommand({ Name: arn })))),
         resultOf(async () => trailEventSelectors(await home.send(new GetEventSelectorsCommand({ TrailName: arn })))),
       ]);
-      return {
-        name: trail.Name ?? '',
-        arn,
-        homeRegion,
-        isMultiRegionTrail: trail.IsMultiRegionTrail === true,
-        isOrganizationTrail: trail.IsOrganizationTrail === true,
-        includeGlobalServiceEvents: trail.IncludeGlobalServiceEvents === true,
-        logFileValidationEnabled: trail.LogFileValidationEnabled === true,
-        kmsKeyId: trail.KmsKeyId ?? null,
-        cloudWatchLogsLogGroupArn: trail.CloudWatchLogsLogGroupArn ?? null,
-        s3BucketName: trail.S3BucketName ?? null,
-        status,
-        eventSelectors,
-      };
+      return trailFromAnswer(trail, region, status, eventSelectors);
     }),
   );
   return { region, trails };
 }
 
-function trailStatus(output: GetTrailStatusCommandOutput): TrailStatus {
+/** DescribeTrails' trails; an answer without trailList is malformed (MalformedAnswer), never "no trail". */
+export function trailsFromAnswer(answer: Answer<DescribeTrailsCommandOutput>): TrailAnswer[] {
+  return required(answer.trailList, 'DescribeTrails', 'trailList');
+}
+
+/** The region a trail's status and selectors are asked of: its home (DescribeTrails was asked in `region`). */
+export function trailHomeRegion(trail: TrailAnswer, region: string): string {
+  return trail.HomeRegion ?? region;
+}
+
+/** A trail as the snapshot keeps it, with its status and selectors (each its data or the error that stopped it). */
+export function trailFromAnswer(trail: TrailAnswer, region: string, status: Result<TrailStatus>, eventSelectors: Result<TrailEventSelectors>): Trail {
+  return {
+    name: trail.Name ?? '',
+    arn: trail.TrailARN ?? '',
+    homeRegion: trailHomeRegion(trail, region),
+    isMultiRegionTrail: trail.IsMultiRegionTrail === true,
+    isOrganizationTrail: trail.IsOrganizationTrail === true,
+    includeGlobalServiceEvents: trail.IncludeGlobalServiceEvents === true,
+    logFileValidationEnabled: trail.LogFileValidationEnabled === true,
+    kmsKeyId: trail.KmsKeyId ?? null,
+    cloudWatchLogsLogGroupArn: trail.CloudWatchLogsLogGroupArn ?? null,
+    s3BucketName: trail.S3BucketName ?? null,
+    status,
+    eventSelectors,
+  };
+}
+
+/** GetTrailStatus's answer; one that does not say whether the trail is logging throws. */
+export function trailStatus(output: Answer<GetTrailStatusCommandOutput>): TrailStatus {
   // Unknown is not "stopped": without IsLogging the trail's status is an error, not a guess.
   if (typeof output.IsLogging !== 'boolean') throw new Error('GetTrailStatus did not say whether the trail is logging');
   return {
@@ -66,7 +86,7 @@ function trailStatus(output: GetTrailStatusCommandOutput): TrailStatus {
  * neither (left out, or both lists empty, as moto answers) says nothing of what the trail
  * logs and is an error, never "logs everything".
  */
-function trailEventSelectors(output: GetEventSelectorsCommandOutput): TrailEventSelectors {
+export function trailEventSelectors(output: Answer<GetEventSelectorsCommandOutput>): TrailEventSelectors {
   if ((output.EventSelectors ?? []).length === 0 && (output.AdvancedEventSelectors ?? []).length === 0) {
     const what = output.EventSelectors === undefined && output.AdvancedEventSelectors === undefined ? 'without EventSelectors or AdvancedEventSelectors' : 'with no basic or advanced selector';
     throw codedError('MalformedAnswer', `GetEventSelectors answered ${what}, though AWS gives every trail one or the other: what the trail logs is unknown; run again`);

@@ -1,5 +1,12 @@
-import { ListOpenIDConnectProvidersCommand, ListSAMLProvidersCommand, type IAMClient } from '@aws-sdk/client-iam';
+import {
+  ListOpenIDConnectProvidersCommand,
+  ListSAMLProvidersCommand,
+  type IAMClient,
+  type ListOpenIDConnectProvidersCommandOutput,
+  type ListSAMLProvidersCommandOutput,
+} from '@aws-sdk/client-iam';
 import type { IdentityProviders } from '../snapshot/schema.js';
+import type { Answer } from './answer.js';
 import { isoDate, required } from './source-error.js';
 
 /** Two calls, neither paged: an account holds at most 100 providers of each kind. */
@@ -8,6 +15,15 @@ export async function collectIdentityProviders(iam: IAMClient): Promise<Identity
     iam.send(new ListSAMLProvidersCommand({})),
     iam.send(new ListOpenIDConnectProvidersCommand({})),
   ]);
+  return identityProvidersFromAnswers(saml, oidc);
+}
+
+/**
+ * ListSAMLProviders' and ListOpenIDConnectProviders' answers (SDK or `aws iam
+ * list-saml-providers` / `list-open-id-connect-providers --output json`) as the snapshot keeps
+ * them; an answer without its list is malformed (MalformedAnswer), never "no provider".
+ */
+export function identityProvidersFromAnswers(saml: Answer<ListSAMLProvidersCommandOutput>, oidc: Answer<ListOpenIDConnectProvidersCommandOutput>): IdentityProviders {
   return {
     saml: required(saml.SAMLProviderList, 'ListSAMLProviders', 'SAMLProviderList').map((provider) => ({
       arn: provider.Arn ?? '',

@@ -35,9 +35,16 @@ export function codedError(code: string, message: string): Error {
   return Object.assign(new Error(message), { name: code });
 }
 
-export function isoDate(value: Date | string | undefined | null): string | null {
+/**
+ * A timestamp of an AWS answer as an ISO string: the SDK gives a Date; the AWS CLI prints an ISO
+ * string (v2, and v1 for XML services) or epoch seconds (v1's default for JSON services). A
+ * string that is no date is kept as AWS wrote it.
+ */
+export function isoDate(value: Date | string | number | undefined | null): string | null {
   if (value === undefined || value === null) return null;
-  return value instanceof Date ? value.toISOString() : value;
+  if (value instanceof Date) return value.toISOString();
+  const date = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
 }
 
 /** "<code>: <message>", how a fact about an error is written inside a source's data. */
