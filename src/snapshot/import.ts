@@ -5,43 +5,31 @@ import { AuthorizationDetailsError, fromAwsAuthorizationDetails, sessionLimitsFr
 import { accountIdFromSources, buildSnapshot, type SourceResults } from './build.js';
 import { parseCredentialReportCsv } from './credential-report.js';
 import { mergeExportPages, pageNumber, PAGED_EXPORTS, type ExportPage, type MergedExport } from './export-pages.js';
-import type { Snapshot, SourceName } from './schema.js';
+import { IMPORT_FILES } from './import-files.js';
+import { importFurtherSources, recordedFailure, type ExportFolder } from './import-sources.js';
+import type { Snapshot } from './schema.js';
 
-/** The AWS CLI exports an import reads, and the command that makes each. */
-export const IMPORT_FILES = {
-  credentialReport: { file: 'credential-report.csv', command: 'aws iam get-credential-report --query Content --output text | base64 -d > credential-report.csv' },
-  /** Paged (as are list-roles and list-virtual-mfa-devices): see export-pages.ts for an export in several page files. */
-  authorizationDetails: { file: 'account-authorization-details.json', command: 'aws iam get-account-authorization-details > account-authorization-details.json' },
-  passwordPolicy: { file: 'password-policy.json', command: 'aws iam get-account-password-policy > password-policy.json' },
-  accountSummary: { file: 'account-summary.json', command: 'aws iam get-account-summary > account-summary.json' },
-  virtualMfaDevices: { file: 'virtual-mfa-devices.json', command: 'aws iam list-virtual-mfa-devices > virtual-mfa-devices.json' },
-  /** Optional: roles' maximum session durations, which the authorization details leave out. */
-  roles: { file: 'list-roles.json', command: 'aws iam list-roles > list-roles.json' },
-} as const satisfies Partial<Record<SourceName | 'roles', { file: string; command: string }>>;
+export { IMPORT_FILES } from './import-files.js';
 
 /**
- * Builds a snapshot from the AWS CLI's own exports. A missing file is recorded as that
- * source's error (its controls become ERROR); a file that is present but unreadable is bad
+ * Builds a snapshot from the AWS CLI's own exports (the files of IMPORT_FILES, as
+ * examples/export-account.sh writes them; the sources beyond IAM through importFurtherSources).
+ * A missing file is recorded as that source's error (NotInImport: its controls become ERROR),
+ * and a call the export recorded as failed (`<file>.error`) as that source's error with AWS's
+ * reason (or as the fact it states, as live reads it); a file that is present but unreadable is bad
  * input and stops the run, and so is a paged export that is not whole: one truncated page
  * (NextToken from --max-items, IsTruncated/Marker from --no-paginate), or page files
  * (`<export>-N.json`) that mergeExportPages cannot establish as complete.
  */
 export function importAwsCliExports(dir: string, now: Date = new Date()): Snapshot {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`import folder ${dir} does not exist or is not a folder`);
-  const notImported = (what: string) => ({
-    status: 'error' as const,
-    error: { code: 'NotInImport', message: `an import of AWS CLI exports does not read ${what}; collect live (hipaa-iam collect --save FILE) to include them` },
-  });
   const sources: SourceResults = {
     callerIdentity: { status: 'error', error: { code: 'NotInImport', message: 'an import of AWS CLI exports does not record who collected them' } },
-    identityProviders: notImported('SAML and OIDC providers (list-saml-providers, list-open-id-connect-providers)'),
-    cloudTrail: notImported('CloudTrail trails (describe-trails, get-trail-status, get-event-selectors)'),
-    organizations: notImported('AWS Organizations (describe-organization, list-policies, describe-policy)'),
-    accessAnalyzer: notImported('IAM Access Analyzer (list-analyzers, list-findings-v2 in every region)'),
   };
+  // A failed call the export recorded (<file>.error) is that source's error with AWS's reason; no file at all is NotInImport.
   const missing = (name: keyof typeof IMPORT_FILES) => ({
     status: 'error' as const,
-    error: { code: 'NotInImport', message: `${IMPORT_FILES[name].file} is not in ${dir} (make it with: ${IMPORT_FILES[name].command})` },
+    error: recordedFailure(exportFolder, IMPORT_FILES[name].file) ?? { code: 'NotInImport', message: `${IMPORT_FILES[name].file} is not in ${dir} (make it with: ${IMPORT_FILES[name].command})` },
   });
   const readPath = (path: string): string => {
     try {
@@ -64,6 +52,11 @@ export function importAwsCliExports(dir: string, now: Date = new Date()): Snapsh
     throw new InputError(`${path} does not hold a JSON object`);
   };
   const json = (name: keyof typeof IMPORT_FILES, text: string) => jsonAt(join(dir, IMPORT_FILES[name].file), text);
+  const exportFolder: ExportFolder = {
+    dir,
+    text: (file) => (existsSync(join(dir, file)) ? readPath(join(dir, file)) : null),
+    json: (file) => (existsSync(join(dir, file)) ? jsonAt(join(dir, file), readPath(join(dir, file))) : null),
+  };
   const folder = (() => {
     try {
       return readdirSync(dir).sort();
@@ -124,8 +117,14 @@ export function importAwsCliExports(dir: string, now: Date = new Date()): Snapsh
   else {
     const value = details.lists as AwsAuthorizationDetails;
     const sessionLimits = roles === null ? new Map<string, number>() : sessionLimitsFromListRoles({ Roles: roles.lists.Roles ?? [] });
+    // As live: a failed ListRoles is kept beside the details, blinding only session-duration.
+    const rolesFailure = roles === null ? recordedFailure(exportFolder, IMPORT_FILES.roles.file) : null;
     try {
-      sources.authorizationDetails = { status: 'ok', data: withSessionLimits(fromAwsAuthorizationDetails([value]), sessionLimits) };
+      const read = fromAwsAuthorizationDetails([value]);
+      sources.authorizationDetails = {
+        status: 'ok',
+        data: rolesFailure ? { ...read, roleSessionLimitsError: `iam:ListRoles: ${rolesFailure.code}: ${rolesFailure.message}` } : withSessionLimits(read, sessionLimits),
+      };
     } catch (error) {
       if (error instanceof AuthorizationDetailsError) {
         if (details.files.length === 1) throw bad('authorizationDetails', error.message);
@@ -136,7 +135,9 @@ export function importAwsCliExports(dir: string, now: Date = new Date()): Snapsh
   }
 
   const policyText = read('passwordPolicy');
-  if (policyText === null) sources.passwordPolicy = missing('passwordPolicy');
+  // NoSuchEntity is a fact, as live reads it: no policy is set, so AWS's default applies.
+  if (policyText === null && recordedFailure(exportFolder, IMPORT_FILES.passwordPolicy.file)?.code === 'NoSuchEntity') sources.passwordPolicy = { status: 'ok', data: { policy: null } };
+  else if (policyText === null) sources.passwordPolicy = missing('passwordPolicy');
   else if (policyText.trim() === '') {
     // The CLI writes nothing when the call fails, whether for NoSuchEntity or AccessDenied: unknown.
     sources.passwordPolicy = { status: 'error', error: { code: 'EmptyExport', message: `${IMPORT_FILES.passwordPolicy.file} is empty (the export failed); if the account has no password policy, write {} into it` } };
@@ -182,6 +183,8 @@ export function importAwsCliExports(dir: string, now: Date = new Date()): Snapsh
     });
     sources.virtualMfaDevices = { status: 'ok', data: { devices } };
   }
+
+  Object.assign(sources, importFurtherSources(exportFolder));
 
   const stamp = now.toISOString();
   return buildSnapshot({

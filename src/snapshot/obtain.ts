@@ -4,7 +4,8 @@ import { CollectionError, InputError } from '../errors.js';
 import { withoutUrlCredentials } from '../url-credentials.js';
 import { resolveAccountId } from './build.js';
 import { crossCheckSources } from './cross-check.js';
-import { IMPORT_FILES, importAwsCliExports } from './import.js';
+import { exportedFileNames } from './import-files.js';
+import { importAwsCliExports } from './import.js';
 import { DEMO_SNAPSHOT_PATH, loadSnapshot } from './load.js';
 import { SOURCE_LABELS, SOURCE_NAMES, type Snapshot } from './schema.js';
 
@@ -33,7 +34,7 @@ async function readSnapshot(selection: SourceSelection, progress: (message: stri
       const snapshot = importAwsCliExports(selection.dir);
       // A folder without a single export is a mistyped path, not an account with nothing in it.
       if (SOURCE_NAMES.every((name) => snapshot.sources[name].status === 'error' && snapshot.sources[name].error.code === 'NotInImport')) {
-        throw new InputError(`no AWS CLI exports found in ${selection.dir}: expected some of ${Object.entries(IMPORT_FILES).filter(([name]) => name !== 'roles').map(([, f]) => f.file).join(', ')}; nothing was written`);
+        throw new InputError(`no AWS CLI exports found in ${selection.dir}: expected some of ${exportedFileNames().join(', ')} (examples/export-account.sh, or hipaa-iam export-script, writes them all); nothing was written`);
       }
       return refuseUnfiled(snapshot, `the AWS CLI exports in ${selection.dir}`);
     }
