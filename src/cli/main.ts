@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ALL_CHECKS, checksForGroup } from '../checks/registry.js';
 import { CollectionError, EvidenceWriteError, InputError, errorMessage } from '../errors.js';
 import { writeFileAtomically } from '../report/evidence-writer.js';
 import { ACCOUNT_ID, TOOL } from '../snapshot/build.js';
+import { EXPORT_SCRIPT_PATH } from '../snapshot/import-files.js';
 import { obtainSnapshot } from '../snapshot/obtain.js';
 import { showRiskRegister } from '../report/register-command.js';
 import { printable } from '../report/terminal.js';
@@ -26,7 +28,7 @@ export function buildProgram(): Command {
 Sources (pick one; live AWS is the default):
   live AWS     the SDK's credential chain, or --profile, --region, --role-arn; AWS_ENDPOINT_URL is honoured
   --snapshot   a file written by \`hipaa-iam collect --save FILE\`
-  --import     a folder of AWS CLI exports
+  --import     a folder of AWS CLI exports (hipaa-iam export-script prints the script that makes it)
   --demo       the embedded demo account
 
 Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings;
@@ -76,6 +78,13 @@ Examples:
       }),
   );
   program.addCommand(verifyCommand());
+  program.addCommand(
+    new Command('export-script')
+      .description('print the shell script that exports, with the AWS CLI, everything --import reads (examples/export-account.sh)')
+      .action(() => {
+        process.stdout.write(readFileSync(EXPORT_SCRIPT_PATH, 'utf8'));
+      }),
+  );
 
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({

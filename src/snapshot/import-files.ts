@@ -13,7 +13,7 @@ export interface ExportFileSpec {
   file: string;
   /** The AWS CLI command that writes it, as the export script runs it. */
   command: string;
-  /** For a file per item: which items have one. */
+  /** For a file per item: which items have one ("one per …"). */
   each?: string;
   /**
    * Fields the operation's answer always holds (its lists, or its one object): a file without
@@ -52,17 +52,17 @@ export const IMPORT_FILES = {
   authorizationDetails: {
     source: 'authorizationDetails',
     file: 'account-authorization-details.json',
-    command: 'aws iam get-account-authorization-details --output json > account-authorization-details.json',
+    command: 'aws iam get-account-authorization-details > account-authorization-details.json',
   },
-  passwordPolicy: { source: 'passwordPolicy', file: 'password-policy.json', command: 'aws iam get-account-password-policy --output json > password-policy.json' },
-  accountSummary: { source: 'accountSummary', file: 'account-summary.json', command: 'aws iam get-account-summary --output json > account-summary.json' },
+  passwordPolicy: { source: 'passwordPolicy', file: 'password-policy.json', command: 'aws iam get-account-password-policy > password-policy.json' },
+  accountSummary: { source: 'accountSummary', file: 'account-summary.json', command: 'aws iam get-account-summary > account-summary.json' },
   virtualMfaDevices: {
     source: 'virtualMfaDevices',
     file: 'virtual-mfa-devices.json',
-    command: 'aws iam list-virtual-mfa-devices --assignment-status Any --output json > virtual-mfa-devices.json',
+    command: 'aws iam list-virtual-mfa-devices > virtual-mfa-devices.json',
   },
   /** Optional: roles' maximum session durations, which the authorization details leave out. */
-  roles: { source: 'authorizationDetails', file: 'list-roles.json', command: 'aws iam list-roles --output json > list-roles.json', optional: true },
+  roles: { source: 'authorizationDetails', file: 'list-roles.json', command: 'aws iam list-roles > list-roles.json', optional: true },
   samlProviders: {
     source: 'identityProviders',
     file: 'identity-providers/list-saml-providers.json',
@@ -86,13 +86,13 @@ export const IMPORT_FILES = {
     source: 'cloudTrail',
     file: 'cloudtrail/<home-region>/<trail-account>/<trail-name>.get-trail-status.json',
     command: 'aws cloudtrail get-trail-status --name <trail-arn> --region <home-region> --output json > cloudtrail/<home-region>/<trail-account>/<trail-name>.get-trail-status.json',
-    each: 'each trail describe-trails lists, named by its ARN (arn:aws:cloudtrail:<home-region>:<trail-account>:trail/<trail-name>)',
+    each: 'trail describe-trails lists, named by its ARN (`arn:aws:cloudtrail:<home-region>:<trail-account>:trail/<trail-name>`)',
   },
   eventSelectors: {
     source: 'cloudTrail',
     file: 'cloudtrail/<home-region>/<trail-account>/<trail-name>.get-event-selectors.json',
     command: 'aws cloudtrail get-event-selectors --trail-name <trail-arn> --region <home-region> --output json > cloudtrail/<home-region>/<trail-account>/<trail-name>.get-event-selectors.json',
-    each: 'each trail describe-trails lists',
+    each: 'trail describe-trails lists',
   },
   organization: {
     source: 'organizations',
@@ -110,7 +110,7 @@ export const IMPORT_FILES = {
     source: 'organizations',
     file: 'organizations/<policy-id>.describe-policy.json',
     command: 'aws organizations describe-policy --policy-id <policy-id> --output json > organizations/<policy-id>.describe-policy.json',
-    each: 'each SCP list-policies lists',
+    each: 'SCP list-policies lists',
     fields: ['Policy'],
   },
   regions: {
@@ -123,20 +123,20 @@ export const IMPORT_FILES = {
     source: 'accessAnalyzer',
     file: 'access-analyzer/regions.txt',
     command: 'echo us-east-1 us-west-2 > access-analyzer/regions.txt',
-    note: 'instead of describe-regions.json when the regions are named (export-account.sh --regions): region names, space, comma or line separated',
+    note: 'instead of `describe-regions.json` when the regions are named (`export-account.sh --regions`): region names, space, comma or line separated',
   },
   analyzers: {
     source: 'accessAnalyzer',
     file: 'access-analyzer/<region>/list-analyzers.json',
     command: 'aws accessanalyzer list-analyzers --region <region> --output json > access-analyzer/<region>/list-analyzers.json',
-    each: 'each region checked',
+    each: 'region checked',
     fields: ['analyzers'],
   },
   findings: {
     source: 'accessAnalyzer',
     file: 'access-analyzer/<region>/<analyzer-name>.list-findings-v2.json',
     command: `aws accessanalyzer list-findings-v2 --analyzer-arn <analyzer-arn> --filter '{"status":{"eq":["ACTIVE"]}}' --region <region> --output json > access-analyzer/<region>/<analyzer-name>.list-findings-v2.json`,
-    each: 'each ACTIVE analyzer of the region, named by its ARN (arn:aws:access-analyzer:<region>:<account>:analyzer/<analyzer-name>)',
+    each: 'ACTIVE analyzer of the region, named by its ARN (`arn:aws:access-analyzer:<region>:<account>:analyzer/<analyzer-name>`)',
     fields: ['findings'],
   },
 } as const satisfies Record<string, ExportFileSpec>;
@@ -157,7 +157,7 @@ export function importFilesTable(): string {
     const note = [spec.each ? `one per ${spec.each}` : '', spec.note ?? '', spec.optional ? 'optional' : ''].filter(Boolean).join('; ');
     return `| \`${spec.file}\` | \`${spec.command.replace(/\|/g, '\\|')}\` | ${note} |`;
   });
-  return ['| file | written by | |', '|---|---|---|', ...rows].join('\n');
+  return ['| file | written by | note |', '|---|---|---|', ...rows].join('\n');
 }
 
 /** The files and folders an export holds at its top level, for a message about a folder that holds none. */
