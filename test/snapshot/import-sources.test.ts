@@ -265,6 +265,12 @@ describe('failed calls of the IAM exports, recorded as <file>.error', () => {
       status: 'error',
       error: { code: 'AccessDenied', message: 'User is not authorized to perform: iam:GetAccountSummary' },
     });
+    // As live: a failed ListRoles leaves the details read, and says why session limits are unknown.
+    const details = sources({
+      'account-authorization-details.json': { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] },
+      'list-roles.json.error': cliError('AccessDenied', 'ListRoles', 'not authorized to perform: iam:ListRoles'),
+    }).authorizationDetails;
+    expect(details).toMatchObject({ status: 'ok', data: { roleSessionLimitsError: 'iam:ListRoles: AccessDenied: not authorized to perform: iam:ListRoles' } });
     expect(sources({ 'credential-report.csv.error': 'Could not connect to the endpoint URL: "https://iam.amazonaws.com/"\n' }).credentialReport).toEqual({
       status: 'error',
       error: { code: 'ExportFailed', message: 'the export of credential-report.csv failed: Could not connect to the endpoint URL: "https://iam.amazonaws.com/"' },
