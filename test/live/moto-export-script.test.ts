@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateOrganizationCommand, CreatePolicyCommand as CreateScpCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/checks/check.js';
@@ -134,7 +134,7 @@ const key = (f: Finding) => `${f.controlId} ${f.resourceType} ${f.resourceArn ??
 
 describe.skipIf(!motoInstalled || CLIS.length === 0)('examples/export-account.sh with the real AWS CLI against moto, imported, against a live run', () => {
   let moto: Moto;
-  let live: { status: number | null; findings: Finding[] };
+  let live: { status: number | null; findings: Finding[]; collectedAt: string };
 
   beforeAll(async () => {
     moto = await startMoto();
@@ -143,7 +143,8 @@ describe.skipIf(!motoInstalled || CLIS.length === 0)('examples/export-account.sh
     const result = hipaaIam(['audit', '--out', out, '--regions', REGIONS, '--quiet'], moto.env);
     const [runDir] = runFolders(out, ACCOUNT);
     if (!runDir) throw new Error(`the live run wrote nothing: ${result.stderr}`);
-    live = { status: result.status, findings: readFindings(runDir).findings };
+    const { run, findings } = readFindings(runDir);
+    live = { status: result.status, findings, collectedAt: String(run.snapshotCollectedAt) };
   }, 120_000);
   afterAll(async () => {
     await moto?.stop();
@@ -172,6 +173,13 @@ describe.skipIf(!motoInstalled || CLIS.length === 0)('examples/export-account.sh
     expect(existsSync(join(dir, 'credential-report.csv.error'))).toBe(false);
     expect(readdirSync(join(dir, 'cloudtrail', 'us-west-2', ACCOUNT)).sort()).toEqual(['clinic-all-regions.get-event-selectors.json', 'clinic-all-regions.get-trail-status.json']);
     expect(readdirSync(join(dir, 'organizations')).filter((f) => f.endsWith('.describe-policy.json'))).toHaveLength(2);
+
+    // The credential report's GeneratedTime, as the CLI prints it (ISO 8601), which dates an import.
+    const generatedTime = join(dir, 'credential-report-generated-time.txt');
+    expect(readFileSync(generatedTime, 'utf8')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00:00)\n$/);
+    // moto answers every GetCredentialReport with GeneratedTime 2015-02-02T20:02:02Z: the import is
+    // dated instead by the moment the live run read the same account, so key ages compare alike.
+    writeFileSync(generatedTime, `${live.collectedAt}\n`);
 
     const out = tempDir('export-import');
     const imported = hipaaIam(['audit', '--import', dir, '--out', out, '--quiet']);
