@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { SEVERITIES, STATUSES, type Check, type ControlGroup, type Finding, type Severity, type Status } from './checks/check.js';
 import { runChecks } from './checks/engine.js';
 import { ALL_CHECKS, checksForGroup } from './checks/registry.js';
-import { applyExceptions, type RiskException } from './exceptions.js';
+import { applyExceptions, exceptionsUse, exceptionsWarnings, type ExceptionsFile } from './exceptions.js';
 import { BUILT_IN_ELIGIBLE_SERVICES, eligibleServicesAge, staleEligibleServicesWarning } from './hipaa/eligible-services.js';
 import { accessReviewCsv } from './report/access-review-csv.js';
 import { withAccountLock, type LockTiming } from './report/account-lock.js';
@@ -51,7 +51,8 @@ export interface AuditRequest {
   outDir: string;
   failOn: Severity;
   settings?: Partial<Settings>;
-  exceptions?: readonly RiskException[];
+  /** Accepted risks (--exceptions): applied to failures; their use is recorded in run.json and warned of. */
+  exceptions?: ExceptionsFile;
   formats?: readonly Format[];
   colour: ChalkInstance;
   clock?: () => Date;
@@ -100,7 +101,8 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   const settings = { ...DEFAULT_SETTINGS, runArchive: reviews, ...request.settings };
   const judged = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt));
   const runDate = request.startedAt.toISOString().slice(0, 10);
-  const findings = request.exceptions?.length ? applyExceptions(judged, request.exceptions, runDate) : judged;
+  const findings = request.exceptions ? applyExceptions(judged, request.exceptions.exceptions, runDate) : judged;
+  const exceptions = request.exceptions ? exceptionsUse(request.exceptions, judged, controls, runDate) : undefined;
 
   // The list's age is judged against the run, not the snapshot: it is about what the run relied on.
   const listAge = checks.some((c) => c.meta.usesEligibleServices) ? eligibleServicesAge(settings.eligibleServices, request.startedAt) : undefined;
@@ -108,6 +110,7 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   if (archive.unverified.length > 0) {
     warnings.push(`${archive.unverified.length} folder(s) in ${join(outDir, snapshot.accountId)} look like runs but their manifest does not verify or the chain of manifests does not vouch for them, so they were not counted as reviews, previous runs or trend points: ${archive.unverified.join(', ')}`);
   }
+  if (exceptions) warnings.push(...exceptionsWarnings(exceptions));
 
   const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, findings.filter((f) => f.status === s).length]).filter(([, n]) => n !== 0)) as Partial<Record<Status, number>>;
   const run: RunInfo = {
@@ -132,6 +135,7 @@ function auditUnderLock(request: AuditRequest): AuditResult {
     }),
     ...(listAge ? { eligibleServices: listAge } : {}),
     ...(request.remediation ? { remediation: request.remediation } : {}),
+    ...(exceptions ? { exceptions } : {}),
   };
 
   // People may have saved the register while the checks ran: start from what is there now.

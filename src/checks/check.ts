@@ -43,6 +43,25 @@ export interface Finding extends FindingDraft {
   title: string;
   severity: Severity;
   hipaa: string[];
+  /** Present exactly when status is SUPPRESSED: the exception that accepted the failure (src/exceptions.ts). */
+  suppressed?: Suppression;
+}
+
+/**
+ * The exception behind a SUPPRESSED finding, as findings.json carries it beside the underlying
+ * status FAIL. Runs written before this field existed lack exceptionId and exceptionResource.
+ */
+export interface Suppression {
+  justification: string;
+  approver: string;
+  /** Last day the exception applies (YYYY-MM-DD, inclusive). */
+  expires: string;
+  /** Line of the exceptions file (the header is line 1). */
+  exceptionLine: number;
+  /** The control id or risk id the exception names, as written in the file. */
+  exceptionId?: string;
+  /** The exception's resource pattern (`*` and `?` wildcards). */
+  exceptionResource?: string;
 }
 
 export interface Check {

@@ -46,7 +46,7 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
     ...passwordBaseline(flags),
     ...(flags.policyArn ? { requiredPermissionsBoundaryArn: flags.policyArn } : {}),
   };
-  const exceptions = flags.exceptions ? loadExceptions(flags.exceptions, new Set(ALL_CHECKS.map((c) => c.meta.controlId))) : [];
+  const exceptions = flags.exceptions ? loadExceptions(flags.exceptions, ALL_CHECKS.map((c) => c.meta)) : undefined;
   // Before collecting (which may take minutes): evidence that could never be written is a usage error.
   checkOutputFolder(flags.out, `--out ${flags.out}`);
   const progress = flags.quiet ? () => {} : progressReporter();
@@ -83,7 +83,7 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
     outDir: flags.out,
     failOn: flags.failOn,
     settings,
-    exceptions,
+    ...(exceptions ? { exceptions } : {}),
     formats: flags.format,
     colour,
     ...(remediated ? { extraFiles: { [remediated.file]: remediated.csv }, remediation: remediationSummary(remediated.plan, remediated.outcomes) } : {}),

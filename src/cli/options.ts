@@ -37,7 +37,7 @@ export function outputOptions(): Option[] {
     new Option('--out <dir>', 'evidence folder; each run goes to <dir>/<account-id>/<timestamp>/').default('reports'),
     new Option('--fail-on <severity>', 'exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES]).default('low'),
     new Option('--format <list>', `evidence formats, comma-separated: ${FORMATS.join(', ')} (default: ${DEFAULT_FORMATS.join(',')}); ocsf is OCSF Detection Finding, asff is for Security Hub import`).argParser(parseFormats),
-    new Option('--exceptions <file>', 'accepted risks (CSV: control_id,resource,justification,approver,expires): matching failures become SUPPRESSED'),
+    new Option('--exceptions <file>', 'accepted risks (CSV: control_id,resource,justification,approver,expires; control_id takes a control id or a risk id): matching failures are accepted (SUPPRESSED; FAIL with "suppressed" in findings.json)'),
     new Option('--quiet', 'print nothing on success; the exit code and the evidence folder tell the story (for cron)'),
   ];
 }

@@ -1,4 +1,5 @@
 import type { Status } from '../checks/check.js';
+import type { ExceptionsUse } from '../exceptions.js';
 import type { EligibleServicesAge } from '../hipaa/eligible-services.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import type { RemediationSummary } from './remediation-log.js';
@@ -32,4 +33,6 @@ export interface RunInfo {
   eligibleServices?: EligibleServicesAge;
   /** Present when the command planned or applied changes. */
   remediation?: RemediationSummary;
+  /** Present when the run was given --exceptions: what the file accepted, and which entries matched nothing or expire soon. */
+  exceptions?: ExceptionsUse;
 }
