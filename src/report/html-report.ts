@@ -97,6 +97,11 @@ function header(input: HtmlReportInput, title: string): string {
     ]);
     if (r.blocked.length > 0) facts.push(['Could not be planned', r.blocked.map(esc).join('<br>')]);
   }
+  const x = run.exceptions;
+  if (x) {
+    const lines = (refs: readonly { line: number }[]) => (refs.length > 0 ? ` (line ${refs.map((e) => e.line).join(', ')})` : '');
+    facts.push(['Exceptions', esc(`${x.file}: ${x.suppressedFindings} failing finding(s) accepted; ${x.unmatched.length} exception(s) matched nothing${lines(x.unmatched)}; ${x.expiringSoon.length} expire within 30 days${lines(x.expiringSoon)}`)]);
+  }
   const sourceErrors =
     run.sourceErrors.length > 0
       ? `<div class="source-errors"><strong>Sources that could not be read</strong> (their controls are ERROR):<ul>${run.sourceErrors.map((e) => `<li>${esc(e.source)}: ${esc(e.code)}: ${esc(e.message)}</li>`).join('')}</ul></div>`
