@@ -1,4 +1,4 @@
-import type { Status } from '../checks/check.js';
+import type { Severity, Status } from '../checks/check.js';
 import type { EligibleServicesAge } from '../hipaa/eligible-services.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import type { RemediationSummary } from './remediation-log.js';
@@ -22,6 +22,8 @@ export interface RunInfo {
   startedAt: string;
   finishedAt: string;
   controls: string[];
+  /** Present when --controls, --exclude-controls or --severity chose the controls: what was asked, as control ids. */
+  filters?: ControlFilters;
   /** The --format list the run wrote, sorted: what `verify` requires the folder to hold. */
   formats?: string[];
   /** Findings per status, so the archive's trend needs only run.json. */
@@ -32,4 +34,11 @@ export interface RunInfo {
   eligibleServices?: EligibleServicesAge;
   /** Present when the command planned or applied changes. */
   remediation?: RemediationSummary;
+}
+
+/** The control filters of a run (src/cli/filters.ts): `controls` lists the control ids it was narrowed to, `excludeControls` those taken out, `severity` the severities kept. */
+export interface ControlFilters {
+  controls?: string[];
+  excludeControls?: string[];
+  severity?: Severity[];
 }
