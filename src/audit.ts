@@ -23,7 +23,7 @@ import { mfaAuditCsv } from './report/mfa-audit-csv.js';
 import { passwordPolicyCsv } from './report/password-policy-csv.js';
 import { encodeRegister, nextRiskRegister, riskRegisterCsv, type RegisterRow } from './report/risk-register.js';
 import type { RemediationSummary } from './report/remediation-log.js';
-import type { RunInfo, RunScope } from './report/run-info.js';
+import type { ControlFilters, RunInfo, RunScope } from './report/run-info.js';
 import { terminalSummary, totalsLine } from './report/terminal.js';
 import { CollectionError, EvidenceWriteError, errorMessage } from './errors.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
@@ -62,6 +62,10 @@ export interface AuditRequest {
   remediation?: RemediationSummary;
   /** How long to wait for another run of the same account, and when its lock is stale (tests shorten it). */
   lockTiming?: LockTiming;
+  /** The control filters that narrowed `checks`, recorded in run.json (a narrowed audit is already partial by its controls). */
+  filters?: ControlFilters;
+  /** The terminal summary shows only controls and lines that FAIL or are ERROR (--only-failures). */
+  onlyFailures?: boolean;
 }
 
 export interface AuditResult {
@@ -71,6 +75,8 @@ export interface AuditResult {
   summary: string;
   /** One line each, for stderr (a stale eligible-services list); also recorded in run.json. */
   warnings: string[];
+  /** The findings document, the very text of findings.json (also when --format leaves that file out), for --json on stdout. */
+  findingsDocument: string;
 }
 
 /**
@@ -126,6 +132,7 @@ function auditUnderLock(request: AuditRequest): AuditResult {
     startedAt: request.startedAt.toISOString(),
     finishedAt: clock().toISOString(),
     controls,
+    ...(request.filters ? { filters: request.filters } : {}),
     formats: [...formats].sort(),
     statusCounts,
     collection: snapshot.collection,
@@ -145,7 +152,8 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   const matrix = complianceMatrix(checks, findings);
   const previousRun = history.at(-1);
   const files: Record<string, string> = { 'run.json': runJson(run) };
-  if (formats.has('json')) files['findings.json'] = findingsJson(run, findings);
+  const findingsDocument = findingsJson(run, findings);
+  if (formats.has('json')) files['findings.json'] = findingsDocument;
   if (formats.has('csv')) {
     files['findings.csv'] = findingsCsv(findings);
     for (const group of new Set(checks.map((c) => c.meta.group))) {
@@ -177,8 +185,8 @@ function auditUnderLock(request: AuditRequest): AuditResult {
     // The run is filed and verifiable; only the register did not advance. Exit 3, never 2 ("nothing written").
     throw new EvidenceWriteError(`the run's evidence is complete in ${runDir}, but the living register was not updated: ${errorMessage(error)} (the register is as it was; the next run brings it up to date)`);
   }
-  const summary = terminalSummary(checks, findings, request.colour) + totalsLine(findings, request.colour);
-  return { findings, runDir, exitCode: exitCodeFor(findings, request.failOn), summary, warnings };
+  const summary = terminalSummary(checks, findings, request.colour, { onlyFailures: request.onlyFailures }) + totalsLine(findings, request.colour);
+  return { findings, runDir, exitCode: exitCodeFor(findings, request.failOn), summary, warnings, findingsDocument };
 }
 
 /**

@@ -17,9 +17,11 @@ import { MANIFEST_FILE, SIGNATURE_FILE } from '../report/manifest.js';
 import { colourFor, printable } from '../report/terminal.js';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
 import { obtainSnapshot, type SourceSelection } from '../snapshot/obtain.js';
+import { filterOptions, recordedFilters, selectControls, type ControlFilterFlags } from './filters.js';
 import { checkOutputFolder } from './output-folder.js';
 import { outputOptions, passwordBaseline, settingsOptions, sourceOptions, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
 import type { RemediationFlags, RemediationSpec } from './remediation.js';
+import { stdoutOptions, type StdoutFlags } from './stdout-options.js';
 
 /** How an auditing subcommand runs: collect, plan and apply its remediation if any, judge, write evidence. */
 export function selectSource(flags: SourceFlags): SourceSelection {
@@ -86,16 +88,21 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
     ...(exceptions ? { exceptions } : {}),
     formats: flags.format,
     colour,
+    filters: recordedFilters(flags),
+    onlyFailures: flags.onlyFailures,
     ...(remediated ? { extraFiles: { [remediated.file]: remediated.csv }, remediation: remediationSummary(remediated.plan, remediated.outcomes) } : {}),
   });
   if (signer) await signRun(result.runDir, signer);
+  // --json: stdout is the findings document alone, for `| jq`; what a person reads moves to stderr.
+  if (flags.json) process.stdout.write(result.findingsDocument);
+  const forPeople = flags.json ? process.stderr : process.stdout;
   if (!flags.quiet) {
     for (const warning of result.warnings) process.stderr.write(`hipaa-iam: warning: ${warning}\n`);
     const when = readAgain ? ', read again after the changes' : '';
-    process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${printable(snapshot.origin.description)}${when})\n`);
-    process.stdout.write(result.summary);
-    process.stdout.write(remediationReport);
-    process.stdout.write(`Evidence written to ${result.runDir}\n`);
+    forPeople.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${printable(snapshot.origin.description)}${when})\n`);
+    if (!flags.json) forPeople.write(result.summary);
+    forPeople.write(remediationReport);
+    forPeople.write(`Evidence written to ${result.runDir}\n`);
   }
   const remediationFailed = remediated !== undefined && (remediated.plan.blocked.length > 0 || (remediated.outcomes ?? []).some((o) => o.result === 'failed' || o.result === 'skipped'));
   return remediationFailed ? 3 : result.exitCode;
@@ -125,13 +132,14 @@ interface RemediationOutcome {
   csv: string;
 }
 
-export type AuditCommandFlags = SourceFlags & OutputFlags & SettingsFlags & RemediationFlags & { signWithKms?: string };
+export type AuditCommandFlags = SourceFlags & OutputFlags & SettingsFlags & RemediationFlags & ControlFilterFlags & StdoutFlags & { signWithKms?: string };
 
 export function auditCommand(name: string, description: string, checks: readonly Check[], remediation?: RemediationSpec): Command {
   const command = new Command(name).description(description);
-  for (const option of [...sourceOptions(), ...outputOptions(), ...settingsOptions(name), ...(remediation?.options ?? []), signOption()]) command.addOption(option);
+  for (const option of [...sourceOptions(), ...outputOptions(), ...settingsOptions(name), ...(remediation?.options ?? []), signOption(), ...filterOptions(), ...stdoutOptions()]) command.addOption(option);
   return command.action(async (flags: AuditCommandFlags) => {
-    process.exitCode = await runAuditCommand(name, checks, flags, remediation);
+    // Narrowed before the run, so collection reads only what the kept controls need.
+    process.exitCode = await runAuditCommand(name, selectControls(name, checks, flags).checks, flags, remediation);
   });
 }
 

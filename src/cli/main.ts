@@ -14,6 +14,7 @@ import { scpCommand } from './scp-command.js';
 import { REMEDIATION } from './remediation.js';
 import { auditCommand, progressReporter, selectSource } from './audit-command.js';
 import { verifyCommand } from './verify-command.js';
+import { controlsCommand, listControlsAlias, listControlsOption, refuseListControlsWithCommand } from './controls-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('hipaa-iam')
@@ -37,6 +38,9 @@ Examples:
   hipaa-iam audit --demo
   hipaa-iam audit --profile prod-readonly --out /srv/evidence
   hipaa-iam mfa-audit --import ./client-exports
+  hipaa-iam controls                      every control: risk id, control id, severity, HIPAA, sources
+  hipaa-iam least-privilege --severity critical,high --only-failures
+  hipaa-iam audit --json | jq .findings[0].controlId    findings on stdout, nothing else
   hipaa-iam collect --role-arn arn:aws:iam::123456789012:role/Auditor --save snapshot.json
   hipaa-iam mfa-audit --enforce           print the changes that would enforce MFA; change nothing
   hipaa-iam mfa-audit --enforce --apply   make them, logging each to remediation-log.csv
@@ -76,6 +80,9 @@ Examples:
       }),
   );
   program.addCommand(verifyCommand());
+  program.addCommand(controlsCommand());
+  program.addOption(listControlsOption());
+  refuseListControlsWithCommand(program);
 
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({
@@ -89,7 +96,7 @@ Examples:
 export async function main(argv: string[]): Promise<number> {
   try {
     process.exitCode = 0;
-    await buildProgram().parseAsync(argv);
+    await buildProgram().parseAsync(listControlsAlias(argv));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {

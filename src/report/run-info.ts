@@ -1,4 +1,4 @@
-import type { Status } from '../checks/check.js';
+import type { Severity, Status } from '../checks/check.js';
 import type { ExceptionsUse } from '../exceptions.js';
 import type { EligibleServicesAge } from '../hipaa/eligible-services.js';
 import type { Snapshot } from '../snapshot/schema.js';
@@ -23,6 +23,8 @@ export interface RunInfo {
   startedAt: string;
   finishedAt: string;
   controls: string[];
+  /** Present when --controls, --exclude-controls or --severity chose the controls: what was asked, as control ids. */
+  filters?: ControlFilters;
   /** The --format list the run wrote, sorted: what `verify` requires the folder to hold. */
   formats?: string[];
   /** Findings per status, so the archive's trend needs only run.json. */
@@ -35,4 +37,11 @@ export interface RunInfo {
   remediation?: RemediationSummary;
   /** Present when the run was given --exceptions: what the file accepted, and which entries matched nothing or expire soon. */
   exceptions?: ExceptionsUse;
+}
+
+/** The control filters of a run (src/cli/filters.ts): `controls` lists the control ids it was narrowed to, `excludeControls` those taken out, `severity` the severities kept. */
+export interface ControlFilters {
+  controls?: string[];
+  excludeControls?: string[];
+  severity?: Severity[];
 }

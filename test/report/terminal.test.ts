@@ -36,3 +36,37 @@ describe('printable: what the account says cannot steer the terminal', () => {
     expect(summary).not.toContain('\r');
   });
 });
+
+describe('terminalSummary with onlyFailures', () => {
+  const check = (id: string) => ALL_CHECKS.find((c) => c.meta.controlId === id)!;
+  const finding = (controlId: string, status: Finding['status'], message: string) => ({ controlId, status, message }) as Finding;
+  const checks = [check('user-console-mfa'), check('root-mfa'), check('cloudtrail-kms')];
+  const findings = [
+    finding('user-console-mfa', 'FAIL', 'alice has NO MFA'),
+    finding('user-console-mfa', 'PASS', 'bob has MFA'),
+    finding('user-console-mfa', 'NOT_APPLICABLE', 'svc has no console password'),
+    finding('root-mfa', 'PASS', 'root has MFA'),
+    finding('cloudtrail-kms', 'ERROR', 'trail-a: cloudtrail:DescribeTrails was denied'),
+    finding('cloudtrail-kms', 'PASS', 'trail-b: KMS'),
+  ];
+  const plain = new Chalk({ level: 0 });
+
+  it('keeps the failing and erroring controls and lines, and counts the rest', () => {
+    const summary = terminalSummary(checks, findings, plain, { onlyFailures: true });
+    expect(summary.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^❌ IAM-001 user-console-mfa FAIL /),
+      '    ❌ alice has NO MFA',
+      expect.stringMatching(/^⚠️ {2}IAM-028 cloudtrail-kms ERROR /),
+      '    ⚠️  trail-a: cloudtrail:DescribeTrails was denied',
+      '--only-failures hid 1 of 3 controls (no FAIL or ERROR) and 3 PASS, 1 NOT_APPLICABLE findings',
+    ]);
+  });
+
+  it('without it, the same findings show the passing lines and controls', () => {
+    const summary = terminalSummary(checks, findings, plain);
+    expect(summary).toContain('bob has MFA');
+    expect(summary).toContain('IAM-005 root-mfa PASS');
+    expect(summary).toContain('trail-b: KMS');
+    expect(summary).not.toContain('--only-failures');
+  });
+});
