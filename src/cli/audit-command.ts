@@ -23,8 +23,10 @@ import type { RemediationFlags, RemediationSpec } from './remediation.js';
 
 /** How an auditing subcommand runs: collect, plan and apply its remediation if any, judge, write evidence. */
 export function selectSource(flags: SourceFlags): SourceSelection {
+  // Only an import needs dating: a live run, a snapshot and the demo carry when they were collected.
+  if (flags.asOf && !flags.import) throw new InputError('--as-of dates an import of AWS CLI exports (--import DIR); a live run, a snapshot and the demo are dated by their collection');
   if (flags.snapshot) return { kind: 'snapshot', path: flags.snapshot };
-  if (flags.import) return { kind: 'import', dir: flags.import };
+  if (flags.import) return { kind: 'import', dir: flags.import, ...(flags.asOf ? { asOf: flags.asOf } : {}) };
   if (flags.demo) return { kind: 'demo' };
   const timeouts = { ...(flags.connectTimeout ? { connectMs: flags.connectTimeout } : {}), ...(flags.requestTimeout ? { requestMs: flags.requestTimeout } : {}) };
   return { kind: 'live', live: { profile: flags.profile, region: flags.region, roleArn: flags.roleArn, externalId: flags.externalId, regions: flags.regions, timeouts } };
