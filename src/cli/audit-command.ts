@@ -17,6 +17,7 @@ import { MANIFEST_FILE, SIGNATURE_FILE } from '../report/manifest.js';
 import { colourFor, printable } from '../report/terminal.js';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
 import { obtainSnapshot, type SourceSelection } from '../snapshot/obtain.js';
+import { setInterruptNote } from './interrupt.js';
 import { checkOutputFolder } from './output-folder.js';
 import { outputOptions, passwordBaseline, settingsOptions, sourceOptions, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
 import type { RemediationFlags, RemediationSpec } from './remediation.js';
@@ -63,6 +64,7 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
   if (remediation && plans) {
     const plan = remediation.plan(snapshot, { ...DEFAULT_SETTINGS, ...settings }, flags);
     if (flags.apply && source.kind === 'live') {
+      setInterruptNote('changes of --apply may already have been made to the account, and nothing was written for this run: rerun to see and record the account as it is');
       const outcomes = await applyPlan(plan, createAwsClients(source.live), () => new Date(), progress);
       // The evidence records the account as the changes left it, so it is read again.
       if (outcomes.some((o) => o.result === 'applied')) {
@@ -90,7 +92,9 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
     colour,
     ...(remediated ? { extraFiles: { [remediated.file]: remediated.csv }, remediation: remediationSummary(remediated.plan, remediated.outcomes) } : {}),
   });
+  setInterruptNote(`the run's evidence was written in full to ${result.runDir}${signer ? ', but its manifest is not signed' : ''}`);
   if (signer) await signRun(result.runDir, signer);
+  setInterruptNote(`the run's evidence was written in full to ${result.runDir}`);
   if (!flags.quiet) {
     for (const warning of result.warnings) process.stderr.write(`hipaa-iam: warning: ${warning}\n`);
     const when = readAgain ? ', read again after the changes' : '';
