@@ -113,6 +113,9 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   // The list's age is judged against the run, not the snapshot: it is about what the run relied on.
   const listAge = checks.some((c) => c.meta.usesEligibleServices) ? eligibleServicesAge(settings.eligibleServices, request.startedAt) : undefined;
   const warnings = [listAge && staleEligibleServicesWarning(listAge, settings.eligibleServices === BUILT_IN_ELIGIBLE_SERVICES)].filter((w): w is string => typeof w === 'string');
+  if (snapshot.origin.datedBy === 'run time (no date in the export)') {
+    warnings.push(`nothing in the import dates its exports, so key ages and days unused count from this run (${snapshot.collectedAt}); pass --as-of DATE (the day they were taken), or save the report's GeneratedTime beside it (aws iam get-credential-report --query GeneratedTime --output text > credential-report-generated-time.txt)`);
+  }
   if (archive.unverified.length > 0) {
     warnings.push(`${archive.unverified.length} folder(s) in ${join(outDir, snapshot.accountId)} look like runs but their manifest does not verify or the chain of manifests does not vouch for them, so they were not counted as reviews, previous runs or trend points: ${archive.unverified.join(', ')}`);
   }
@@ -129,6 +132,7 @@ function auditUnderLock(request: AuditRequest): AuditResult {
       : null,
     source: snapshot.origin,
     snapshotCollectedAt: snapshot.collectedAt,
+    ...(snapshot.origin.datedBy ? { asOf: { at: snapshot.collectedAt, from: snapshot.origin.datedBy } } : {}),
     startedAt: request.startedAt.toISOString(),
     finishedAt: clock().toISOString(),
     controls,

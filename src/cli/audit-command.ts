@@ -18,6 +18,7 @@ import { colourFor, printable } from '../report/terminal.js';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
 import { obtainSnapshot, type SourceSelection } from '../snapshot/obtain.js';
 import { filterOptions, recordedFilters, selectControls, type ControlFilterFlags } from './filters.js';
+import { setInterruptNote } from './interrupt.js';
 import { checkOutputFolder } from './output-folder.js';
 import { outputOptions, passwordBaseline, settingsOptions, sourceOptions, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
 import type { RemediationFlags, RemediationSpec } from './remediation.js';
@@ -25,8 +26,10 @@ import { stdoutOptions, type StdoutFlags } from './stdout-options.js';
 
 /** How an auditing subcommand runs: collect, plan and apply its remediation if any, judge, write evidence. */
 export function selectSource(flags: SourceFlags): SourceSelection {
+  // Only an import needs dating: a live run, a snapshot and the demo carry when they were collected.
+  if (flags.asOf && !flags.import) throw new InputError('--as-of dates an import of AWS CLI exports (--import DIR); a live run, a snapshot and the demo are dated by their collection');
   if (flags.snapshot) return { kind: 'snapshot', path: flags.snapshot };
-  if (flags.import) return { kind: 'import', dir: flags.import };
+  if (flags.import) return { kind: 'import', dir: flags.import, ...(flags.asOf ? { asOf: flags.asOf } : {}) };
   if (flags.demo) return { kind: 'demo' };
   const timeouts = { ...(flags.connectTimeout ? { connectMs: flags.connectTimeout } : {}), ...(flags.requestTimeout ? { requestMs: flags.requestTimeout } : {}) };
   return { kind: 'live', live: { profile: flags.profile, region: flags.region, roleArn: flags.roleArn, externalId: flags.externalId, regions: flags.regions, timeouts } };
@@ -63,6 +66,7 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
   if (remediation && plans) {
     const plan = remediation.plan(snapshot, { ...DEFAULT_SETTINGS, ...settings }, flags);
     if (flags.apply && source.kind === 'live') {
+      setInterruptNote('changes of --apply may already have been made to the account, and nothing was written for this run: rerun to see and record the account as it is');
       const outcomes = await applyPlan(plan, createAwsClients(source.live), () => new Date(), progress);
       // The evidence records the account as the changes left it, so it is read again.
       if (outcomes.some((o) => o.result === 'applied')) {
@@ -92,10 +96,12 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
     onlyFailures: flags.onlyFailures,
     ...(remediated ? { extraFiles: { [remediated.file]: remediated.csv }, remediation: remediationSummary(remediated.plan, remediated.outcomes) } : {}),
   });
+  setInterruptNote(`the run's evidence was written in full to ${result.runDir}${signer ? ', but its manifest is not signed' : ''}`);
   if (signer) await signRun(result.runDir, signer);
   // --json: stdout is the findings document alone, for `| jq`; what a person reads moves to stderr.
   if (flags.json) process.stdout.write(result.findingsDocument);
   const forPeople = flags.json ? process.stderr : process.stdout;
+  setInterruptNote(`the run's evidence was written in full to ${result.runDir}`);
   if (!flags.quiet) {
     for (const warning of result.warnings) process.stderr.write(`hipaa-iam: warning: ${warning}\n`);
     const when = readAgain ? ', read again after the changes' : '';

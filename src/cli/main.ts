@@ -2,13 +2,13 @@ import { dirname } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ALL_CHECKS, checksForGroup } from '../checks/registry.js';
 import { CollectionError, EvidenceWriteError, InputError, errorMessage } from '../errors.js';
-import { writeFileAtomically } from '../report/evidence-writer.js';
 import { ACCOUNT_ID, TOOL } from '../snapshot/build.js';
 import { obtainSnapshot } from '../snapshot/obtain.js';
 import { showRiskRegister } from '../report/register-command.js';
 import { printable } from '../report/terminal.js';
 import { withoutUrlCredentials } from '../url-credentials.js';
-import { checkOutputFolder } from './output-folder.js';
+import { installInterruptHandlers, setInterruptNote } from './interrupt.js';
+import { checkOutputFolder, saveFile } from './output-folder.js';
 import { sourceOptions, type SourceFlags } from './options.js';
 import { scpCommand } from './scp-command.js';
 import { REMEDIATION } from './remediation.js';
@@ -32,7 +32,12 @@ Sources (pick one; live AWS is the default):
 
 Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings;
             2 usage or input error (nothing written); 3 the run could not complete,
-            has ERROR findings, or a change of --apply failed.
+            has ERROR findings, or a change of --apply failed; 130 interrupted by
+            Ctrl-C (SIGINT), 143 by SIGTERM: one line says what was written (nothing,
+            unless the run had finished writing its evidence).
+
+Colour: only on a terminal; NO_COLOR=1 turns it off; FORCE_COLOR=1 (2, 3) turns it on
+        even into a pipe and wins over NO_COLOR; FORCE_COLOR=0 turns it off.
 
 Examples:
   hipaa-iam audit --demo
@@ -64,7 +69,8 @@ Examples:
   collect.action(async (flags: SourceFlags & { save: string }) => {
     checkOutputFolder(dirname(flags.save), `--save ${flags.save}`);
     const snapshot = await obtainSnapshot(selectSource(flags), progressReporter());
-    writeFileAtomically(flags.save, `${JSON.stringify(snapshot, null, 2)}\n`);
+    saveFile(flags.save, `${JSON.stringify(snapshot, null, 2)}\n`);
+    setInterruptNote(`the snapshot was written in full to ${flags.save}`);
     const failed = Object.entries(snapshot.sources).filter(([, s]) => s.status === 'error').map(([name]) => name);
     process.stdout.write(`Snapshot of account ${snapshot.accountId} written to ${flags.save}${failed.length ? ` (sources with errors: ${failed.join(', ')})` : ''}\n`);
   });
@@ -75,8 +81,10 @@ Examples:
       .description('show the living risk register of an account (rebuilding it from the archive of runs if it is lost)')
       .addOption(new Option('--out <dir>', 'evidence folder the runs were written to').default('reports'))
       .addOption(new Option('--account <id>', 'account id (default: the only account in --out)').argParser(accountIdArgument))
-      .action((flags: { out: string; account?: string }) => {
-        process.stdout.write(showRiskRegister(flags.out, flags.account));
+      .addOption(new Option('--csv', 'print the register as CSV, as it is written (default: a table)').conflicts('json'))
+      .addOption(new Option('--json', 'print the register rows as JSON'))
+      .action((flags: { out: string; account?: string; csv?: boolean; json?: boolean }) => {
+        process.stdout.write(showRiskRegister(flags.out, flags.account, flags.json ? 'json' : flags.csv ? 'csv' : 'table'));
       }),
   );
   program.addCommand(verifyCommand());
@@ -96,6 +104,11 @@ Examples:
 export async function main(argv: string[]): Promise<number> {
   try {
     process.exitCode = 0;
+    installInterruptHandlers();
+    if (hasOutputFlag(argv.slice(2))) {
+      process.stderr.write(`${OUTPUT_FLAG_HINT}\n`);
+      return 2;
+    }
     await buildProgram().parseAsync(listControlsAlias(argv));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
@@ -116,6 +129,21 @@ export async function main(argv: string[]): Promise<number> {
 /** What reaches stderr: one line (a cron mail stays readable), without credentials a URL in it carried or control characters. */
 function oneLine(text: string): string {
   return printable(withoutUrlCredentials(text).replace(/\s*[\r\n]+\s*/g, ' '));
+}
+
+/**
+ * `--output` is what AWS CLI and Prowler users type for a format (and Prowler for a folder);
+ * commander would only say "unknown option" and suggest --out, a folder. Caught before
+ * parsing, for every command, so the line points to both.
+ */
+const OUTPUT_FLAG_HINT = 'hipaa-iam has no --output: use --format csv,json,html for formats, --out DIR for the folder';
+
+function hasOutputFlag(args: readonly string[]): boolean {
+  for (const arg of args) {
+    if (arg === '--') return false;
+    if (arg === '--output' || arg.startsWith('--output=')) return true;
+  }
+  return false;
 }
 
 /** The account folder's name: 12 digits, or it could name a path outside --out. */

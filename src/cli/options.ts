@@ -29,6 +29,7 @@ export function sourceOptions(): Option[] {
     new Option('--snapshot <file>', 'audit a snapshot saved by `hipaa-iam collect --save` (offline)').conflicts(['import', 'demo', ...LIVE_ONLY]),
     new Option('--import <dir>', 'audit AWS CLI exports in DIR (credential-report.csv, account-authorization-details.json, ...; offline)').conflicts(['snapshot', 'demo', ...LIVE_ONLY]),
     new Option('--demo', 'audit the embedded demo account of a fictional clinic (offline)').conflicts(['snapshot', 'import', ...LIVE_ONLY]),
+    new Option('--as-of <date>', 'with --import: when the exports were taken (ISO date, or date and time with Z or an offset), so key ages and days unused count from then (default: the credential report\'s GeneratedTime from credential-report-generated-time.txt)').argParser(parseAsOf),
   ];
 }
 
@@ -51,6 +52,23 @@ export function parseRegions(value: string): string[] {
   return regions;
 }
 
+/**
+ * `--as-of`: `2026-11-01` (midnight UTC that day) or `2026-11-01T09:30:00Z` / `…+02:00`; a time
+ * without a zone would be read in the local zone, so it is refused, and so is a date after now.
+ */
+export function parseAsOf(value: string, now: Date = new Date()): Date {
+  const text = value.trim();
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
+  const at = new Date(dateOnly ? `${text}T00:00:00Z` : text);
+  // Date.parse rolls 2026-02-30 over into March: the date must read back as written.
+  if ((!dateOnly && !dateTime) || Number.isNaN(at.getTime()) || (dateOnly && at.toISOString().slice(0, 10) !== text)) {
+    throw new InvalidArgumentError('expected an ISO date (2026-11-01) or date and time with a zone (2026-11-01T09:30:00Z)');
+  }
+  if (at.getTime() > now.getTime()) throw new InvalidArgumentError(`${at.toISOString()} is in the future: give the day the exports were taken`);
+  return at;
+}
+
 /** "30" or "2.5" seconds → milliseconds; anything else is a usage error. */
 function timeoutSeconds(value: string): number {
   const seconds = parseTimeoutSeconds(value);
@@ -70,6 +88,8 @@ export interface SourceFlags {
   snapshot?: string;
   import?: string;
   demo?: boolean;
+  /** --as-of, parsed. */
+  asOf?: Date;
 }
 
 /** Judgement settings a user may override per run; the password baseline only where the password policy is judged or set. */

@@ -1,7 +1,7 @@
 import type { Severity, Status } from '../checks/check.js';
 import type { ExceptionsUse } from '../exceptions.js';
 import type { EligibleServicesAge } from '../hipaa/eligible-services.js';
-import type { Snapshot } from '../snapshot/schema.js';
+import type { ImportDatedBy, Snapshot } from '../snapshot/schema.js';
 import type { RemediationSummary } from './remediation-log.js';
 
 /**
@@ -20,6 +20,8 @@ export interface RunInfo {
   caller: { arn: string; userId: string } | null;
   source: Snapshot['origin'];
   snapshotCollectedAt: string;
+  /** Imports: the moment the checks judged the account as of (snapshotCollectedAt), and what it was taken from. */
+  asOf?: { at: string; from: ImportDatedBy };
   startedAt: string;
   finishedAt: string;
   controls: string[];

@@ -10,8 +10,21 @@ const SYMBOL: Record<Status, string> = {
   SUPPRESSED: '🔕',
 };
 
-/** Colour only when the stream is a terminal and NO_COLOR is unset (https://no-color.org). */
+/**
+ * Whether to colour, in this order:
+ * 1. FORCE_COLOR set and not empty decides (https://force-color.org): `0` or `false` turns
+ *    colour off; `1`, `2`, `3` (chalk's levels: 16, 256 colours, truecolor) or any other value
+ *    turn it on even into a pipe or a file. It wins over NO_COLOR, as force-color.org's
+ *    reference code and Node's own tty.getColorDepth order them: forcing is the more specific ask.
+ * 2. NO_COLOR set and not empty turns colour off (https://no-color.org).
+ * 3. Otherwise colour only when the stream is a terminal.
+ */
 export function colourFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') {
+    if (force === '0' || force.toLowerCase() === 'false') return new Chalk({ level: 0 });
+    return new Chalk({ level: force === '2' ? 2 : force === '3' ? 3 : 1 });
+  }
   const noColour = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   return new Chalk({ level: stream.isTTY && !noColour ? 1 : 0 });
 }

@@ -11,7 +11,7 @@ import { SOURCE_LABELS, SOURCE_NAMES, type Snapshot } from './schema.js';
 export type SourceSelection =
   | { kind: 'live'; live: LiveSourceOptions }
   | { kind: 'snapshot'; path: string }
-  | { kind: 'import'; dir: string }
+  | { kind: 'import'; dir: string; /** --as-of: when the exports were taken. */ asOf?: Date }
   | { kind: 'demo' };
 
 /**
@@ -30,7 +30,7 @@ async function readSnapshot(selection: SourceSelection, progress: (message: stri
     case 'snapshot':
       return refuseMisfiled(loadSnapshot(selection.path), `snapshot ${selection.path}`);
     case 'import': {
-      const snapshot = importAwsCliExports(selection.dir);
+      const snapshot = importAwsCliExports(selection.dir, new Date(), { asOf: selection.asOf });
       // A folder without a single export is a mistyped path, not an account with nothing in it.
       if (SOURCE_NAMES.every((name) => snapshot.sources[name].status === 'error' && snapshot.sources[name].error.code === 'NotInImport')) {
         throw new InputError(`no AWS CLI exports found in ${selection.dir}: expected some of ${Object.entries(IMPORT_FILES).filter(([name]) => name !== 'roles').map(([, f]) => f.file).join(', ')}; nothing was written`);

@@ -10,9 +10,23 @@ describe('colourFor', () => {
     ['a pipe or file (cron)', undefined, {}, false],
     ['a terminal with NO_COLOR', true, { NO_COLOR: '1' }, false],
     ['a terminal with an empty NO_COLOR (unset per no-color.org)', true, { NO_COLOR: '' }, true],
+    ['a pipe with FORCE_COLOR=1', undefined, { FORCE_COLOR: '1' }, true],
+    ['a pipe with FORCE_COLOR=3', false, { FORCE_COLOR: '3' }, true],
+    ['a pipe with FORCE_COLOR=true', false, { FORCE_COLOR: 'true' }, true],
+    ['a pipe with FORCE_COLOR set and NO_COLOR too (forcing wins, force-color.org)', false, { FORCE_COLOR: '1', NO_COLOR: '1' }, true],
+    ['a terminal with FORCE_COLOR=0', true, { FORCE_COLOR: '0' }, false],
+    ['a terminal with FORCE_COLOR=false', true, { FORCE_COLOR: 'false' }, false],
+    ['a pipe with an empty FORCE_COLOR (unset per force-color.org)', false, { FORCE_COLOR: '' }, false],
+    ['a terminal with an empty FORCE_COLOR and NO_COLOR', true, { FORCE_COLOR: '', NO_COLOR: '1' }, false],
   ])('on %s', (_label, isTTY, env, coloured) => {
     const text = colourFor({ isTTY }, env).red('FAIL');
     expect(text !== 'FAIL').toBe(coloured);
+  });
+
+  it('FORCE_COLOR 2 and 3 pick 256 colours and truecolor', () => {
+    expect(colourFor({}, { FORCE_COLOR: '2' }).level).toBe(2);
+    expect(colourFor({}, { FORCE_COLOR: '3' }).level).toBe(3);
+    expect(colourFor({}, { FORCE_COLOR: '1' }).level).toBe(1);
   });
 });
 
