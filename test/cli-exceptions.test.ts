@@ -69,7 +69,7 @@ describe('--exceptions that accept every failure of mfa-audit on the demo accoun
 
   it('the register shows the risks Accepted, the matrix counts them SUPPRESSED, and the second run sees nothing change', () => {
     const register = Object.fromEntries(csv(join(out, ACCOUNT, 'risk-register.csv')).map((r) => [r['Risk ID'], r.Status]));
-    expect(register).toEqual({ 'IAM-005': 'Closed', 'IAM-006': 'Accepted', 'IAM-001': 'Accepted', 'IAM-009': 'Accepted' });
+    expect(register).toEqual({ 'IAM-005': 'Not detected', 'IAM-006': 'Accepted', 'IAM-001': 'Accepted', 'IAM-009': 'Accepted' });
     const matrix = csv(join(runs[0]!, 'compliance-matrix.csv')).find((r) => r['HIPAA Specification'] === '164.312(d)');
     expect(matrix).toMatchObject({ FAIL: '0', SUPPRESSED: '5' });
     // The first run's FAIL + suppressed is read back as accepted: no accepted failure turns up as "resolved" or "new".
