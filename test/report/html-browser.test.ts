@@ -198,7 +198,7 @@ describe.skipIf(!browserInstalled)('report.html in headless Chromium', () => {
       expect(dom).toMatch(new RegExp(`<svg id="${chart}" class="chart"[^>]*role="img"[^>]*aria-labelledby="${chart}-title ${chart}-desc"`));
     }
     for (const control of input.controls) {
-      const start = dom.indexOf(`<section class="control" id="control-${control.controlId}">`);
+      const start = dom.indexOf(`<section class="control" id="control-${control.controlId}" `);
       expect(start, control.controlId).toBeGreaterThan(0);
       expect(dom.slice(start, dom.indexOf('</section>', start))).toContain('<table class="findings');
     }

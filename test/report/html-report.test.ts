@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckMeta, Finding, Status } from '../../src/checks/check.js';
 import type { HtmlReportInput } from '../../src/report/evidence-types.js';
-import { hipaaStandard, htmlReport } from '../../src/report/html-report.js';
+import { createHash } from 'node:crypto';
+import { hipaaStandard, htmlReport, SCRIPT_HASH } from '../../src/report/html-report.js';
 import type { RunInfo } from '../../src/report/run-info.js';
 
 const HOSTILE = '<script>alert(1)</script>';
@@ -17,6 +18,7 @@ const CONTROLS: CheckMeta[] = [
     hipaa: ['164.312(d)'],
     description: 'The root user signs in only with MFA.',
     remediation: 'Enable MFA on the root user.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html',
     sources: ['accountSummary'],
   },
   {
@@ -28,6 +30,7 @@ const CONTROLS: CheckMeta[] = [
     hipaa: ['164.308(a)(5)(ii)(D)', '164.312(a)(2)(i)'],
     description: 'No active key is older than 90 days.',
     remediation: 'Rotate the key & delete the old one.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id-credentials-access-keys-update.html',
     sources: ['credentialReport'],
   },
   {
@@ -39,6 +42,7 @@ const CONTROLS: CheckMeta[] = [
     hipaa: ['164.308(a)(1)(ii)(D)'],
     description: 'An audit runs at least every 31 days.',
     remediation: 'Schedule the audit.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html',
     sources: [],
   },
 ];
@@ -129,7 +133,9 @@ const html = htmlReport(INPUT);
 describe('htmlReport', () => {
   it('is one complete document whose CSP forbids every fetch', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '${SCRIPT_HASH}'; form-action 'none'; base-uri 'none'">`,
+    );
     expect(html).toContain('<title>HIPAA IAM audit — account 123456789012 — 2026-11-23 06:00:00 UTC</title>');
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
   });
@@ -139,24 +145,27 @@ describe('htmlReport', () => {
     ['no <link> element', /<link\b/i],
     ['no @import', /@import/i],
     ['no url() other than data:', /url\(\s*(?!['"]?data:)/i],
-    ['no href leaving the page', /\bhref\s*=\s*(?!["']?#)/i],
-    ['no http:// or https:// in any attribute', /=\s*["']?[^"'>\s]*https?:\/\//i],
-    ['no <script> element', /<script\b/i],
+    // Links to AWS documentation are the one exception, checked below: followed only when clicked, never fetched.
+    ['no href leaving the page', /\bhref\s*=\s*(?!["']?#|"https:\/\/docs\.aws\.amazon\.com\/[^"]*" rel="noreferrer noopener")/i],
+    ['no http:// or https:// in any attribute', /(?<!\bhref)=\s*["']?[^"'>\s]*https?:\/\//i],
+    ['no script element with a src', /<script\b[^>]*\bsrc\b/i],
+    ['no inline event handler', /<[a-z]+\b[^>]*\son[a-z]+\s*=/i],
     ['no <iframe>, <object> or <embed>', /<(iframe|object|embed)\b/i],
   ])('fetches nothing: %s', (_name, pattern) => {
     expect(html).not.toMatch(pattern);
   });
 
   it.each(CONTROLS.map((c) => [c.controlId, c]))('has a section for %s with its metadata', (_id, control) => {
-    const start = html.indexOf(`<section class="control" id="control-${control.controlId}">`);
+    const start = html.indexOf(`<section class="control" id="control-${control.controlId}" `);
     expect(start).toBeGreaterThan(0);
     const section = html.slice(start, html.indexOf('</section>', start));
     for (const text of [control.riskId, control.title, control.severity, ...control.hipaa, control.description]) expect(section).toContain(text);
     expect(section).toContain(control.remediation.replace('&', '&amp;'));
   });
 
-  it('lists the controls in the given order', () => {
-    const positions = CONTROLS.map((c) => html.indexOf(`id="control-${c.controlId}"`));
+  it('lists the controls by their worst finding: FAIL, then ERROR, then those that all pass', () => {
+    const positions = ['access-key-rotation', 'review-cadence', 'root-mfa'].map((id) => html.indexOf(`id="control-${id}"`));
+    expect(positions.every((p) => p > 0)).toBe(true);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 
@@ -194,9 +203,9 @@ describe('htmlReport', () => {
   });
 
   it.each([
-    ['chart-controls', 'Status of findings by control'],
+    ['chart-controls', 'Failing findings by control'],
     ['chart-severity', 'Failing findings by severity'],
-    ['chart-hipaa', 'Status of findings by HIPAA standard'],
+    ['chart-hipaa', 'Failing findings by HIPAA standard'],
     ['chart-trend', 'Trend over archived runs'],
   ])('draws the %s chart as an accessible inline <svg>', (id, title) => {
     const match = new RegExp(`<svg id="${id}"[^>]*role="img"[^>]*aria-labelledby="${id}-title ${id}-desc"[^>]*><title id="${id}-title">${title}</title><desc id="${id}-desc">[^<]+</desc>`).exec(html);
