@@ -518,6 +518,7 @@ p.names { font-size: 12px; overflow-wrap: anywhere; }
 .filters label { font-weight: 600; font-size: 13px; }
 .filters select, .filters input { font: inherit; font-weight: 400; }
 #filter-count { font-weight: 700; color: #0d47a1; }
+body.filtering nav, body.filtering #summary { display: none; }
 footer { margin-top: 40px; font-size: 12px; color: #555; border-top: 1px solid #bbb; }
 @media (max-width: 800px) { .pair { grid-template-columns: 1fr; } }
 @media print {

@@ -68,6 +68,9 @@ function clip(label: string, maxChars: number): string {
   return label.length > maxChars ? `${label.slice(0, maxChars - 1)}…` : label;
 }
 
+/** ERROR bars beside severity-coloured FAIL bars: a hue none of the severity oranges and reds shares. */
+const ERROR_BAR = '#5e35b1';
+
 export interface FailingRow {
   label: string;
   /** Colours the FAIL part of the bar; omitted for rows (HIPAA standards) that mix severities. */
@@ -126,7 +129,7 @@ export function failingBarChart(options: { id: string; title: string; descriptio
   const parts = [svgOpen(id, width, height, options.title, `${options.description} ${summary}.`)];
   const legendSeverities = SEVERITIES.filter((s) => drawn.some((r) => r.severity === s && (r.counts.FAIL ?? 0) > 0));
   let cursor = barX;
-  for (const item of [...legendSeverities.map((s) => ({ label: `FAIL (${s})`, colour: SEVERITY_COLOURS[s] })), ...(drawn.some((r) => !r.severity && (r.counts.FAIL ?? 0) > 0) ? [{ label: 'FAIL', colour: STATUS_COLOURS.FAIL }] : []), ...(drawn.some((r) => (r.counts.ERROR ?? 0) > 0) ? [{ label: 'ERROR', colour: STATUS_COLOURS.ERROR }] : [])]) {
+  for (const item of [...legendSeverities.map((s) => ({ label: `FAIL (${s})`, colour: SEVERITY_COLOURS[s] })), ...(drawn.some((r) => !r.severity && (r.counts.FAIL ?? 0) > 0) ? [{ label: 'FAIL', colour: STATUS_COLOURS.FAIL }] : []), ...(drawn.some((r) => (r.counts.ERROR ?? 0) > 0) ? [{ label: 'ERROR', colour: ERROR_BAR }] : [])]) {
     parts.push(`<rect x="${round(cursor)}" y="7" width="10" height="10" fill="${item.colour}" stroke="#333" stroke-width="0.5"/>`, text(cursor + 14, 16, item.label));
     cursor += 28 + item.label.length * CHAR_WIDTH;
   }
@@ -144,7 +147,7 @@ export function failingBarChart(options: { id: string; title: string; descriptio
     const failWidth = fail > 0 ? Math.max(3, xOf(fail) - barX) : 0;
     const errorWidth = error > 0 ? Math.max(3, xOf(error) - barX) : 0;
     if (fail > 0) parts.push(`<rect x="${barX}" y="${y}" width="${round(failWidth)}" height="15" fill="${row.severity ? SEVERITY_COLOURS[row.severity] : STATUS_COLOURS.FAIL}" stroke="#333" stroke-width="0.5"/>`);
-    if (error > 0) parts.push(`<rect x="${round(barX + failWidth)}" y="${y}" width="${round(errorWidth)}" height="15" fill="${STATUS_COLOURS.ERROR}" stroke="#333" stroke-width="0.5" stroke-dasharray="3 2"/>`);
+    if (error > 0) parts.push(`<rect x="${round(barX + failWidth)}" y="${y}" width="${round(errorWidth)}" height="15" fill="${ERROR_BAR}" stroke="#333" stroke-width="0.5" stroke-dasharray="3 2"/>`);
     parts.push(text(barX + failWidth + errorWidth + 8, y + 12, failingText(row.counts)), '</g>');
   });
   if (drawn.length === 0) parts.push(text(barX, top + 12, 'nothing failing'));

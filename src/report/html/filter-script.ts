@@ -10,7 +10,8 @@
  * The markup it relies on: #filters holds inputs with data-key (control, severity, status, q);
  * section.control[data-control][data-severity] holds rows ([data-status]); p.names rows carry
  * data-count (how many resources the paragraph names); details.passing are opened while a
- * filter shows something inside them, and for printing.
+ * filter shows something inside them, and for printing; body.filtering hides the contents and
+ * charts while a filter is set.
  */
 export const FILTER_SCRIPT = `
 (function () {
@@ -70,10 +71,14 @@ export const FILTER_SCRIPT = `
       });
       section.hidden = active && !(inScope && any);
       Array.prototype.forEach.call(section.querySelectorAll('details.passing'), function (details) {
-        details.open = active && details.querySelector('[data-status]:not([hidden])') !== null;
+        var inside = details.querySelector('[data-status]:not([hidden])') !== null;
+        details.open = active && inside;
+        details.hidden = active && !inside;
       });
     });
     bar.classList.toggle('active', active);
+    // While filtering, the contents and charts step aside so the matching findings start near the top.
+    document.body.classList.toggle('filtering', active);
     count.textContent = active ? shown.toLocaleString('en-US') + ' finding' + (shown === 1 ? '' : 's') + ' match' + (shown === 1 ? 'es' : '') : '';
     return s;
   }
