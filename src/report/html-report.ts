@@ -190,7 +190,7 @@ function summary(input: HtmlReportInput): string {
     figure('Failing findings by severity', 'FAIL findings only, by the severity of their control; bars on one scale, the count above each.', severityChart('chart-severity', bySeverity)),
     figure(
       'Trend over archived runs',
-      `PASS (solid, circles), FAIL (dashed, squares) and ERROR (dotted, triangles) per ${input.run.scope === 'full' ? 'full audit' : `${input.run.command} run`} whose manifest verifies, oldest first; only ${runs} are points.`,
+      `PASS (solid, circles), FAIL (dashed, squares) and ERROR (dotted, triangles) per ${input.run.scope === 'full' ? 'full audit' : `${input.run.command} run`} whose manifest verifies, oldest first.`,
       trendChart('chart-trend', trend, runs),
     ),
     '</div>',

@@ -387,6 +387,14 @@ describe('htmlReport', () => {
     for (const date of ['2026-09-23', '2026-10-23', '2026-11-23']) expect(trend).toContain(`>${date}</text>`);
   });
 
+  it('tells runs of the same day apart on the trend by their time', () => {
+    const page = htmlReport({ ...INPUT, trend: [{ startedAt: '2026-11-23T05:00:00.000Z', counts: { PASS: 60 } }, { startedAt: '2026-11-23T06:00:00.000Z', counts: { PASS: 66 } }] });
+    const trend = page.slice(page.indexOf('<svg id="chart-trend"'), page.indexOf('</svg>', page.indexOf('<svg id="chart-trend"')));
+    expect(trend).toContain('>05:00 UTC</text>');
+    expect(trend).toContain('>06:00 UTC</text>');
+    expect(html).not.toContain('06:00 UTC</text>');
+  });
+
   it('is pure: the same input gives the same page', () => {
     expect(htmlReport(INPUT)).toBe(html);
   });

@@ -194,6 +194,11 @@ function marker(kind: 'circle' | 'square' | 'triangle', x: number, y: number, co
   return `<polygon points="${cx},${cy - 5} ${cx - 5},${cy + 4} ${cx + 5},${cy + 4}" fill="${colour}"/>`;
 }
 
+/** "06:13 UTC" from an ISO time, or nothing when it is not one. */
+function clock(iso: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? `${iso.slice(11, 16)} UTC` : '';
+}
+
 /** The date part of an ISO time, or the text as given when it is not one. */
 function day(iso: string): string {
   return /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : iso;
@@ -239,6 +244,7 @@ export function trendChart(id: string, points: readonly RunTrendPoint[], runsLab
     if (points.length > 1) parts.push(`<polyline points="${coords.join(' ')}" fill="none" stroke="${s.colour}" stroke-width="2" stroke-dasharray="${s.dash}"/>`);
     points.forEach((p, i) => parts.push(marker(s.marker, xOf(i), yOf(p.counts[s.status] ?? 0), s.colour)));
   }
+  const sameDay = new Set(points.map((p) => day(p.startedAt))).size < points.length;
   // At most six date labels fit; the latest run is always labelled; each labelled run gets a tick mark.
   const step = Math.max(1, Math.ceil(points.length / 6));
   points.forEach((p, i) => {
@@ -246,6 +252,8 @@ export function trendChart(id: string, points: readonly RunTrendPoint[], runsLab
     if (!last && (i % step !== 0 || points.length - 1 - i < step)) return;
     parts.push(`<line x1="${round(xOf(i))}" y1="${baseline}" x2="${round(xOf(i))}" y2="${baseline + 5}" stroke="#333"/>`);
     parts.push(text(xOf(i), baseline + 18, day(p.startedAt), 'class="axis" text-anchor="middle"'));
+    // Runs on the same day are told apart by their time, on a second line.
+    if (sameDay) parts.push(text(xOf(i), baseline + 32, clock(p.startedAt), 'class="axis" text-anchor="middle"'));
   });
   if (points.length === 0) parts.push(text(width / 2, 120, 'no runs recorded', 'text-anchor="middle"'));
   parts.push('</svg>');
