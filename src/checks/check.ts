@@ -21,6 +21,8 @@ export interface CheckMeta {
   /** One sentence: what compliant means. */
   description: string;
   remediation: string;
+  /** An AWS documentation page (https) that shows how to make this control pass; report.html links it beside the remediation. */
+  documentation: string;
   /** Sources the check cannot judge without; an error in any of them makes it ERROR. */
   sources: SourceName[];
   /** The check judges by the dated HIPAA-eligible services list, so a run of it records the list's date and age. */
