@@ -333,6 +333,9 @@ export const snapshotSchema = z.object({
   origin: z.object({
     kind: z.enum(['live', 'import', 'demo']),
     description: z.string(),
+    /** A live run's collection region (it fixes the partition) and where it came from (--region, AWS_REGION, AWS_DEFAULT_REGION, profile, default); absent before it was recorded. */
+    region: z.string().optional(),
+    regionSource: z.string().optional(),
   }),
   collection: z.object({
     startedAt: z.string(),
