@@ -14,6 +14,8 @@ export default defineCheck({
     description: 'Every IAM user who can sign in to the console has an active MFA device.',
     remediation: 'Have each listed user enrol an MFA device (IAM console > Users > Security credentials), then enforce it with the deny-without-MFA policy.',
     sources: ['credentialReport'],
+    // The MFA type of each user's device, and users created since the report was generated.
+    optionalSources: ['virtualMfaDevices', 'authorizationDetails'],
   },
   run(snapshot) {
     const report = sourceData(snapshot, 'credentialReport');
