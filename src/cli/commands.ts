@@ -42,7 +42,9 @@ export function permissionsTable(): string {
   ];
   const lines = ['| command | sources read | permissions |', '|---|---|---|'];
   for (const { name, sources } of rows) {
-    lines.push(`| \`${name}\` | ${sources.join(', ')} | ${permissionsFor(sources).map((a) => `\`${a}\``).join(' ') || '(none)'} |`);
+    const every = SOURCE_NAMES.every((source) => sources.includes(source));
+    const permissions = every ? 'every action of `policies/hipaa-iam-auditor.json`' : permissionsFor(sources).map((a) => `\`${a}\``).join(' ');
+    lines.push(`| \`${name}\` | ${every ? 'every source' : sources.join(', ')} | ${permissions} |`);
   }
   return `${lines.join('\n')}\n`;
 }

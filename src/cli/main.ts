@@ -23,7 +23,8 @@ export function buildProgram(): Command {
       'after',
       `
 Sources (pick one; live AWS is the default):
-  live AWS     the SDK's credential chain, or --profile, --region, --role-arn; AWS_ENDPOINT_URL is honoured
+  live AWS     the SDK's credential chain, or --profile (its region and endpoint_url too), --region, --role-arn;
+               AWS_PROFILE and AWS_ENDPOINT_URL are honoured
   --snapshot   a file written by \`hipaa-iam collect --save FILE\`
   --import     a folder of AWS CLI exports
   --demo       the embedded demo account
