@@ -22,13 +22,15 @@ function snapshotFiles(dir: string): string[] {
     return statSync(path).isDirectory() ? snapshotFiles(path) : /snapshot\.json$/.test(name) ? [path] : [];
   });
 }
-const SNAPSHOTS: [string, Snapshot][] = [
-  ['demo', loadSnapshot(DEMO_SNAPSHOT_PATH)],
-  ...snapshotFiles(CASES).flatMap((path): [string, Snapshot][] => {
-    const parsed = snapshotSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? [[path.slice(CASES.length), parsed.data]] : [];
-  }),
-].map(([name, snapshot]) => [name, crossCheckSources(snapshot)]);
+const SNAPSHOTS: [string, Snapshot][] = (
+  [
+    ['demo', loadSnapshot(DEMO_SNAPSHOT_PATH)],
+    ...snapshotFiles(CASES).flatMap((path): [string, Snapshot][] => {
+      const parsed = snapshotSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+      return parsed.success ? [[path.slice(CASES.length), parsed.data]] : [];
+    }),
+  ] as [string, Snapshot][]
+).map(([name, snapshot]) => [name, crossCheckSources(snapshot)]);
 
 /** The snapshot as a narrowed live run would have it: every source outside `keep` NotCollected. */
 function narrowedTo(snapshot: Snapshot, keep: readonly SourceName[]): Snapshot {
