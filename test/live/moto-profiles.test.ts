@@ -1,4 +1,5 @@
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +106,21 @@ describe.skipIf(!motoInstalled)('a profile with region and endpoint_url, against
     expect(runJson.caller?.arn).toBe(`arn:aws-us-gov:sts::${ACCOUNT}:assumed-role/${ROLE}/profile-test`);
     expect(runJson.source.region).toBe('us-gov-west-1');
   });
+
+  it('--sign-with-kms and verify --kms-key-id reach KMS through the same profile (its endpoint_url; the key ARN gives the region)', async () => {
+    const kms = new KMSClient({ endpoint: moto.endpoint, region: 'us-gov-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const keyId = (await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata!.Arn!;
+    kms.destroy();
+    expect(keyId).toMatch(/^arn:aws-us-gov:kms:us-gov-west-1:/);
+    const out = tempDir('profile-moto-kms');
+    const env = { HOME: home, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_MAX_ATTEMPTS: '2' };
+    const signed = hipaaIam(['password-policy', '--profile', 'gov', '--out', out, '--quiet', '--sign-with-kms', keyId], env);
+    expect(signed.status, signed.stderr).toBe(1);
+    const [folder] = runFolders(out, ACCOUNT);
+    expect(JSON.parse(readFileSync(join(folder!, 'manifest.sig.json'), 'utf8'))).toMatchObject({ keyId, signingAlgorithm: 'ECDSA_SHA_256' });
+    const verified = hipaaIam(['verify', folder!, '--kms-key-id', keyId, '--profile', 'gov', '--require-signature'], env);
+    expect([verified.status, verified.stdout]).toEqual([0, expect.stringContaining('signature valid')]);
+  }, 60_000);
 
   it('a profile that no file holds stops the run with one line, exit 2, nothing written', () => {
     const out = tempDir('profile-moto-missing');
