@@ -49,6 +49,11 @@ describe.skipIf(!motoInstalled)('a profile with region and endpoint_url, against
         'region = us-gov-west-1',
         `endpoint_url = ${moto.endpoint}`,
         '',
+        '[profile process]',
+        `credential_process = ${process.execPath} -e "process.stdout.write(JSON.stringify({Version:1,AccessKeyId:'testing',SecretAccessKey:'testing'}))"`,
+        'region = eu-central-1',
+        `endpoint_url = ${moto.endpoint}`,
+        '',
       ].join('\n'),
     );
     writeFileSync(join(home, '.aws', 'credentials'), '[gov]\naws_access_key_id = testing\naws_secret_access_key = testing\n[base]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
@@ -121,6 +126,13 @@ describe.skipIf(!motoInstalled)('a profile with region and endpoint_url, against
     const verified = hipaaIam(['verify', folder!, '--kms-key-id', keyId, '--profile', 'gov', '--require-signature'], env);
     expect([verified.status, verified.stdout]).toEqual([0, expect.stringContaining('signature valid')]);
   }, 60_000);
+
+  it('credential_process: the SDK runs the profile\'s command for its keys', () => {
+    const { result, run: runJson } = run(['password-policy', '--profile', 'process']);
+    expect(result.status, result.stderr).toBe(1);
+    expect(runJson.caller?.arn).toBe(`arn:aws:sts::${ACCOUNT}:user/moto`);
+    expect(runJson.source.region).toBe('eu-central-1');
+  });
 
   it('a profile that no file holds stops the run with one line, exit 2, nothing written', () => {
     const out = tempDir('profile-moto-missing');
