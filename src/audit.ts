@@ -27,7 +27,7 @@ import type { ControlFilters, RunInfo, RunScope } from './report/run-info.js';
 import { terminalSummary, totalsLine } from './report/terminal.js';
 import { CollectionError, EvidenceWriteError, errorMessage } from './errors.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
-import { TOOL } from './snapshot/build.js';
+import { NOT_COLLECTED, TOOL } from './snapshot/build.js';
 import { SOURCE_NAMES, type Snapshot } from './snapshot/schema.js';
 
 /** Evidence files a control group adds to its run folder. */
@@ -142,8 +142,9 @@ function auditUnderLock(request: AuditRequest): AuditResult {
     collection: snapshot.collection,
     sourceErrors: SOURCE_NAMES.flatMap((name) => {
       const source = snapshot.sources[name];
-      return source.status === 'error' ? [{ source: name, ...source.error }] : [];
+      return source.status === 'error' && source.error.code !== NOT_COLLECTED ? [{ source: name, ...source.error }] : [];
     }),
+    ...sourcesNotRead(snapshot),
     ...(listAge ? { eligibleServices: listAge } : {}),
     ...(request.remediation ? { remediation: request.remediation } : {}),
     ...(exceptions ? { exceptions } : {}),
@@ -171,7 +172,7 @@ function auditUnderLock(request: AuditRequest): AuditResult {
     files[LIVING_REGISTER] = riskRegisterCsv(register);
   }
   if (formats.has('ocsf')) files['findings.ocsf.json'] = ocsfDetectionFindings(run, findings);
-  if (formats.has('asff')) files['findings.asff.json'] = asffFindings(run, findings, snapshot.sources.cloudTrail.status === 'ok' ? snapshot.sources.cloudTrail.data.region : 'us-east-1');
+  if (formats.has('asff')) files['findings.asff.json'] = asffFindings(run, findings, snapshot.origin.region ?? (snapshot.sources.cloudTrail.status === 'ok' ? snapshot.sources.cloudTrail.data.region : 'us-east-1'));
   if (formats.has('html')) {
     const trend = [...history.map((r) => ({ startedAt: r.startedAt, counts: r.statusCounts })), { startedAt: run.startedAt, counts: statusCounts }];
     files['report.html'] = htmlReport({ run, controls: checks.map((c) => c.meta), findings, matrix, register, trend });
@@ -224,6 +225,15 @@ function currentBytes(path: string): Buffer | null {
 
 function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
   return a === null || b === null ? a === b : a.equals(b);
+}
+
+/** The sources a narrowed live run left unread, with the reason, for run.json; nothing when every source was read. */
+function sourcesNotRead(snapshot: Snapshot): Pick<RunInfo, 'sourcesNotRead'> {
+  const notRead = SOURCE_NAMES.flatMap((name) => {
+    const source = snapshot.sources[name];
+    return source.status === 'error' && source.error.code === NOT_COLLECTED ? [{ source: name, reason: source.error.message }] : [];
+  });
+  return notRead.length > 0 ? { sourcesNotRead: notRead } : {};
 }
 
 /** DESIGN.md: 3 when anything could not be judged (it wins), 1 for failures at or above the bar. */

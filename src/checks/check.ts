@@ -25,6 +25,12 @@ export interface CheckMeta {
   documentation: string;
   /** Sources the check cannot judge without; an error in any of them makes it ERROR. */
   sources: SourceName[];
+  /**
+   * Sources the check reads when they could be read (optionalSourceData) and judges without
+   * otherwise; a run of the check reads them too, so its verdicts are those of a full collection.
+   * Every source a check reads is in `sources` or here (test/checks/sources-needed.test.ts).
+   */
+  optionalSources?: SourceName[];
   /** The check judges by the dated HIPAA-eligible services list, so a run of it records the list's date and age. */
   usesEligibleServices?: true;
 }

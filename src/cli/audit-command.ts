@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { audit } from '../audit.js';
 import type { Check } from '../checks/check.js';
 import { ALL_CHECKS } from '../checks/registry.js';
+import { sourcesNeeded } from '../checks/sources-needed.js';
 import { createAwsClients } from '../collect/aws-clients.js';
 import { CollectionError, InputError, errorMessage } from '../errors.js';
 import { loadExceptions } from '../exceptions.js';
@@ -58,7 +59,9 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
   // The key is checked before collecting, so a key that cannot sign fails fast (exit 2).
   const signer = flags.signWithKms ? await kmsSigner(flags.signWithKms, flags.profile) : undefined;
   const colour = colourFor(process.stdout);
-  let snapshot = await obtainSnapshot(source, progress);
+  // A live run reads only what the checks it runs (and the plan it makes) need; `collect` reads everything.
+  const needed = { sources: sourcesNeeded(checks, remediation && plans ? remediation.sources : []), by: `${command}'s controls` };
+  let snapshot = await obtainSnapshot(source, progress, needed);
 
   let remediationReport = '';
   let readAgain = false;
@@ -67,11 +70,11 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
     const plan = remediation.plan(snapshot, { ...DEFAULT_SETTINGS, ...settings }, flags);
     if (flags.apply && source.kind === 'live') {
       setInterruptNote('changes of --apply may already have been made to the account, and nothing was written for this run: rerun to see and record the account as it is');
-      const outcomes = await applyPlan(plan, createAwsClients(source.live), () => new Date(), progress);
+      const outcomes = await applyPlan(plan, await createAwsClients(source.live), () => new Date(), progress);
       // The evidence records the account as the changes left it, so it is read again.
       if (outcomes.some((o) => o.result === 'applied')) {
         progress('reading the account again, to record it as the changes left it…');
-        snapshot = await obtainSnapshot(source, progress);
+        snapshot = await obtainSnapshot(source, progress, needed);
         readAgain = true;
       }
       remediated = { plan, outcomes, file: REMEDIATION_LOG, csv: remediationLogCsv(outcomes) };

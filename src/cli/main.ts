@@ -1,6 +1,5 @@
 import { dirname } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ALL_CHECKS, checksForGroup } from '../checks/registry.js';
 import { CollectionError, EvidenceWriteError, InputError, errorMessage } from '../errors.js';
 import { ACCOUNT_ID, TOOL } from '../snapshot/build.js';
 import { obtainSnapshot } from '../snapshot/obtain.js';
@@ -11,7 +10,7 @@ import { installInterruptHandlers, setInterruptNote } from './interrupt.js';
 import { checkOutputFolder, saveFile } from './output-folder.js';
 import { sourceOptions, type SourceFlags } from './options.js';
 import { scpCommand } from './scp-command.js';
-import { REMEDIATION } from './remediation.js';
+import { AUDIT_COMMANDS } from './commands.js';
 import { auditCommand, progressReporter, selectSource } from './audit-command.js';
 import { verifyCommand } from './verify-command.js';
 import { controlsCommand, listControlsAlias, listControlsOption, refuseListControlsWithCommand } from './controls-command.js';
@@ -25,7 +24,8 @@ export function buildProgram(): Command {
       'after',
       `
 Sources (pick one; live AWS is the default):
-  live AWS     the SDK's credential chain, or --profile, --region, --role-arn; AWS_ENDPOINT_URL is honoured
+  live AWS     the SDK's credential chain, or --profile (its region and endpoint_url too), --region, --role-arn;
+               AWS_PROFILE and AWS_ENDPOINT_URL are honoured
   --snapshot   a file written by \`hipaa-iam collect --save FILE\`
   --import     a folder of AWS CLI exports
   --demo       the embedded demo account
@@ -52,14 +52,7 @@ Examples:
   hipaa-iam scp --save hipaa-scp.json     the SCP that allows only HIPAA-eligible services`,
     );
 
-  program.addCommand(auditCommand('audit', 'run every control and write the evidence pack', ALL_CHECKS));
-  program.addCommand(auditCommand('password-policy', 'judge the account password policy, parameter by parameter (IAM-004)', checksForGroup('password-policy'), REMEDIATION['password-policy']));
-  program.addCommand(auditCommand('mfa-audit', 'MFA for root and every console user, and its enforcement by policy (IAM-001, 005, 006, 009)', checksForGroup('mfa-audit'), REMEDIATION['mfa-audit']));
-  program.addCommand(auditCommand('credentials', 'root keys and use, key rotation, unused credentials, two active keys, keys from setup (IAM-007, 008, 010-013)', checksForGroup('credentials')));
-  program.addCommand(auditCommand('least-privilege', 'admin access, wildcards, inline and direct policies, groups, escalation, HIPAA-eligible services, support role, sessions, federation', checksForGroup('least-privilege')));
-  program.addCommand(auditCommand('boundary', 'permissions boundaries on users and roles, and their strength (IAM-002, 023)', checksForGroup('boundary'), REMEDIATION.boundary));
-  program.addCommand(auditCommand('analyzer', 'IAM Access Analyzer in every region and its active findings (IAM-024, 025)', checksForGroup('analyzer'), REMEDIATION.analyzer));
-  program.addCommand(auditCommand('audit-trail', 'CloudTrail: multi-region logging, log validation, KMS, CloudWatch Logs (IAM-026 to 029)', checksForGroup('audit-trail')));
+  for (const spec of AUDIT_COMMANDS) program.addCommand(auditCommand(spec.name, spec.description, spec.checks, spec.remediation));
 
   program.addCommand(scpCommand());
 

@@ -13,8 +13,8 @@ const LIVE_ONLY = ['profile', 'region', 'roleArn', 'externalId', 'regions', 'con
 
 export function sourceOptions(): Option[] {
   return [
-    new Option('--profile <name>', 'AWS profile from ~/.aws/config (live; default: the SDK credential chain)').conflicts([...OFFLINE_SOURCES]),
-    new Option('--region <region>', 'region for STS and the partition (live; default: AWS_REGION or us-east-1)').conflicts([...OFFLINE_SOURCES]),
+    new Option('--profile <name>', "AWS profile from ~/.aws/config and ~/.aws/credentials, with its region, endpoint_url, role_arn, sso_session or credential_process (live; default: AWS_PROFILE, else the SDK credential chain)").conflicts([...OFFLINE_SOURCES]),
+    new Option('--region <region>', "region for STS and the partition (live; default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else us-east-1)").conflicts([...OFFLINE_SOURCES]),
     new Option('--role-arn <arn>', 'assume this role through STS before collecting (live)').conflicts([...OFFLINE_SOURCES]),
     new Option('--external-id <id>', 'external ID for --role-arn, if the role requires one').conflicts([...OFFLINE_SOURCES]),
     new Option('--regions <list>', 'regions to look for IAM Access Analyzer in, comma-separated (live; default: every enabled region, from ec2:DescribeRegions)')

@@ -32,7 +32,14 @@ export interface RunInfo {
   /** Findings per status, so the archive's trend needs only run.json. */
   statusCounts: Partial<Record<Status, number>>;
   collection: Snapshot['collection'];
+  /** Sources that were read and failed (a source not read on purpose is in sourcesNotRead instead). */
   sourceErrors: { source: string; code: string; message: string }[];
+  /**
+   * Sources a live run did not read because none of its controls needs them, each with why
+   * ("not needed by audit-trail's controls"); absent when every source was read. What was read
+   * is in collection.calls, per source.
+   */
+  sourcesNotRead?: { source: string; reason: string }[];
   /** Present when a control of the run judges by the HIPAA-eligible services list: its date, sources, age and whether it is stale. */
   eligibleServices?: EligibleServicesAge;
   /** Present when the command planned or applied changes. */

@@ -339,6 +339,9 @@ export const snapshotSchema = z.object({
     description: z.string(),
     /** Imports only: what collectedAt was taken from. */
     datedBy: z.enum(IMPORT_DATED_BY).optional(),
+    /** A live run's collection region (it fixes the partition) and where it came from (--region, AWS_REGION, AWS_DEFAULT_REGION, profile, default); absent before it was recorded. */
+    region: z.string().optional(),
+    regionSource: z.string().optional(),
   }),
   collection: z.object({
     startedAt: z.string(),

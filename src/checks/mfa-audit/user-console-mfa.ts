@@ -15,6 +15,8 @@ export default defineCheck({
     remediation: 'Have each listed user enrol an MFA device (IAM console > Users > Security credentials), then enforce it with the deny-without-MFA policy.',
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable.html',
     sources: ['credentialReport'],
+    // The MFA type of each user's device, and users created since the report was generated.
+    optionalSources: ['virtualMfaDevices', 'authorizationDetails'],
   },
   run(snapshot) {
     const report = sourceData(snapshot, 'credentialReport');
