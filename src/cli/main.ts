@@ -98,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     process.exitCode = 0;
     installInterruptHandlers();
+    ignoreClosedReader();
     if (hasOutputFlag(argv.slice(2))) {
       process.stderr.write(`${OUTPUT_FLAG_HINT}\n`);
       return 2;
@@ -116,6 +117,19 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`hipaa-iam: the run could not complete: ${oneLine(errorMessage(error))}\n`);
     if (process.env.HIPAA_IAM_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
     return 3;
+  }
+}
+
+/**
+ * `hipaa-iam controls | head` or `audit --json | head -c 100` closes the pipe before all is
+ * written: the reader chose to stop, which is no failure of the run (its evidence is written and
+ * its exit code stands), so EPIPE is not an uncaught error with a stack trace.
+ */
+function ignoreClosedReader(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
   }
 }
 
