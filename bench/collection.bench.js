@@ -144,7 +144,7 @@ function pointSdkAt(endpoint) {
 // --- the two approaches ----------------------------------------------------------------
 
 async function runOurs(userCount) {
-  const clients = createAwsClients({ region: REGION });
+  const clients = await createAwsClients({ region: REGION });
   const started = performance.now();
   const snapshot = await collectLive({
     clients,
@@ -186,7 +186,7 @@ async function runOurs(userCount) {
 
 async function runPerUser() {
   // Same clients and retry settings as ours, counted by the same ledger, so only the approach differs.
-  const { iam, sts } = createAwsClients({ region: REGION });
+  const { iam, sts } = await createAwsClients({ region: REGION });
   sts.destroy();
   const ledger = new CallLedger();
   ledger.attach(iam);

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { SEVERITIES, STATUSES, type Check, type ControlGroup, type Finding, type Severity, type Status } from './checks/check.js';
 import { runChecks } from './checks/engine.js';
 import { ALL_CHECKS, checksForGroup } from './checks/registry.js';
-import { applyExceptions, type RiskException } from './exceptions.js';
+import { applyExceptions, exceptionsUse, exceptionsWarnings, type ExceptionsFile } from './exceptions.js';
 import { BUILT_IN_ELIGIBLE_SERVICES, eligibleServicesAge, staleEligibleServicesWarning } from './hipaa/eligible-services.js';
 import { accessReviewCsv } from './report/access-review-csv.js';
 import { withAccountLock, type LockTiming } from './report/account-lock.js';
@@ -23,11 +23,11 @@ import { mfaAuditCsv } from './report/mfa-audit-csv.js';
 import { passwordPolicyCsv } from './report/password-policy-csv.js';
 import { encodeRegister, nextRiskRegister, riskRegisterCsv, type RegisterRow } from './report/risk-register.js';
 import type { RemediationSummary } from './report/remediation-log.js';
-import type { RunInfo, RunScope } from './report/run-info.js';
+import type { ControlFilters, RunInfo, RunScope } from './report/run-info.js';
 import { terminalSummary, totalsLine } from './report/terminal.js';
 import { CollectionError, EvidenceWriteError, errorMessage } from './errors.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
-import { TOOL } from './snapshot/build.js';
+import { NOT_COLLECTED, TOOL } from './snapshot/build.js';
 import { SOURCE_NAMES, type Snapshot } from './snapshot/schema.js';
 
 /** Evidence files a control group adds to its run folder. */
@@ -51,7 +51,8 @@ export interface AuditRequest {
   outDir: string;
   failOn: Severity;
   settings?: Partial<Settings>;
-  exceptions?: readonly RiskException[];
+  /** Accepted risks (--exceptions): applied to failures; their use is recorded in run.json and warned of. */
+  exceptions?: ExceptionsFile;
   formats?: readonly Format[];
   colour: ChalkInstance;
   clock?: () => Date;
@@ -61,6 +62,10 @@ export interface AuditRequest {
   remediation?: RemediationSummary;
   /** How long to wait for another run of the same account, and when its lock is stale (tests shorten it). */
   lockTiming?: LockTiming;
+  /** The control filters that narrowed `checks`, recorded in run.json (a narrowed audit is already partial by its controls). */
+  filters?: ControlFilters;
+  /** The terminal summary shows only controls and lines that FAIL or are ERROR (--only-failures). */
+  onlyFailures?: boolean;
 }
 
 export interface AuditResult {
@@ -70,6 +75,8 @@ export interface AuditResult {
   summary: string;
   /** One line each, for stderr (a stale eligible-services list); also recorded in run.json. */
   warnings: string[];
+  /** The findings document, the very text of findings.json (also when --format leaves that file out), for --json on stdout. */
+  findingsDocument: string;
 }
 
 /**
@@ -100,14 +107,19 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   const settings = { ...DEFAULT_SETTINGS, runArchive: reviews, ...request.settings };
   const judged = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt));
   const runDate = request.startedAt.toISOString().slice(0, 10);
-  const findings = request.exceptions?.length ? applyExceptions(judged, request.exceptions, runDate) : judged;
+  const findings = request.exceptions ? applyExceptions(judged, request.exceptions.exceptions, runDate) : judged;
+  const exceptions = request.exceptions ? exceptionsUse(request.exceptions, judged, controls, runDate) : undefined;
 
   // The list's age is judged against the run, not the snapshot: it is about what the run relied on.
   const listAge = checks.some((c) => c.meta.usesEligibleServices) ? eligibleServicesAge(settings.eligibleServices, request.startedAt) : undefined;
   const warnings = [listAge && staleEligibleServicesWarning(listAge, settings.eligibleServices === BUILT_IN_ELIGIBLE_SERVICES)].filter((w): w is string => typeof w === 'string');
+  if (snapshot.origin.datedBy === 'run time (no date in the export)') {
+    warnings.push(`nothing in the import dates its exports, so key ages and days unused count from this run (${snapshot.collectedAt}); pass --as-of DATE (the day they were taken), or save the report's GeneratedTime beside it (aws iam get-credential-report --query GeneratedTime --output text > credential-report-generated-time.txt)`);
+  }
   if (archive.unverified.length > 0) {
     warnings.push(`${archive.unverified.length} folder(s) in ${join(outDir, snapshot.accountId)} look like runs but their manifest does not verify or the chain of manifests does not vouch for them, so they were not counted as reviews, previous runs or trend points: ${archive.unverified.join(', ')}`);
   }
+  if (exceptions) warnings.push(...exceptionsWarnings(exceptions));
 
   const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, findings.filter((f) => f.status === s).length]).filter(([, n]) => n !== 0)) as Partial<Record<Status, number>>;
   const run: RunInfo = {
@@ -120,18 +132,22 @@ function auditUnderLock(request: AuditRequest): AuditResult {
       : null,
     source: snapshot.origin,
     snapshotCollectedAt: snapshot.collectedAt,
+    ...(snapshot.origin.datedBy ? { asOf: { at: snapshot.collectedAt, from: snapshot.origin.datedBy } } : {}),
     startedAt: request.startedAt.toISOString(),
     finishedAt: clock().toISOString(),
     controls,
+    ...(request.filters ? { filters: request.filters } : {}),
     formats: [...formats].sort(),
     statusCounts,
     collection: snapshot.collection,
     sourceErrors: SOURCE_NAMES.flatMap((name) => {
       const source = snapshot.sources[name];
-      return source.status === 'error' ? [{ source: name, ...source.error }] : [];
+      return source.status === 'error' && source.error.code !== NOT_COLLECTED ? [{ source: name, ...source.error }] : [];
     }),
+    ...sourcesNotRead(snapshot),
     ...(listAge ? { eligibleServices: listAge } : {}),
     ...(request.remediation ? { remediation: request.remediation } : {}),
+    ...(exceptions ? { exceptions } : {}),
   };
 
   // People may have saved the register while the checks ran: start from what is there now.
@@ -141,7 +157,8 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   const matrix = complianceMatrix(checks, findings);
   const previousRun = history.at(-1);
   const files: Record<string, string> = { 'run.json': runJson(run) };
-  if (formats.has('json')) files['findings.json'] = findingsJson(run, findings);
+  const findingsDocument = findingsJson(run, findings);
+  if (formats.has('json')) files['findings.json'] = findingsDocument;
   if (formats.has('csv')) {
     files['findings.csv'] = findingsCsv(findings);
     for (const group of new Set(checks.map((c) => c.meta.group))) {
@@ -155,7 +172,7 @@ function auditUnderLock(request: AuditRequest): AuditResult {
     files[LIVING_REGISTER] = riskRegisterCsv(register);
   }
   if (formats.has('ocsf')) files['findings.ocsf.json'] = ocsfDetectionFindings(run, findings);
-  if (formats.has('asff')) files['findings.asff.json'] = asffFindings(run, findings, snapshot.sources.cloudTrail.status === 'ok' ? snapshot.sources.cloudTrail.data.region : 'us-east-1');
+  if (formats.has('asff')) files['findings.asff.json'] = asffFindings(run, findings, snapshot.origin.region ?? (snapshot.sources.cloudTrail.status === 'ok' ? snapshot.sources.cloudTrail.data.region : 'us-east-1'));
   if (formats.has('html')) {
     const trend = [...history.map((r) => ({ startedAt: r.startedAt, counts: r.statusCounts })), { startedAt: run.startedAt, counts: statusCounts }];
     files['report.html'] = htmlReport({ run, controls: checks.map((c) => c.meta), findings, matrix, register, trend });
@@ -173,8 +190,8 @@ function auditUnderLock(request: AuditRequest): AuditResult {
     // The run is filed and verifiable; only the register did not advance. Exit 3, never 2 ("nothing written").
     throw new EvidenceWriteError(`the run's evidence is complete in ${runDir}, but the living register was not updated: ${errorMessage(error)} (the register is as it was; the next run brings it up to date)`);
   }
-  const summary = terminalSummary(checks, findings, request.colour) + totalsLine(findings, request.colour);
-  return { findings, runDir, exitCode: exitCodeFor(findings, request.failOn), summary, warnings };
+  const summary = terminalSummary(checks, findings, request.colour, { onlyFailures: request.onlyFailures }) + totalsLine(findings, request.colour);
+  return { findings, runDir, exitCode: exitCodeFor(findings, request.failOn), summary, warnings, findingsDocument };
 }
 
 /**
@@ -208,6 +225,15 @@ function currentBytes(path: string): Buffer | null {
 
 function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
   return a === null || b === null ? a === b : a.equals(b);
+}
+
+/** The sources a narrowed live run left unread, with the reason, for run.json; nothing when every source was read. */
+function sourcesNotRead(snapshot: Snapshot): Pick<RunInfo, 'sourcesNotRead'> {
+  const notRead = SOURCE_NAMES.flatMap((name) => {
+    const source = snapshot.sources[name];
+    return source.status === 'error' && source.error.code === NOT_COLLECTED ? [{ source: name, reason: source.error.message }] : [];
+  });
+  return notRead.length > 0 ? { sourcesNotRead: notRead } : {};
 }
 
 /** DESIGN.md: 3 when anything could not be judged (it wins), 1 for failures at or above the bar. */

@@ -87,14 +87,14 @@ describe('run options', () => {
     expect(bad.stderr).toMatch(/not pdf/);
   });
 
-  it('--exceptions turns matching failures into SUPPRESSED with their justification; a bad file is rejected', () => {
+  it('--exceptions accepts matching failures (FAIL with suppressed in findings.json) with their justification; a bad file is rejected', () => {
     const dir = tempDir('exceptions');
     const good = join(dir, 'exceptions.csv');
     writeFileSync(good, 'control_id,resource,justification,approver,expires\nuser-console-mfa,dave.billing,Billing kiosk: hardware key on order,Dr. Priya Shah,2099-01-31\n');
     const out = tempDir('exceptions-out');
     hipaaIam(['mfa-audit', '--demo', '--out', out, '--exceptions', good]);
     const dave = readFindings(runFolders(out, ACCOUNT)[0]!).findings.find((f) => f.controlId === 'user-console-mfa' && f.resourceName === 'dave.billing');
-    expect(dave).toMatchObject({ status: 'SUPPRESSED' });
+    expect(dave).toMatchObject({ status: 'FAIL', suppressed: { justification: 'Billing kiosk: hardware key on order', approver: 'Dr. Priya Shah', expires: '2099-01-31', exceptionLine: 2 } });
     expect(dave?.message).toContain('Billing kiosk: hardware key on order');
 
     const bad = join(dir, 'bad.csv');

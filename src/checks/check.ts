@@ -21,8 +21,16 @@ export interface CheckMeta {
   /** One sentence: what compliant means. */
   description: string;
   remediation: string;
+  /** An AWS documentation page (https) that shows how to make this control pass; report.html links it beside the remediation. */
+  documentation: string;
   /** Sources the check cannot judge without; an error in any of them makes it ERROR. */
   sources: SourceName[];
+  /**
+   * Sources the check reads when they could be read (optionalSourceData) and judges without
+   * otherwise; a run of the check reads them too, so its verdicts are those of a full collection.
+   * Every source a check reads is in `sources` or here (test/checks/sources-needed.test.ts).
+   */
+  optionalSources?: SourceName[];
   /** The check judges by the dated HIPAA-eligible services list, so a run of it records the list's date and age. */
   usesEligibleServices?: true;
 }
@@ -43,6 +51,25 @@ export interface Finding extends FindingDraft {
   title: string;
   severity: Severity;
   hipaa: string[];
+  /** Present exactly when status is SUPPRESSED: the exception that accepted the failure (src/exceptions.ts). */
+  suppressed?: Suppression;
+}
+
+/**
+ * The exception behind a SUPPRESSED finding, as findings.json carries it beside the underlying
+ * status FAIL. Runs written before this field existed lack exceptionId and exceptionResource.
+ */
+export interface Suppression {
+  justification: string;
+  approver: string;
+  /** Last day the exception applies (YYYY-MM-DD, inclusive). */
+  expires: string;
+  /** Line of the exceptions file (the header is line 1). */
+  exceptionLine: number;
+  /** The control id or risk id the exception names, as written in the file. */
+  exceptionId?: string;
+  /** The exception's resource pattern (`*` and `?` wildcards). */
+  exceptionResource?: string;
 }
 
 export interface Check {

@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { audit } from '../audit.js';
 import type { Check } from '../checks/check.js';
 import { ALL_CHECKS } from '../checks/registry.js';
+import { sourcesNeeded } from '../checks/sources-needed.js';
 import { createAwsClients } from '../collect/aws-clients.js';
 import { CollectionError, InputError, errorMessage } from '../errors.js';
 import { loadExceptions } from '../exceptions.js';
@@ -17,14 +18,19 @@ import { MANIFEST_FILE, SIGNATURE_FILE } from '../report/manifest.js';
 import { colourFor, printable } from '../report/terminal.js';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
 import { obtainSnapshot, type SourceSelection } from '../snapshot/obtain.js';
+import { filterOptions, recordedFilters, selectControls, type ControlFilterFlags } from './filters.js';
+import { setInterruptNote } from './interrupt.js';
 import { checkOutputFolder } from './output-folder.js';
 import { outputOptions, passwordBaseline, settingsOptions, sourceOptions, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
 import type { RemediationFlags, RemediationSpec } from './remediation.js';
+import { stdoutOptions, type StdoutFlags } from './stdout-options.js';
 
 /** How an auditing subcommand runs: collect, plan and apply its remediation if any, judge, write evidence. */
 export function selectSource(flags: SourceFlags): SourceSelection {
+  // Only an import needs dating: a live run, a snapshot and the demo carry when they were collected.
+  if (flags.asOf && !flags.import) throw new InputError('--as-of dates an import of AWS CLI exports (--import DIR); a live run, a snapshot and the demo are dated by their collection');
   if (flags.snapshot) return { kind: 'snapshot', path: flags.snapshot };
-  if (flags.import) return { kind: 'import', dir: flags.import };
+  if (flags.import) return { kind: 'import', dir: flags.import, ...(flags.asOf ? { asOf: flags.asOf } : {}) };
   if (flags.demo) return { kind: 'demo' };
   const timeouts = { ...(flags.connectTimeout ? { connectMs: flags.connectTimeout } : {}), ...(flags.requestTimeout ? { requestMs: flags.requestTimeout } : {}) };
   return { kind: 'live', live: { profile: flags.profile, region: flags.region, roleArn: flags.roleArn, externalId: flags.externalId, regions: flags.regions, timeouts } };
@@ -46,14 +52,16 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
     ...passwordBaseline(flags),
     ...(flags.policyArn ? { requiredPermissionsBoundaryArn: flags.policyArn } : {}),
   };
-  const exceptions = flags.exceptions ? loadExceptions(flags.exceptions, new Set(ALL_CHECKS.map((c) => c.meta.controlId))) : [];
+  const exceptions = flags.exceptions ? loadExceptions(flags.exceptions, ALL_CHECKS.map((c) => c.meta)) : undefined;
   // Before collecting (which may take minutes): evidence that could never be written is a usage error.
   checkOutputFolder(flags.out, `--out ${flags.out}`);
   const progress = flags.quiet ? () => {} : progressReporter();
   // The key is checked before collecting, so a key that cannot sign fails fast (exit 2).
   const signer = flags.signWithKms ? await kmsSigner(flags.signWithKms, flags.profile) : undefined;
   const colour = colourFor(process.stdout);
-  let snapshot = await obtainSnapshot(source, progress);
+  // A live run reads only what the checks it runs (and the plan it makes) need; `collect` reads everything.
+  const needed = { sources: sourcesNeeded(checks, remediation && plans ? remediation.sources : []), by: `${command}'s controls` };
+  let snapshot = await obtainSnapshot(source, progress, needed);
 
   let remediationReport = '';
   let readAgain = false;
@@ -61,11 +69,12 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
   if (remediation && plans) {
     const plan = remediation.plan(snapshot, { ...DEFAULT_SETTINGS, ...settings }, flags);
     if (flags.apply && source.kind === 'live') {
-      const outcomes = await applyPlan(plan, createAwsClients(source.live), () => new Date(), progress);
+      setInterruptNote('changes of --apply may already have been made to the account, and nothing was written for this run: rerun to see and record the account as it is');
+      const outcomes = await applyPlan(plan, await createAwsClients(source.live), () => new Date(), progress);
       // The evidence records the account as the changes left it, so it is read again.
       if (outcomes.some((o) => o.result === 'applied')) {
         progress('reading the account again, to record it as the changes left it…');
-        snapshot = await obtainSnapshot(source, progress);
+        snapshot = await obtainSnapshot(source, progress, needed);
         readAgain = true;
       }
       remediated = { plan, outcomes, file: REMEDIATION_LOG, csv: remediationLogCsv(outcomes) };
@@ -83,19 +92,26 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
     outDir: flags.out,
     failOn: flags.failOn,
     settings,
-    exceptions,
+    ...(exceptions ? { exceptions } : {}),
     formats: flags.format,
     colour,
+    filters: recordedFilters(flags),
+    onlyFailures: flags.onlyFailures,
     ...(remediated ? { extraFiles: { [remediated.file]: remediated.csv }, remediation: remediationSummary(remediated.plan, remediated.outcomes) } : {}),
   });
+  setInterruptNote(`the run's evidence was written in full to ${result.runDir}${signer ? ', but its manifest is not signed' : ''}`);
   if (signer) await signRun(result.runDir, signer);
+  // --json: stdout is the findings document alone, for `| jq`; what a person reads moves to stderr.
+  if (flags.json) process.stdout.write(result.findingsDocument);
+  const forPeople = flags.json ? process.stderr : process.stdout;
+  setInterruptNote(`the run's evidence was written in full to ${result.runDir}`);
   if (!flags.quiet) {
     for (const warning of result.warnings) process.stderr.write(`hipaa-iam: warning: ${warning}\n`);
     const when = readAgain ? ', read again after the changes' : '';
-    process.stdout.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${printable(snapshot.origin.description)}${when})\n`);
-    process.stdout.write(result.summary);
-    process.stdout.write(remediationReport);
-    process.stdout.write(`Evidence written to ${result.runDir}\n`);
+    forPeople.write(`hipaa-iam ${command}: account ${snapshot.accountId} (${printable(snapshot.origin.description)}${when})\n`);
+    if (!flags.json) forPeople.write(result.summary);
+    forPeople.write(remediationReport);
+    forPeople.write(`Evidence written to ${result.runDir}\n`);
   }
   const remediationFailed = remediated !== undefined && (remediated.plan.blocked.length > 0 || (remediated.outcomes ?? []).some((o) => o.result === 'failed' || o.result === 'skipped'));
   return remediationFailed ? 3 : result.exitCode;
@@ -125,13 +141,14 @@ interface RemediationOutcome {
   csv: string;
 }
 
-export type AuditCommandFlags = SourceFlags & OutputFlags & SettingsFlags & RemediationFlags & { signWithKms?: string };
+export type AuditCommandFlags = SourceFlags & OutputFlags & SettingsFlags & RemediationFlags & ControlFilterFlags & StdoutFlags & { signWithKms?: string };
 
 export function auditCommand(name: string, description: string, checks: readonly Check[], remediation?: RemediationSpec): Command {
   const command = new Command(name).description(description);
-  for (const option of [...sourceOptions(), ...outputOptions(), ...settingsOptions(name), ...(remediation?.options ?? []), signOption()]) command.addOption(option);
+  for (const option of [...sourceOptions(), ...outputOptions(), ...settingsOptions(name), ...(remediation?.options ?? []), signOption(), ...filterOptions(), ...stdoutOptions()]) command.addOption(option);
   return command.action(async (flags: AuditCommandFlags) => {
-    process.exitCode = await runAuditCommand(name, checks, flags, remediation);
+    // Narrowed before the run, so collection reads only what the kept controls need.
+    process.exitCode = await runAuditCommand(name, selectControls(name, checks, flags).checks, flags, remediation);
   });
 }
 

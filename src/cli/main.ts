@@ -1,21 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ALL_CHECKS, checksForGroup } from '../checks/registry.js';
 import { CollectionError, EvidenceWriteError, InputError, errorMessage } from '../errors.js';
-import { writeFileAtomically } from '../report/evidence-writer.js';
 import { ACCOUNT_ID, TOOL } from '../snapshot/build.js';
 import { EXPORT_SCRIPT_PATH } from '../snapshot/import-files.js';
 import { obtainSnapshot } from '../snapshot/obtain.js';
 import { showRiskRegister } from '../report/register-command.js';
 import { printable } from '../report/terminal.js';
 import { withoutUrlCredentials } from '../url-credentials.js';
-import { checkOutputFolder } from './output-folder.js';
+import { installInterruptHandlers, setInterruptNote } from './interrupt.js';
+import { checkOutputFolder, saveFile } from './output-folder.js';
 import { sourceOptions, type SourceFlags } from './options.js';
 import { scpCommand } from './scp-command.js';
-import { REMEDIATION } from './remediation.js';
+import { AUDIT_COMMANDS } from './commands.js';
 import { auditCommand, progressReporter, selectSource } from './audit-command.js';
 import { verifyCommand } from './verify-command.js';
+import { controlsCommand, listControlsAlias, listControlsOption, refuseListControlsWithCommand } from './controls-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('hipaa-iam')
@@ -26,33 +26,35 @@ export function buildProgram(): Command {
       'after',
       `
 Sources (pick one; live AWS is the default):
-  live AWS     the SDK's credential chain, or --profile, --region, --role-arn; AWS_ENDPOINT_URL is honoured
+  live AWS     the SDK's credential chain, or --profile (its region and endpoint_url too), --region, --role-arn;
+               AWS_PROFILE and AWS_ENDPOINT_URL are honoured
   --snapshot   a file written by \`hipaa-iam collect --save FILE\`
   --import     a folder of AWS CLI exports (hipaa-iam export-script prints the script that makes it)
   --demo       the embedded demo account
 
 Exit codes: 0 no failing finding at or above --fail-on; 1 failing findings;
             2 usage or input error (nothing written); 3 the run could not complete,
-            has ERROR findings, or a change of --apply failed.
+            has ERROR findings, or a change of --apply failed; 130 interrupted by
+            Ctrl-C (SIGINT), 143 by SIGTERM: one line says what was written (nothing,
+            unless the run had finished writing its evidence).
+
+Colour: only on a terminal; NO_COLOR=1 turns it off; FORCE_COLOR=1 (2, 3) turns it on
+        even into a pipe and wins over NO_COLOR; FORCE_COLOR=0 turns it off.
 
 Examples:
   hipaa-iam audit --demo
   hipaa-iam audit --profile prod-readonly --out /srv/evidence
   hipaa-iam mfa-audit --import ./client-exports
+  hipaa-iam controls                      every control: risk id, control id, severity, HIPAA, sources
+  hipaa-iam least-privilege --severity critical,high --only-failures
+  hipaa-iam audit --json | jq .findings[0].controlId    findings on stdout, nothing else
   hipaa-iam collect --role-arn arn:aws:iam::123456789012:role/Auditor --save snapshot.json
   hipaa-iam mfa-audit --enforce           print the changes that would enforce MFA; change nothing
   hipaa-iam mfa-audit --enforce --apply   make them, logging each to remediation-log.csv
   hipaa-iam scp --save hipaa-scp.json     the SCP that allows only HIPAA-eligible services`,
     );
 
-  program.addCommand(auditCommand('audit', 'run every control and write the evidence pack', ALL_CHECKS));
-  program.addCommand(auditCommand('password-policy', 'judge the account password policy, parameter by parameter (IAM-004)', checksForGroup('password-policy'), REMEDIATION['password-policy']));
-  program.addCommand(auditCommand('mfa-audit', 'MFA for root and every console user, and its enforcement by policy (IAM-001, 005, 006, 009)', checksForGroup('mfa-audit'), REMEDIATION['mfa-audit']));
-  program.addCommand(auditCommand('credentials', 'root keys and use, key rotation, unused credentials, two active keys, keys from setup (IAM-007, 008, 010-013)', checksForGroup('credentials')));
-  program.addCommand(auditCommand('least-privilege', 'admin access, wildcards, inline and direct policies, groups, escalation, HIPAA-eligible services, support role, sessions, federation', checksForGroup('least-privilege')));
-  program.addCommand(auditCommand('boundary', 'permissions boundaries on users and roles, and their strength (IAM-002, 023)', checksForGroup('boundary'), REMEDIATION.boundary));
-  program.addCommand(auditCommand('analyzer', 'IAM Access Analyzer in every region and its active findings (IAM-024, 025)', checksForGroup('analyzer'), REMEDIATION.analyzer));
-  program.addCommand(auditCommand('audit-trail', 'CloudTrail: multi-region logging, log validation, KMS, CloudWatch Logs (IAM-026 to 029)', checksForGroup('audit-trail')));
+  for (const spec of AUDIT_COMMANDS) program.addCommand(auditCommand(spec.name, spec.description, spec.checks, spec.remediation));
 
   program.addCommand(scpCommand());
 
@@ -62,7 +64,8 @@ Examples:
   collect.action(async (flags: SourceFlags & { save: string }) => {
     checkOutputFolder(dirname(flags.save), `--save ${flags.save}`);
     const snapshot = await obtainSnapshot(selectSource(flags), progressReporter());
-    writeFileAtomically(flags.save, `${JSON.stringify(snapshot, null, 2)}\n`);
+    saveFile(flags.save, `${JSON.stringify(snapshot, null, 2)}\n`);
+    setInterruptNote(`the snapshot was written in full to ${flags.save}`);
     const failed = Object.entries(snapshot.sources).filter(([, s]) => s.status === 'error').map(([name]) => name);
     process.stdout.write(`Snapshot of account ${snapshot.accountId} written to ${flags.save}${failed.length ? ` (sources with errors: ${failed.join(', ')})` : ''}\n`);
   });
@@ -73,8 +76,10 @@ Examples:
       .description('show the living risk register of an account (rebuilding it from the archive of runs if it is lost)')
       .addOption(new Option('--out <dir>', 'evidence folder the runs were written to').default('reports'))
       .addOption(new Option('--account <id>', 'account id (default: the only account in --out)').argParser(accountIdArgument))
-      .action((flags: { out: string; account?: string }) => {
-        process.stdout.write(showRiskRegister(flags.out, flags.account));
+      .addOption(new Option('--csv', 'print the register as CSV, as it is written (default: a table)').conflicts('json'))
+      .addOption(new Option('--json', 'print the register rows as JSON'))
+      .action((flags: { out: string; account?: string; csv?: boolean; json?: boolean }) => {
+        process.stdout.write(showRiskRegister(flags.out, flags.account, flags.json ? 'json' : flags.csv ? 'csv' : 'table'));
       }),
   );
   program.addCommand(verifyCommand());
@@ -85,6 +90,9 @@ Examples:
         process.stdout.write(readFileSync(EXPORT_SCRIPT_PATH, 'utf8'));
       }),
   );
+  program.addCommand(controlsCommand());
+  program.addOption(listControlsOption());
+  refuseListControlsWithCommand(program);
 
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({
@@ -98,7 +106,13 @@ Examples:
 export async function main(argv: string[]): Promise<number> {
   try {
     process.exitCode = 0;
-    await buildProgram().parseAsync(argv);
+    installInterruptHandlers();
+    ignoreClosedReader();
+    if (hasOutputFlag(argv.slice(2))) {
+      process.stderr.write(`${OUTPUT_FLAG_HINT}\n`);
+      return 2;
+    }
+    await buildProgram().parseAsync(listControlsAlias(argv));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -115,9 +129,37 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * `hipaa-iam controls | head` or `audit --json | head -c 100` closes the pipe before all is
+ * written: the reader chose to stop, which is no failure of the run (its evidence is written and
+ * its exit code stands), so EPIPE is not an uncaught error with a stack trace.
+ */
+function ignoreClosedReader(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}
+
 /** What reaches stderr: one line (a cron mail stays readable), without credentials a URL in it carried or control characters. */
 function oneLine(text: string): string {
   return printable(withoutUrlCredentials(text).replace(/\s*[\r\n]+\s*/g, ' '));
+}
+
+/**
+ * `--output` is what AWS CLI and Prowler users type for a format (and Prowler for a folder);
+ * commander would only say "unknown option" and suggest --out, a folder. Caught before
+ * parsing, for every command, so the line points to both.
+ */
+const OUTPUT_FLAG_HINT = 'hipaa-iam has no --output: use --format csv,json,html for formats, --out DIR for the folder';
+
+function hasOutputFlag(args: readonly string[]): boolean {
+  for (const arg of args) {
+    if (arg === '--') return false;
+    if (arg === '--output' || arg.startsWith('--output=')) return true;
+  }
+  return false;
 }
 
 /** The account folder's name: 12 digits, or it could name a path outside --out. */

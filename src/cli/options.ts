@@ -13,8 +13,8 @@ const LIVE_ONLY = ['profile', 'region', 'roleArn', 'externalId', 'regions', 'con
 
 export function sourceOptions(): Option[] {
   return [
-    new Option('--profile <name>', 'AWS profile from ~/.aws/config (live; default: the SDK credential chain)').conflicts([...OFFLINE_SOURCES]),
-    new Option('--region <region>', 'region for STS and the partition (live; default: AWS_REGION or us-east-1)').conflicts([...OFFLINE_SOURCES]),
+    new Option('--profile <name>', "AWS profile from ~/.aws/config and ~/.aws/credentials, with its region, endpoint_url, role_arn, sso_session or credential_process (live; default: AWS_PROFILE, else the SDK credential chain)").conflicts([...OFFLINE_SOURCES]),
+    new Option('--region <region>', "region for STS and the partition (live; default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else us-east-1)").conflicts([...OFFLINE_SOURCES]),
     new Option('--role-arn <arn>', 'assume this role through STS before collecting (live)').conflicts([...OFFLINE_SOURCES]),
     new Option('--external-id <id>', 'external ID for --role-arn, if the role requires one').conflicts([...OFFLINE_SOURCES]),
     new Option('--regions <list>', 'regions to look for IAM Access Analyzer in, comma-separated (live; default: every enabled region, from ec2:DescribeRegions)')
@@ -29,6 +29,7 @@ export function sourceOptions(): Option[] {
     new Option('--snapshot <file>', 'audit a snapshot saved by `hipaa-iam collect --save` (offline)').conflicts(['import', 'demo', ...LIVE_ONLY]),
     new Option('--import <dir>', 'audit AWS CLI exports in DIR (credential-report.csv, account-authorization-details.json, ...; offline)').conflicts(['snapshot', 'demo', ...LIVE_ONLY]),
     new Option('--demo', 'audit the embedded demo account of a fictional clinic (offline)').conflicts(['snapshot', 'import', ...LIVE_ONLY]),
+    new Option('--as-of <date>', 'with --import: when the exports were taken (ISO date, or date and time with Z or an offset), so key ages and days unused count from then (default: the credential report\'s GeneratedTime from credential-report-generated-time.txt)').argParser(parseAsOf),
   ];
 }
 
@@ -37,7 +38,7 @@ export function outputOptions(): Option[] {
     new Option('--out <dir>', 'evidence folder; each run goes to <dir>/<account-id>/<timestamp>/').default('reports'),
     new Option('--fail-on <severity>', 'exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES]).default('low'),
     new Option('--format <list>', `evidence formats, comma-separated: ${FORMATS.join(', ')} (default: ${DEFAULT_FORMATS.join(',')}); ocsf is OCSF Detection Finding, asff is for Security Hub import`).argParser(parseFormats),
-    new Option('--exceptions <file>', 'accepted risks (CSV: control_id,resource,justification,approver,expires): matching failures become SUPPRESSED'),
+    new Option('--exceptions <file>', 'accepted risks (CSV: control_id,resource,justification,approver,expires; control_id takes a control id or a risk id): matching failures are accepted (SUPPRESSED; FAIL with "suppressed" in findings.json)'),
     new Option('--quiet', 'print nothing on success; the exit code and the evidence folder tell the story (for cron)'),
   ];
 }
@@ -49,6 +50,23 @@ export function parseRegions(value: string): string[] {
   const bad = regions.filter((r) => !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r));
   if (bad.length > 0) throw new InvalidArgumentError(`not a region name: ${bad.join(', ')} (expected e.g. us-east-1)`);
   return regions;
+}
+
+/**
+ * `--as-of`: `2026-11-01` (midnight UTC that day) or `2026-11-01T09:30:00Z` / `…+02:00`; a time
+ * without a zone would be read in the local zone, so it is refused, and so is a date after now.
+ */
+export function parseAsOf(value: string, now: Date = new Date()): Date {
+  const text = value.trim();
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
+  const at = new Date(dateOnly ? `${text}T00:00:00Z` : text);
+  // Date.parse rolls 2026-02-30 over into March: the date must read back as written.
+  if ((!dateOnly && !dateTime) || Number.isNaN(at.getTime()) || (dateOnly && at.toISOString().slice(0, 10) !== text)) {
+    throw new InvalidArgumentError('expected an ISO date (2026-11-01) or date and time with a zone (2026-11-01T09:30:00Z)');
+  }
+  if (at.getTime() > now.getTime()) throw new InvalidArgumentError(`${at.toISOString()} is in the future: give the day the exports were taken`);
+  return at;
 }
 
 /** "30" or "2.5" seconds → milliseconds; anything else is a usage error. */
@@ -70,6 +88,8 @@ export interface SourceFlags {
   snapshot?: string;
   import?: string;
   demo?: boolean;
+  /** --as-of, parsed. */
+  asOf?: Date;
 }
 
 /** Judgement settings a user may override per run; the password baseline only where the password policy is judged or set. */

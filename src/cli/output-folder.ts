@@ -1,6 +1,7 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError, errorMessage } from '../errors.js';
+import { EvidenceWriteError, InputError, errorMessage } from '../errors.js';
+import { writeFileAtomically } from '../report/evidence-writer.js';
 
 /**
  * Refuses, before anything is collected, a folder that output could never be written into:
@@ -31,4 +32,19 @@ export function checkOutputFolder(dir: string, flag: string): void {
   } catch (error) {
     throw new InputError(`${flag}: cannot write into ${existing} (${errorMessage(error)}): choose another folder or fix its permissions; nothing was collected or written`);
   }
+}
+
+/**
+ * Writes the file of `--save FILE` (collect, scp) as --out is written: missing parent folders
+ * are created, and the file goes in by an atomic rename. Call checkOutputFolder(dirname(FILE))
+ * first, so a folder that can never be written is refused (exit 2) before any work.
+ * @throws EvidenceWriteError (exit 3) when the folder or file cannot be written after all
+ */
+export function saveFile(path: string, content: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    throw new EvidenceWriteError(`cannot create the folder ${dirname(path)} for ${path}: ${errorMessage(error)}`);
+  }
+  writeFileAtomically(path, content);
 }

@@ -6,7 +6,7 @@ import { planMfaEnforcement } from '../remediate/mfa-enforcement.js';
 import { planPasswordPolicy } from '../remediate/password-policy.js';
 import type { RemediationPlan } from '../remediate/plan.js';
 import type { Settings } from '../settings.js';
-import type { Snapshot } from '../snapshot/schema.js';
+import type { Snapshot, SourceName } from '../snapshot/schema.js';
 
 export interface RemediationFlags {
   apply?: boolean;
@@ -22,6 +22,8 @@ export interface RemediationSpec {
   /** Whether this invocation plans at all (mfa-audit only with --enforce, analyzer only with --enable). */
   plans(flags: RemediationFlags): boolean;
   plan(snapshot: Snapshot, settings: Settings, flags: RemediationFlags): RemediationPlan;
+  /** The sources the plan reads (callerIdentity, always read, aside): a live run that plans reads them too. */
+  sources: SourceName[];
 }
 
 const applyOption = (what: string) => new Option('--apply', `make the changes (${what}); without it the plan is printed and nothing changes`);
@@ -42,6 +44,7 @@ export const REMEDIATION: Record<'password-policy' | 'mfa-audit' | 'boundary' | 
     options: [applyOption('UpdateAccountPasswordPolicy to the baseline, never weakening a stronger setting')],
     plans: () => true,
     plan: (snapshot, settings) => planPasswordPolicy(snapshot, settings.passwordPolicy),
+    sources: ['passwordPolicy'],
   },
   'mfa-audit': {
     options: [
@@ -50,6 +53,7 @@ export const REMEDIATION: Record<'password-policy' | 'mfa-audit' | 'boundary' | 
     ],
     plans: (flags) => requireOptIn(flags, 'enforce'),
     plan: (snapshot) => planMfaEnforcement(snapshot),
+    sources: ['credentialReport', 'authorizationDetails'],
   },
   boundary: {
     options: [
@@ -59,10 +63,12 @@ export const REMEDIATION: Record<'password-policy' | 'mfa-audit' | 'boundary' | 
     ],
     plans: () => true,
     plan: (snapshot, settings, flags) => planBoundaries(snapshot, settings, { policyArn: flags.policyArn, replaceExisting: flags.replaceBoundaries === true }),
+    sources: ['authorizationDetails'],
   },
   analyzer: {
     options: [new Option('--enable', 'plan an account analyzer in every region checked that lacks an active one'), applyOption('with --enable')],
     plans: (flags) => requireOptIn(flags, 'enable'),
     plan: (snapshot) => planAnalyzers(snapshot),
+    sources: ['accessAnalyzer'],
   },
 };

@@ -1,9 +1,8 @@
 import { Command, Option } from 'commander';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BUILT_IN_ELIGIBLE_SERVICES, eligibleServicesAge, loadEligibleServicesFile, staleEligibleServicesWarning } from '../hipaa/eligible-services.js';
 import { buildHipaaScp, SCP_MAX_CHARS, type HipaaScp } from '../hipaa/scp-allowlist.js';
-import { writeFileAtomically } from '../report/evidence-writer.js';
+import { checkOutputFolder, saveFile } from './output-folder.js';
 import type { PolicyDocument } from '../snapshot/schema.js';
 
 /** How a policy document is written to a file: two-space JSON and a final newline. */
@@ -35,6 +34,8 @@ export function scpCommand(): Command {
     .addOption(new Option('--form <form>', 'deny-not-action (one SCP beside FullAWSAccess), allow-list (replaces FullAWSAccess; splits), or auto').choices(['auto', 'deny-not-action', 'allow-list']).default('auto'))
     .addOption(new Option('--save <file>', 'write the policy to FILE (FILE.partN.json when it is split) instead of printing it'))
     .action((flags: { eligibleServices?: string; form: 'auto' | 'deny-not-action' | 'allow-list'; save?: string }) => {
+      // As collect --save: a folder that can never be written is refused first (exit 2); missing folders are created.
+      if (flags.save) checkOutputFolder(dirname(flags.save), `--save ${flags.save}`);
       const list = flags.eligibleServices ? loadEligibleServicesFile(flags.eligibleServices) : BUILT_IN_ELIGIBLE_SERVICES;
       const scp = buildHipaaScp(list, { form: flags.form });
       const stale = staleEligibleServicesWarning(eligibleServicesAge(list, new Date()), list === BUILT_IN_ELIGIBLE_SERVICES);
@@ -42,10 +43,9 @@ export function scpCommand(): Command {
         if (stale) process.stderr.write(`hipaa-iam: warning: ${stale}\n`);
       };
       if (flags.save) {
-        mkdirSync(dirname(flags.save), { recursive: true });
         const paths = scp.documents.map((document, i) => {
           const path = partPath(flags.save!, i + 1, scp.documents.length);
-          writeFileAtomically(path, policyFileText(document));
+          saveFile(path, policyFileText(document));
           return path;
         });
         process.stdout.write([`Wrote ${paths.join(', ')}`, ...notes(scp)].join('\n') + '\n');

@@ -6,6 +6,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { InputError } from '../errors.js';
+import { resolveAwsProfile, type AwsProfile, type ServiceId } from './aws-profile.js';
 
 export interface LiveSourceOptions {
   profile?: string;
@@ -80,32 +81,71 @@ export interface AwsClients {
   accessAnalyzerIn: (region: string) => AccessAnalyzerClient;
   /** The collection region. */
   region: string;
+  /** The profile, region and endpoints the clients were made with (absent for clients made otherwise, as tests do). */
+  profile?: AwsProfile;
 }
+
+/** The services collection calls (KMS is the evidence keeper's, see src/report/kms.ts). */
+export const COLLECTION_SERVICES: readonly ServiceId[] = ['IAM', 'STS', 'Organizations', 'EC2', 'CloudTrail', 'AccessAnalyzer'];
 
 /**
  * Adaptive retry backs off when IAM throttles, which large accounts meet; AWS_RETRY_MODE and
- * AWS_MAX_ATTEMPTS still win when a user sets them.
+ * AWS_MAX_ATTEMPTS, or retry_mode and max_attempts in the profile, still win when a user sets them.
  */
-function retryConfig(env: NodeJS.ProcessEnv) {
+function retryConfig(env: NodeJS.ProcessEnv, profile: AwsProfile) {
   return {
-    ...(env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),
-    ...(env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 8 }),
+    ...(env.AWS_RETRY_MODE || profile.retrySettings.retryMode ? {} : { retryMode: 'adaptive' }),
+    ...(env.AWS_MAX_ATTEMPTS || profile.retrySettings.maxAttempts ? {} : { maxAttempts: 8 }),
   };
 }
 
+/** One HTTP attempt's limits; throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes. */
+export function requestHandlerFor(timeouts: Timeouts) {
+  return { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs, throwOnRequestTimeout: true };
+}
+
 /**
- * Clients on the SDK's default credential chain (or a named profile), optionally through an
- * assumed role. AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_IAM / _STS / ...) are honoured by the SDK.
- * Every client shares one credentials provider, so a role is assumed once.
+ * What every client of a profile shares: the profile's name (so the SDK reads the rest of its
+ * settings, use_fips_endpoint included), the region, the endpoint configured for the service.
+ * The SDK's own lookup of configured endpoints is switched off: it reads AWS_PROFILE's profile,
+ * not the client's, so with --profile it could pick another profile's endpoint_url; the lookup
+ * done in resolveAwsProfile, for the right profile, takes its place.
  */
-export function createAwsClients(options: LiveSourceOptions, env: NodeJS.ProcessEnv = process.env): AwsClients {
+export function clientConfigFor(profile: AwsProfile, service: ServiceId, region: string = profile.region) {
+  const endpoint = profile.endpoints[service];
+  return { ...(profile.name !== undefined ? { profile: profile.name } : {}), region, ...(endpoint ? { endpoint } : {}), ignoreConfiguredEndpointUrls: true };
+}
+
+/**
+ * The SDK's credential chain for the profile (fromNodeProviderChain: environment keys unless a
+ * profile is named, then the profile's static keys, role_arn with source_profile or
+ * credential_source, sso_session, credential_process, web identity, container and instance
+ * roles). A role the profile assumes is assumed through STS in the profile's region and at the
+ * STS endpoint the profile configures, so a GovCloud or local (moto) profile stays there.
+ */
+export function credentialsFor(profile: AwsProfile, requestHandler: ReturnType<typeof requestHandlerFor>): CredentialProvider {
+  return fromNodeProviderChain({
+    ...(profile.name !== undefined ? { profile: profile.name } : {}),
+    ...profile.files,
+    clientConfig: { ...clientConfigFor(profile, 'STS'), requestHandler },
+  });
+}
+
+/**
+ * Clients on the SDK's default credential chain (or a named profile: --profile, else
+ * AWS_PROFILE), optionally through an assumed role (--role-arn). The profile's region and
+ * endpoints come from resolveAwsProfile (an explicit --region wins, then AWS_REGION, then
+ * AWS_DEFAULT_REGION, then the profile's region); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>
+ * win over the profile's endpoint_url as in the SDK. Every client shares one credentials
+ * provider, so a role is assumed once. Throws InputError for a profile that cannot be read.
+ */
+export async function createAwsClients(options: LiveSourceOptions, env: NodeJS.ProcessEnv = process.env): Promise<AwsClients> {
   // IAM and Organizations are global; the region picks the partition, the STS endpoint, and
   // where enabled regions and CloudTrail trails are read.
-  const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const profile = await resolveAwsProfile(options, env);
   const timeouts = resolveTimeouts(options.timeouts, env);
-  // throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes.
-  const requestHandler = { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs, throwOnRequestTimeout: true };
-  let credentials: CredentialProvider = fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
+  const requestHandler = requestHandlerFor(timeouts);
+  let credentials: CredentialProvider = credentialsFor(profile, requestHandler);
   if (options.roleArn) {
     credentials = fromTemporaryCredentials({
       masterCredentials: credentials,
@@ -114,19 +154,20 @@ export function createAwsClients(options: LiveSourceOptions, env: NodeJS.Process
         RoleSessionName: 'hipaa-iam-audit',
         ...(options.externalId ? { ExternalId: options.externalId } : {}),
       },
-      clientConfig: { region, requestHandler },
+      clientConfig: { ...clientConfigFor(profile, 'STS'), requestHandler },
     });
   }
   const shared = shareCredentials(credentials);
-  const config = (clientRegion: string) => ({ region: clientRegion, credentials: shared, requestHandler, ...retryConfig(env) });
+  const config = (service: ServiceId, clientRegion?: string) => ({ ...clientConfigFor(profile, service, clientRegion), credentials: shared, requestHandler, ...retryConfig(env, profile) });
   return {
-    iam: new IAMClient(config(region)),
-    sts: new STSClient(config(region)),
-    organizations: new OrganizationsClient(config(region)),
-    ec2: new EC2Client(config(region)),
-    cloudTrailIn: (clientRegion) => new CloudTrailClient(config(clientRegion)),
-    accessAnalyzerIn: (clientRegion) => new AccessAnalyzerClient(config(clientRegion)),
-    region,
+    iam: new IAMClient(config('IAM')),
+    sts: new STSClient(config('STS')),
+    organizations: new OrganizationsClient(config('Organizations')),
+    ec2: new EC2Client(config('EC2')),
+    cloudTrailIn: (clientRegion) => new CloudTrailClient(config('CloudTrail', clientRegion)),
+    accessAnalyzerIn: (clientRegion) => new AccessAnalyzerClient(config('AccessAnalyzer', clientRegion)),
+    region: profile.region,
+    profile,
   };
 }
 

@@ -1,28 +1,10 @@
 import type { CallCount, SourceName } from '../snapshot/schema.js';
+import { SOURCE_ACTIONS } from './source-actions.js';
 
-/** Which source each AWS operation feeds, so calls can be counted per source. */
-export const SOURCE_OF_OPERATION: Record<string, SourceName> = {
-  GetCallerIdentity: 'callerIdentity',
-  GenerateCredentialReport: 'credentialReport',
-  GetCredentialReport: 'credentialReport',
-  GetAccountAuthorizationDetails: 'authorizationDetails',
-  ListRoles: 'authorizationDetails',
-  GetAccountSummary: 'accountSummary',
-  ListVirtualMFADevices: 'virtualMfaDevices',
-  GetAccountPasswordPolicy: 'passwordPolicy',
-  ListSAMLProviders: 'identityProviders',
-  ListOpenIDConnectProviders: 'identityProviders',
-  DescribeTrails: 'cloudTrail',
-  GetTrailStatus: 'cloudTrail',
-  GetEventSelectors: 'cloudTrail',
-  DescribeOrganization: 'organizations',
-  // organizations:ListPolicies; collection never calls iam:ListPolicies, which shares the name.
-  ListPolicies: 'organizations',
-  DescribePolicy: 'organizations',
-  DescribeRegions: 'accessAnalyzer',
-  ListAnalyzers: 'accessAnalyzer',
-  ListFindingsV2: 'accessAnalyzer',
-};
+/** Which source each AWS operation feeds, so calls can be counted per source (from SOURCE_ACTIONS; an operation name is unique across them). */
+export const SOURCE_OF_OPERATION: Record<string, SourceName> = Object.fromEntries(
+  (Object.entries(SOURCE_ACTIONS) as [SourceName, readonly string[]][]).flatMap(([source, actions]) => actions.map((action) => [action.split(':')[1]!, source])),
+);
 
 interface MiddlewareClient {
   middlewareStack: {

@@ -9,9 +9,9 @@ import {
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { CollectionError } from '../errors.js';
 import { fromAwsAuthorizationDetails, withSessionLimits, type AwsAuthorizationDetails } from '../snapshot/authorization-details.js';
-import { accountIdFromSources, buildSnapshot, type SourceResults } from '../snapshot/build.js';
+import { accountIdFromSources, buildSnapshot, notCollected, type SourceResults } from '../snapshot/build.js';
 import { crossCheckSources } from '../snapshot/cross-check.js';
-import type { Snapshot, SourceError, SourceName } from '../snapshot/schema.js';
+import type { Snapshot, SourceData, SourceError, SourceName } from '../snapshot/schema.js';
 import { collectAccessAnalyzer } from './access-analyzer.js';
 import type { AwsClients } from './aws-clients.js';
 import { CallLedger } from './call-ledger.js';
@@ -31,11 +31,26 @@ export interface LiveCollectOptions {
   now?: () => Date;
   /** Regions to look for Access Analyzer in; default: every region enabled for the account. */
   regions?: readonly string[];
+  /** The sources to read and who needs them; default: every source (collect --save, a full audit). */
+  needed?: NeededSources;
 }
 
 /**
- * Reads every source once; a source that fails, answers without a field AWS always returns, or
- * disagrees with another source (crossCheckSources) is recorded with its error, never dropped.
+ * The sources a run reads, and for whom: a source outside `sources` is not called at all and is
+ * recorded as NotCollected, "not needed by <by>" (e.g. "password-policy's controls").
+ * callerIdentity is always read, whatever the list: it names the account.
+ */
+export interface NeededSources {
+  sources: readonly SourceName[];
+  by: string;
+}
+
+
+/**
+ * Reads every needed source once (options.needed; default every source); a source that fails,
+ * answers without a field AWS always returns, or disagrees with another source
+ * (crossCheckSources) is recorded with its error, never dropped; a source not needed is not
+ * called and is recorded as NotCollected with the reason.
  */
 export async function collectLive(options: LiveCollectOptions): Promise<Snapshot> {
   const { iam, sts, organizations, ec2 } = options.clients;
@@ -62,9 +77,9 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
   }
   // Independent sources run together; each still pages through its own API serially (Access
   // Analyzer's regions, being independent too, run side by side).
-  const [credentialReport, authorizationDetails, accountSummary, virtualMfaDevices, passwordPolicy, identityProviders, cloudTrail, organizationsResult, accessAnalyzer] = await Promise.all([
-    capture('credentialReport', progress, () => fetchCredentialReport(iam, options.credentialReportTiming ?? DEFAULT_TIMING)),
-    capture('authorizationDetails', progress, async () => {
+  const readers: { [K in Exclude<SourceName, 'callerIdentity'>]: () => Promise<SourceData<K>> } = {
+    credentialReport: () => fetchCredentialReport(iam, options.credentialReportTiming ?? DEFAULT_TIMING),
+    authorizationDetails: async () => {
       const pages: AwsAuthorizationDetails[] = [];
       const paginator = paginateGetAccountAuthorizationDetails(
         { client: iam, pageSize: 1000 },
@@ -84,15 +99,15 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
         return { ...details, roleSessionLimitsError: `iam:ListRoles: ${code}: ${message}` };
       }
       return withSessionLimits(details, sessionLimits);
-    }),
-    capture('accountSummary', progress, async () => {
+    },
+    accountSummary: async () => {
       const summary = await iam.send(new GetAccountSummaryCommand({}));
       const summaryMap = { ...required(summary.SummaryMap, 'GetAccountSummary', 'SummaryMap') } as Record<string, number>;
       const absent = SUMMARY_KEYS_READ.filter((key) => typeof summaryMap[key] !== 'number');
       if (absent.length > 0) throw malformedAnswer('GetAccountSummary', `${absent.join(', ')} in its SummaryMap`);
       return { summaryMap };
-    }),
-    capture('virtualMfaDevices', progress, async () => {
+    },
+    virtualMfaDevices: async () => {
       const devices = [];
       for await (const page of paginateListVirtualMFADevices({ client: iam, pageSize: 1000 }, { AssignmentStatus: 'Any' })) {
         for (const device of required(page.VirtualMFADevices, 'ListVirtualMFADevices', 'VirtualMFADevices')) {
@@ -106,8 +121,8 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
         }
       }
       return { devices };
-    }),
-    capture('passwordPolicy', progress, async () => {
+    },
+    passwordPolicy: async () => {
       try {
         // "No policy set" is NoSuchEntity below; a 200 answer without the policy is incomplete.
         const p = required((await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy, 'GetAccountPasswordPolicy', 'PasswordPolicy');
@@ -130,33 +145,29 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
         if ((error as { name?: string }).name === 'NoSuchEntityException') return { policy: null };
         throw error;
       }
-    }),
-    capture('identityProviders', progress, () => collectIdentityProviders(iam)),
-    capture('cloudTrail', progress, () => collectCloudTrail(options.clients.region, cloudTrailIn.get)),
-    capture('organizations', progress, () => collectOrganizations(organizations)),
-    capture('accessAnalyzer', progress, () => collectAccessAnalyzer({ ec2, accessAnalyzerIn: accessAnalyzerIn.get, regions: options.regions })),
-  ]).finally(() => {
+    },
+    identityProviders: () => collectIdentityProviders(iam),
+    cloudTrail: () => collectCloudTrail(options.clients.region, cloudTrailIn.get),
+    organizations: () => collectOrganizations(organizations),
+    // ec2:DescribeRegions is called only here, so only when Access Analyzer is needed.
+    accessAnalyzer: () => collectAccessAnalyzer({ ec2, accessAnalyzerIn: accessAnalyzerIn.get, regions: options.regions }),
+  };
+  const needed = options.needed ? new Set(options.needed.sources) : null;
+  const names = Object.keys(readers) as (keyof typeof readers)[];
+  const results = await Promise.all(
+    names.map((name) => (needed === null || needed.has(name) ? capture(name, progress, readers[name] as () => Promise<unknown>) : Promise.resolve({ status: 'error' as const, error: notCollected(options.needed!.by) }))),
+  ).finally(() => {
     cloudTrailIn.destroyAll();
     accessAnalyzerIn.destroyAll();
   });
-  Object.assign(sources, {
-    credentialReport,
-    authorizationDetails,
-    accountSummary,
-    virtualMfaDevices,
-    passwordPolicy,
-    identityProviders,
-    cloudTrail,
-    organizations: organizationsResult,
-    accessAnalyzer,
-  } satisfies SourceResults);
+  names.forEach((name, i) => Object.assign(sources, { [name]: results[i] }));
 
   // Each answer was read alone; whether they can all be true at once is known only together.
   return crossCheckSources(
     buildSnapshot({
       accountId: accountIdFromSources(sources),
       collectedAt: now(),
-      origin: { kind: 'live', description: options.description },
+      origin: { kind: 'live', description: options.description, ...(options.clients.profile ? { region: options.clients.profile.region, regionSource: options.clients.profile.regionSource } : {}) },
       collection: { startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), calls: ledger.snapshot() },
       sources,
     }),

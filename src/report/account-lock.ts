@@ -64,11 +64,20 @@ export function withAccountLock<T>(accountDir: string, work: () => T, timing: Lo
   // A guard left by a run killed in the microseconds it breaks a stale lock is litter too.
   const guardAge = lockAge(`${path}.break`);
   if (guardAge !== null && guardAge > UNREADABLE_GRACE_MS) rmSync(`${path}.break`, { force: true });
+  held.add(path);
   try {
     return work();
   } finally {
     rmSync(path, { force: true });
+    held.delete(path);
   }
+}
+
+const held = new Set<string>();
+
+/** The lock files this process holds now (for a signal handler to release). */
+export function heldAccountLocks(): string[] {
+  return [...held];
 }
 
 function tryCreate(path: string): boolean {
@@ -167,7 +176,18 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** Blocks this thread; audit() is synchronous, and a waiting run has nothing else to do. */
+/**
+ * Blocks this thread; audit() is synchronous, and a waiting run has nothing else to do. No
+ * JavaScript signal handler can run while it blocks, so SIGINT and SIGTERM get their default
+ * action meanwhile (the process ends at once): a waiting run holds no lock and has written nothing.
+ */
 function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const listeners = signals.map((signal) => process.listeners(signal));
+  for (const [i, signal] of signals.entries()) for (const listener of listeners[i]!) process.removeListener(signal, listener);
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  } finally {
+    for (const [i, signal] of signals.entries()) for (const listener of listeners[i]!) process.on(signal, listener);
+  }
 }

@@ -101,14 +101,32 @@ function verifiedRun(dir: string): ArchivedRun | null {
   }
 }
 
-/** The findings a run folder recorded, or null when it has none readable. */
+/**
+ * The findings a run folder recorded, or null when it has none readable. An accepted failure
+ * reads back as SUPPRESSED with its `suppressed` details whichever way the run wrote it: FAIL
+ * with a `suppressed` object (findings.json since exceptions kept the underlying status), or
+ * status SUPPRESSED with the exception in evidence.exception (older runs).
+ */
 export function runFindings(runDir: string): Finding[] | null {
   try {
     const document = JSON.parse(readFileSync(join(runDir, 'findings.json'), 'utf8')) as { findings?: unknown };
-    return Array.isArray(document.findings) ? (document.findings as Finding[]) : null;
+    return Array.isArray(document.findings) ? (document.findings as Finding[]).map(asRecorded) : null;
   } catch {
     return null;
   }
+}
+
+function asRecorded(finding: Finding): Finding {
+  if (finding.status === 'FAIL' && isObject(finding.suppressed)) return { ...finding, status: 'SUPPRESSED' };
+  if (finding.status !== 'SUPPRESSED' || isObject(finding.suppressed)) return finding;
+  const old = isObject(finding.evidence) ? finding.evidence.exception : undefined;
+  if (!isObject(old)) return finding;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return { ...finding, suppressed: { justification: text(old.justification), approver: text(old.approver), expires: text(old.expires), exceptionLine: typeof old.line === 'number' ? old.line : 0 } };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The living register as a run found it. */

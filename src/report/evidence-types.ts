@@ -9,7 +9,7 @@ export interface RiskRegisterRow {
   severity: string;
   affectedResources: string;
   mitigation: string;
-  status: 'Open' | 'Closed' | 'Accepted' | string;
+  status: 'Open' | 'Closed' | 'Accepted' | 'Not detected' | string;
   firstDetected: string;
   lastSeen: string;
   closedOn: string;

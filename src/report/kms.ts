@@ -1,24 +1,24 @@
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { createPublicKey } from 'node:crypto';
 import { CollectionError, InputError, errorMessage } from '../errors.js';
-import { resolveTimeouts } from '../collect/aws-clients.js';
+import { clientConfigFor, credentialsFor, requestHandlerFor, resolveTimeouts } from '../collect/aws-clients.js';
+import { resolveAwsProfile } from '../collect/aws-profile.js';
 import { keyFingerprint, signedMessage, SIGNING_ALGORITHMS, type ManifestSignature, type SigningAlgorithm, type TrustedKey } from './signature.js';
 import { sha256 } from './manifest.js';
 
 /**
- * A KMS client for the key that signs or verifies manifests: the SDK's credential chain (or a
- * profile), the region of the key's ARN, else AWS_REGION; AWS_ENDPOINT_URL is honoured by the SDK.
- * It is the evidence keeper's key, so an audit's --role-arn is not assumed for it.
+ * A KMS client for the key that signs or verifies manifests, on the same profile resolution as
+ * collection (resolveAwsProfile: --profile, else AWS_PROFILE; the profile's credentials,
+ * role_arn/source_profile, sso_session and credential_process through the SDK's chain, its KMS
+ * endpoint or endpoint_url). The region is the key ARN's; for a key id or alias, AWS_REGION,
+ * AWS_DEFAULT_REGION, then the profile's region, then us-east-1. It is the evidence keeper's key,
+ * so an audit's --role-arn is not assumed for it.
  */
-function kmsClient(keyId: string, profile?: string, env: NodeJS.ProcessEnv = process.env): KMSClient {
-  const region = /^arn:aws[\w-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const timeouts = resolveTimeouts({}, env);
-  return new KMSClient({
-    region,
-    credentials: fromNodeProviderChain(profile ? { profile } : {}),
-    requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs, throwOnRequestTimeout: true },
-  });
+async function kmsClient(keyId: string, profileName?: string, env: NodeJS.ProcessEnv = process.env): Promise<KMSClient> {
+  const keyRegion = /^arn:aws[\w-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1];
+  const profile = await resolveAwsProfile({ ...(profileName ? { profile: profileName } : {}), ...(keyRegion ? { region: keyRegion } : {}) }, env);
+  const requestHandler = requestHandlerFor(resolveTimeouts({}, env));
+  return new KMSClient({ ...clientConfigFor(profile, 'KMS'), credentials: credentialsFor(profile, requestHandler), requestHandler });
 }
 
 /** Signs manifest bytes; made by kmsSigner once the key is known to be usable. */
@@ -31,7 +31,7 @@ export type ManifestSigner = (manifestBytes: Buffer) => Promise<ManifestSignatur
  * ManifestSignature). Throws InputError (exit 2) when the key cannot be read or cannot sign so.
  */
 export async function kmsSigner(keyId: string, profile?: string): Promise<ManifestSigner> {
-  const client = kmsClient(keyId, profile);
+  const client = await kmsClient(keyId, profile);
   let key: TrustedKey & { algorithm: SigningAlgorithm; arn: string };
   try {
     const answer = await client.send(new GetPublicKeyCommand({ KeyId: keyId }));
@@ -70,7 +70,7 @@ export async function kmsSigner(keyId: string, profile?: string): Promise<Manife
  */
 export async function kmsTrustedKey(keyId: string, profile?: string): Promise<TrustedKey> {
   try {
-    const answer = await kmsClient(keyId, profile).send(new GetPublicKeyCommand({ KeyId: keyId }));
+    const answer = await (await kmsClient(keyId, profile)).send(new GetPublicKeyCommand({ KeyId: keyId }));
     if (!answer.PublicKey) throw new Error('GetPublicKey returned no public key');
     const publicKey = createPublicKey({ key: Buffer.from(answer.PublicKey), format: 'der', type: 'spki' });
     return { publicKey, fingerprint: keyFingerprint(publicKey), source: `KMS GetPublicKey ${answer.KeyId ?? keyId}` };

@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../checks/check.js';
+import { underlyingStatus } from './findings.js';
 import type { RunInfo } from './run-info.js';
 import { sha256 } from './manifest.js';
 
@@ -47,9 +48,20 @@ export function ocsfDetectionFindings(run: RunInfo, findings: readonly Finding[]
       resources: [{ uid: f.resourceArn, type: f.resourceType, name: f.resourceName }],
       cloud: { provider: 'AWS', account: { uid: run.accountId, type_id: 10, type: 'AWS Account' } },
       metadata: { version: '1.1.0', product: { name: run.tool.name, vendor_name: 'hipaa-iam', version: run.tool.version }, log_name: run.command },
-      unmapped: { hipaa_iam_status: f.status, risk_id: f.riskId, hipaa: f.hipaa, evidence: f.evidence },
+      // As findings.json: the underlying status, and the exception that accepted it beside it.
+      unmapped: { hipaa_iam_status: underlyingStatus(f), ...(f.status === 'SUPPRESSED' ? { suppressed: f.suppressed ?? {} } : {}), risk_id: f.riskId, hipaa: f.hipaa, evidence: f.evidence },
     }));
   return `${JSON.stringify(events, null, 2)}\n`;
+}
+
+/** ASFF ProductFields (string values, at most 2048 characters) naming the exception that accepted a failure. */
+function suppressionFields(f: Finding, clip: (text: string, max: number) => string): Record<string, string> {
+  if (f.status !== 'SUPPRESSED') return {};
+  const s = f.suppressed;
+  return {
+    'hipaa-iam/Suppressed': 'true',
+    ...(s ? { 'hipaa-iam/Justification': clip(s.justification, 2048), 'hipaa-iam/Approver': clip(s.approver, 2048), 'hipaa-iam/Expires': s.expires } : {}),
+  };
 }
 
 const ASFF_COMPLIANCE: Record<Finding['status'], 'PASSED' | 'FAILED' | 'WARNING' | 'NOT_AVAILABLE'> = {
@@ -93,7 +105,7 @@ export function asffFindings(run: RunInfo, findings: readonly Finding[], region:
     Severity: { Label: f.status === 'PASS' || f.status === 'NOT_APPLICABLE' ? 'INFORMATIONAL' : f.severity.toUpperCase() },
     Title: clip(`${f.riskId} ${f.controlId}: ${f.title}`, 256),
     Description: clip(f.message || f.title, 1024),
-    ProductFields: { 'hipaa-iam/ControlId': f.controlId, 'hipaa-iam/RiskId': f.riskId, 'hipaa-iam/Status': f.status },
+    ProductFields: { 'hipaa-iam/ControlId': f.controlId, 'hipaa-iam/RiskId': f.riskId, 'hipaa-iam/Status': underlyingStatus(f), ...suppressionFields(f, clip) },
     Resources: [{ Type: ASFF_RESOURCE_TYPES[f.resourceType] ?? 'Other', Id: f.resourceArn || f.resourceName, Partition: partition, Region: region }],
     Compliance: { Status: ASFF_COMPLIANCE[f.status], RelatedRequirements: f.hipaa.map((c) => `HIPAA ${c}`).slice(0, 32) },
     Workflow: { Status: f.status === 'SUPPRESSED' ? 'SUPPRESSED' : f.status === 'PASS' ? 'RESOLVED' : 'NEW' },

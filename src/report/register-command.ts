@@ -6,14 +6,31 @@ import { withAccountLock } from './account-lock.js';
 import { archivedRuns, readLivingRegister, runFindings } from './archive.js';
 import { removeAbandonedPartials, writeFileAtomically } from './evidence-writer.js';
 import { encodeRegister, nextRiskRegister, riskRegisterCsv, type RegisterRow } from './risk-register.js';
+import { registerTable } from './register-table.js';
+
+/** How `hipaa-iam risk-register` prints the register: a table for people, or the raw CSV or JSON rows. */
+export type RegisterView = 'table' | 'csv' | 'json';
 
 /**
- * The living register as CSV text. When it is missing or empty, it is rebuilt (and written
+ * The living register as `view` shows it: the CSV text it is written as (`csv`), the rows as a
+ * JSON array (`json`, one object per row with the register's fields and `extra` for columns
+ * people added), or an aligned table (`table`, registerTable). See riskRegisterRows for how
+ * the rows are found.
+ */
+export function showRiskRegister(outDir: string, account?: string, view: RegisterView = 'csv'): string {
+  const rows = riskRegisterRows(outDir, account);
+  if (view === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+  if (view === 'table') return registerTable(rows);
+  return riskRegisterCsv(rows);
+}
+
+/**
+ * The rows of the living register. When it is missing or empty, they are rebuilt (and written
  * back) from the newest verified run's own copy, Owner and Notes included; when no run kept a
  * copy (`--format json` runs), by replaying the verified runs' findings in order. Runs under
  * the account lock, so it never interleaves with an audit writing the same register.
  */
-export function showRiskRegister(outDir: string, account?: string): string {
+export function riskRegisterRows(outDir: string, account?: string): RegisterRow[] {
   const accountId = account ?? onlyAccount(outDir);
   const accountDir = join(outDir, accountId);
   if (!existsSync(accountDir)) throw new InputError(`no risk register and no archived runs for account ${accountId} in ${outDir}`);
@@ -22,10 +39,10 @@ export function showRiskRegister(outDir: string, account?: string): string {
     const runs = archivedRuns(outDir, accountId);
     const living = readLivingRegister(outDir, accountId, runs);
     const text = (rows: readonly RegisterRow[]) => riskRegisterCsv(rows);
-    if (!living.rebuiltFrom && living.rows.length > 0) return text(living.rows);
+    if (!living.rebuiltFrom && living.rows.length > 0) return living.rows;
     if (living.rebuiltFrom) {
       writeFileAtomically(living.path, encodeRegister(text(living.rows), living.encoding));
-      return text(living.rows);
+      return living.rows;
     }
     if (runs.length === 0) throw new InputError(`no risk register and no verified runs for account ${accountId} in ${outDir}`);
     let register: RegisterRow[] = [];
@@ -36,7 +53,7 @@ export function showRiskRegister(outDir: string, account?: string): string {
       register = nextRiskRegister(register, ALL_CHECKS.filter((c) => controls.has(c.meta.controlId)), findings, run.startedAt.slice(0, 10));
     }
     writeFileAtomically(living.path, encodeRegister(text(register), living.encoding));
-    return text(register);
+    return register;
   });
 }
 

@@ -102,10 +102,24 @@ export function riskRegisterCsv(rows: readonly RegisterRow[]): string {
   return toCsv([...REGISTER_COLUMNS, ...extraColumns], rows.map((r) => [...FIELDS.map((f) => r[f]), ...extraColumns.map((c) => r.extra[c] ?? '')]));
 }
 
+/** The status of a risk whose control has judged the account and never found it failing. */
+export const NOT_DETECTED = 'Not detected';
+
+/**
+ * Whether a register row's risk was ever found: it has a First Detected date, or a status that
+ * says so. Older versions wrote a never-found risk as Closed with no dates; that row reads as
+ * never detected.
+ */
+function wasDetected(row: RegisterRow): boolean {
+  if (row.firstDetected !== '' || row.closedOn !== '') return true;
+  return row.status !== 'Closed' && row.status !== NOT_DETECTED && row.status !== '';
+}
+
 /**
  * The register after a run: a row per risk id of the controls run. Open while any finding
  * fails; Accepted when every failure is covered by an unexpired exception; Closed (dated) when
- * failures stop, and Open again if they return. A control that could not be evaluated leaves
+ * failures stop, and Open again if they return; Not detected while its control has never found
+ * it (never Closed: nothing was closed). A control that could not be evaluated leaves
  * its row as it was (a new one opens: unknown is not safe). Owner, Notes, extra columns and
  * rows people added are never touched.
  */
@@ -151,12 +165,15 @@ export function nextRiskRegister(previous: readonly RegisterRow[], checks: reado
         row.status = 'Open';
         row.affectedResources = 'could not be evaluated (see findings ERROR)';
       }
-    } else if (before && before.status !== 'Closed') {
+    } else if (before && wasDetected(before) && before.status !== 'Closed') {
       row.status = 'Closed';
       row.closedOn = runDate;
       row.affectedResources = '';
-    } else if (!before) {
-      row.status = 'Closed';
+    } else if (!before || !wasDetected(before)) {
+      // Closed would claim a risk that was found and then fixed; this one was never found.
+      row.status = NOT_DETECTED;
+      row.affectedResources = '';
+      row.closedOn = '';
     }
     judged.set(check.meta.riskId, row);
   }

@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Check, Finding, Status } from '../checks/check.js';
+import { STATUSES, type Check, type Finding, type Status } from '../checks/check.js';
 
 const SYMBOL: Record<Status, string> = {
   PASS: '✅',
@@ -10,8 +10,21 @@ const SYMBOL: Record<Status, string> = {
   SUPPRESSED: '🔕',
 };
 
-/** Colour only when the stream is a terminal and NO_COLOR is unset (https://no-color.org). */
+/**
+ * Whether to colour, in this order:
+ * 1. FORCE_COLOR set and not empty decides (https://force-color.org): `0` or `false` turns
+ *    colour off; `1`, `2`, `3` (chalk's levels: 16, 256 colours, truecolor) or any other value
+ *    turn it on even into a pipe or a file. It wins over NO_COLOR, as force-color.org's
+ *    reference code and Node's own tty.getColorDepth order them: forcing is the more specific ask.
+ * 2. NO_COLOR set and not empty turns colour off (https://no-color.org).
+ * 3. Otherwise colour only when the stream is a terminal.
+ */
 export function colourFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') {
+    if (force === '0' || force.toLowerCase() === 'false') return new Chalk({ level: 0 });
+    return new Chalk({ level: force === '2' ? 2 : force === '3' ? 3 : 1 });
+  }
   const noColour = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   return new Chalk({ level: stream.isTTY && !noColour ? 1 : 0 });
 }
@@ -46,26 +59,50 @@ export function printable(text: string): string {
 /** Per-principal lines for these controls, in the hardening guide's "Alice ❌ has NO MFA" style. */
 const PER_PRINCIPAL_CONTROLS = new Set(['root-mfa', 'user-console-mfa', 'password-policy']);
 
+/** What a failing control shows under --only-failures; everything else is hidden and counted. */
+const FAILING: ReadonlySet<Status> = new Set(['FAIL', 'ERROR']);
+
+export interface SummaryOptions {
+  /** Only controls with a FAIL or ERROR finding, and only those findings; a last line counts what was hidden. */
+  onlyFailures?: boolean;
+}
+
 /** A summary per control; for MFA and password policy, a line per principal or parameter. */
-export function terminalSummary(checks: readonly Check[], findings: readonly Finding[], c: ChalkInstance): string {
+export function terminalSummary(checks: readonly Check[], findings: readonly Finding[], c: ChalkInstance, options: SummaryOptions = {}): string {
   const lines: string[] = [];
+  const hidden = { controls: 0, findings: new Map<Status, number>() };
   for (const check of checks) {
     const mine = findings.filter((f) => f.controlId === check.meta.controlId);
     const counts = new Map<Status, number>();
     for (const f of mine) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
     const worst: Status = counts.has('ERROR') ? 'ERROR' : counts.has('FAIL') ? 'FAIL' : counts.has('PASS') ? 'PASS' : (mine[0]?.status ?? 'NOT_APPLICABLE');
+    if (options.onlyFailures) {
+      for (const f of mine) if (!FAILING.has(f.status)) hidden.findings.set(f.status, (hidden.findings.get(f.status) ?? 0) + 1);
+      if (!FAILING.has(worst)) {
+        hidden.controls += 1;
+        continue;
+      }
+    }
     const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
     lines.push(
       `${SYMBOL[worst]} ${c.bold(`${check.meta.riskId} ${check.meta.controlId}`)} ${paint(c, worst, worst)} ${c.dim(`[${check.meta.severity}]`)} ${check.meta.title} ${c.dim(`(${tally})`)}`,
     );
     const detailed = PER_PRINCIPAL_CONTROLS.has(check.meta.controlId) || worst === 'ERROR';
     for (const f of mine) {
+      if (options.onlyFailures && !FAILING.has(f.status)) continue;
       if (!detailed && f.status === 'PASS') continue;
       if (f.status === 'NOT_APPLICABLE' && !PER_PRINCIPAL_CONTROLS.has(check.meta.controlId)) continue;
       lines.push(`    ${SYMBOL[f.status]} ${paint(c, f.status, printable(f.message))}`);
     }
   }
+  if (options.onlyFailures) lines.push(c.dim(hiddenLine(hidden.controls, checks.length, hidden.findings)));
   return `${lines.join('\n')}\n`;
+}
+
+/** "--only-failures hid 13 of 32 controls (no FAIL or ERROR) and 110 PASS, 9 NOT_APPLICABLE, 3 MANUAL findings" */
+function hiddenLine(controls: number, of: number, findings: ReadonlyMap<Status, number>): string {
+  const tally = STATUSES.filter((s) => findings.has(s)).map((s) => `${findings.get(s)} ${s}`).join(', ');
+  return `--only-failures hid ${controls} of ${of} control${of === 1 ? '' : 's'} (no FAIL or ERROR)${tally ? ` and ${tally} finding${[...findings.values()].reduce((a, b) => a + b, 0) === 1 ? '' : 's'}` : ''}`;
 }
 
 export function totalsLine(findings: readonly Finding[], c: ChalkInstance): string {

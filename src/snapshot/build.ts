@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SNAPSHOT_SCHEMA_VERSION, SOURCE_NAMES, type Snapshot, type Sources } from './schema.js';
+import { SNAPSHOT_SCHEMA_VERSION, SOURCE_NAMES, type Snapshot, type SourceError, type Sources } from './schema.js';
 
 export type SourceResults = Partial<Sources>;
 
@@ -14,11 +14,22 @@ export interface SnapshotParts {
   sources: SourceResults;
 }
 
+/**
+ * The error code of a source that was not read on purpose (a live run of a subcommand reads only
+ * what its controls need): not a failure to read it, so it makes no run "unreadable".
+ */
+export const NOT_COLLECTED = 'NotCollected';
+
+/** The error a source not read on purpose carries: "not needed by password-policy's controls". */
+export function notCollected(by: string): SourceError {
+  return { code: NOT_COLLECTED, message: `not needed by ${by}` };
+}
+
 /** Assembles a snapshot; a source nobody gathered is recorded as such, never left out. */
 export function buildSnapshot(parts: SnapshotParts): Snapshot {
   const sources = {} as Record<string, unknown>;
   for (const name of SOURCE_NAMES) {
-    sources[name] = parts.sources[name] ?? { status: 'error', error: { code: 'NotCollected', message: 'this source was not collected' } };
+    sources[name] = parts.sources[name] ?? { status: 'error', error: { code: NOT_COLLECTED, message: 'this source was not collected' } };
   }
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,

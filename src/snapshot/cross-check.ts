@@ -1,5 +1,5 @@
 import { PAGED_EXPORTS } from './export-pages.js';
-import { SOURCE_LABELS, type AuthorizationDetails, type Snapshot, type SourceName, type Sources } from './schema.js';
+import { SOURCE_LABELS, type AuthorizationDetails, type Snapshot, type SourceData, type SourceName, type Sources } from './schema.js';
 
 /** Two sources, or more, saying different things of the same account; both figures are in the message. */
 export interface Disagreement {
@@ -35,46 +35,70 @@ const DETAIL_COUNTS: Record<string, (details: AuthorizationDetails) => number> =
  */
 export function sourceDisagreements(sources: Sources): Disagreement[] {
   const found: Disagreement[] = [];
-  const summary = sources.accountSummary.status === 'ok' ? sources.accountSummary.data.summaryMap : null;
-  if (!summary) return found;
-
-  const details = sources.authorizationDetails;
-  if (details.status === 'ok') {
-    for (const { list, summaryKey, label } of PAGED_EXPORTS.authorizationDetails.summaryCounts) {
-      const counted = summary[summaryKey];
-      const count = DETAIL_COUNTS[list];
-      if (typeof counted !== 'number' || !count) continue;
-      const listed = count(details.data);
-      if (listed !== counted) {
-        found.push({
-          sources: ['accountSummary', 'authorizationDetails'],
-          message: `GetAccountSummary counts ${counted} ${label} (${summaryKey}) but GetAccountAuthorizationDetails lists ${listed}: ${RERUN}`,
-        });
-      }
-    }
-  }
-
-  const mfa = sources.virtualMfaDevices;
-  const total = summary.MFADevices;
-  const inUse = summary.MFADevicesInUse;
-  if (mfa.status === 'ok' && typeof total === 'number' && typeof inUse === 'number') {
-    const devices = mfa.data.devices;
-    const unassigned = devices.filter((d) => d.userArn === null).length;
-    const notRoot = devices.filter((d) => d.userArn === null || !/:root$/.test(d.userArn)).length;
-    if (unassigned < total - inUse) {
-      found.push({
-        sources: ['accountSummary', 'virtualMfaDevices'],
-        message: `GetAccountSummary counts ${total} MFA devices (MFADevices) of which ${inUse} in use (MFADevicesInUse), so ${total - inUse} unassigned, which only virtual devices can be, but ListVirtualMFADevices lists ${unassigned} unassigned (of ${devices.length}): ${RERUN}`,
-      });
-    }
-    if (notRoot > total) {
-      found.push({
-        sources: ['accountSummary', 'virtualMfaDevices'],
-        message: `ListVirtualMFADevices lists ${notRoot} devices of IAM users or unassigned but GetAccountSummary counts ${total} MFA devices in all (MFADevices): ${RERUN}`,
-      });
-    }
+  for (const { list, voucher, compare } of CROSS_CHECKS) {
+    const listed = sources[list];
+    const vouching = sources[voucher];
+    // A side that was not read (an error, NotCollected included) has nothing to compare.
+    if (listed.status !== 'ok' || vouching.status !== 'ok') continue;
+    for (const message of compare(vouching.data as never, listed.data as never)) found.push({ sources: [voucher, list], message });
   }
   return found;
+}
+
+interface CrossCheck<L extends SourceName, V extends SourceName> {
+  /** The list whose completeness is vouched for. */
+  list: L;
+  /** The source that vouches for it: a run reading the list reads this too (vouchersOf). */
+  voucher: V;
+  compare: (voucher: SourceData<V>, list: SourceData<L>) => string[];
+}
+const crossCheck = <L extends SourceName, V extends SourceName>(c: CrossCheck<L, V>) => c as unknown as CrossCheck<SourceName, SourceName>;
+
+/** Every comparison sourceDisagreements makes, as data: what it compares is what vouchersOf adds to a run. */
+const CROSS_CHECKS: readonly CrossCheck<SourceName, SourceName>[] = [
+  crossCheck({
+    list: 'authorizationDetails',
+    voucher: 'accountSummary',
+    compare: ({ summaryMap: summary }, details) => {
+      const messages: string[] = [];
+      for (const { list, summaryKey, label } of PAGED_EXPORTS.authorizationDetails.summaryCounts) {
+        const counted = summary[summaryKey];
+        const count = DETAIL_COUNTS[list];
+        if (typeof counted !== 'number' || !count) continue;
+        const listed = count(details);
+        if (listed !== counted) messages.push(`GetAccountSummary counts ${counted} ${label} (${summaryKey}) but GetAccountAuthorizationDetails lists ${listed}: ${RERUN}`);
+      }
+      return messages;
+    },
+  }),
+  crossCheck({
+    list: 'virtualMfaDevices',
+    voucher: 'accountSummary',
+    compare: ({ summaryMap: summary }, { devices }) => {
+      const messages: string[] = [];
+      const total = summary.MFADevices;
+      const inUse = summary.MFADevicesInUse;
+      if (typeof total !== 'number' || typeof inUse !== 'number') return messages;
+      const unassigned = devices.filter((d) => d.userArn === null).length;
+      const notRoot = devices.filter((d) => d.userArn === null || !/:root$/.test(d.userArn)).length;
+      if (unassigned < total - inUse) {
+        messages.push(`GetAccountSummary counts ${total} MFA devices (MFADevices) of which ${inUse} in use (MFADevicesInUse), so ${total - inUse} unassigned, which only virtual devices can be, but ListVirtualMFADevices lists ${unassigned} unassigned (of ${devices.length}): ${RERUN}`);
+      }
+      if (notRoot > total) {
+        messages.push(`ListVirtualMFADevices lists ${notRoot} devices of IAM users or unassigned but GetAccountSummary counts ${total} MFA devices in all (MFADevices): ${RERUN}`);
+      }
+      return messages;
+    },
+  }),
+];
+
+/**
+ * The sources that vouch for a source (accountSummary for authorizationDetails and
+ * virtualMfaDevices): a run that reads the source reads these too, so its completeness is
+ * checked as in a full collection. Derived from CROSS_CHECKS, the comparisons themselves.
+ */
+export function vouchersOf(source: SourceName): SourceName[] {
+  return CROSS_CHECKS.filter((c) => c.list === source).map((c) => c.voucher);
 }
 
 /**

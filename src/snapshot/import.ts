@@ -1,15 +1,89 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, errorMessage } from '../errors.js';
 import { AuthorizationDetailsError, fromAwsAuthorizationDetails, sessionLimitsFromListRoles, withSessionLimits, type AwsAuthorizationDetails } from './authorization-details.js';
 import { accountIdFromSources, buildSnapshot, type SourceResults } from './build.js';
-import { parseCredentialReportCsv } from './credential-report.js';
+import { parseCredentialReportCsv, reportDate } from './credential-report.js';
+import { credentialReportMistake, parseExportJson, readExportFile } from './export-file.js';
 import { mergeExportPages, pageNumber, PAGED_EXPORTS, type ExportPage, type MergedExport } from './export-pages.js';
 import { IMPORT_FILES } from './import-files.js';
 import { importFurtherSources, recordedFailure, type ExportFolder } from './import-sources.js';
-import type { Snapshot } from './schema.js';
+import type { CredentialReportRow, ImportDatedBy, Snapshot } from './schema.js';
 
 export { IMPORT_FILES } from './import-files.js';
+
+/**
+ * The credential report's GeneratedTime, saved beside it by the export: one line, the ISO
+ * timestamp the command prints. It dates the import (see importDate).
+ */
+export const GENERATED_TIME_FILE = {
+  file: 'credential-report-generated-time.txt',
+  command: 'aws iam get-credential-report --query GeneratedTime --output text > credential-report-generated-time.txt',
+} as const;
+
+export interface ImportOptions {
+  /** `--as-of`: when the exports were taken, which dates the import over anything in the files. */
+  asOf?: Date;
+}
+
+/** What an import is dated by (the snapshot's collectedAt), and the report's own GeneratedTime if the export saved it. */
+interface ImportDate {
+  at: Date;
+  by: ImportDatedBy;
+  generatedAt: string | null;
+}
+
+/**
+ * When the exports' data was taken, so that key ages and days unused count from that day and
+ * not from the day they are audited: `--as-of` first, else the credential report's
+ * GeneratedTime (GENERATED_TIME_FILE), else the run's own time, said so (`run time (no date
+ * in the export)`): the report's newest timestamp is only a lower bound of when it was made,
+ * and dating by it would shorten every age, so it is used only to refuse a date that the
+ * report contradicts.
+ * @throws InputError (exit 2) for a GeneratedTime file that is not one timestamp, a date after
+ *   `now`, or a date before a timestamp in the credential report (files of different exports,
+ *   or an endpoint that misreports GeneratedTime)
+ */
+function importDate(dir: string, now: Date, asOf: Date | undefined, rows: readonly CredentialReportRow[] | null): ImportDate {
+  const path = join(dir, GENERATED_TIME_FILE.file);
+  let generatedAt: string | null = null;
+  if (existsSync(path)) {
+    const text = readExportFile(path).replace(/^\uFEFF/, '').trim();
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(text) || Number.isNaN(Date.parse(text))) {
+      throw new InputError(`${path} does not hold one ISO timestamp: remake it with ${GENERATED_TIME_FILE.command}, or date the import with --as-of`);
+    }
+    generatedAt = new Date(text).toISOString();
+    if (Date.parse(text) > now.getTime()) throw new InputError(`${path} says the credential report was generated at ${generatedAt}, after this run's clock (${now.toISOString()}): check the clock, or date the import with --as-of`);
+  }
+  const dated: ImportDate =
+    asOf !== undefined
+      ? { at: asOf, by: '--as-of', generatedAt }
+      : generatedAt !== null
+        ? { at: new Date(generatedAt), by: 'credential report GeneratedTime', generatedAt }
+        : { at: now, by: 'run time (no date in the export)', generatedAt };
+  if (dated.by !== 'run time (no date in the export)' && rows !== null) {
+    const newest = newestReportDate(rows);
+    if (newest !== null && newest.getTime() > dated.at.getTime()) {
+      const what = dated.by === '--as-of' ? `--as-of ${dated.at.toISOString()}` : `the GeneratedTime in ${path} (${generatedAt})`;
+      throw new InputError(`${what} is before ${newest.toISOString()}, a date in ${join(dir, IMPORT_FILES.credentialReport.file)}: the report was taken later; date the import with --as-of on or after that day`);
+    }
+  }
+  return dated;
+}
+
+/** The latest date the credential report holds (creation, last use, rotation), or null. */
+function newestReportDate(rows: readonly CredentialReportRow[]): Date | null {
+  let newest: number | null = null;
+  for (const row of rows) {
+    for (const column of Object.keys(row)) {
+      if (!/_(time|used|changed|rotated|used_date)$/.test(column) || column === 'password_next_rotation') continue;
+      const value = reportDate(row, column);
+      const ms = value === null ? NaN : Date.parse(value);
+      if (!Number.isNaN(ms) && (newest === null || ms > newest)) newest = ms;
+    }
+  }
+  return newest === null ? null : new Date(newest);
+}
 
 /**
  * Builds a snapshot from the AWS CLI's own exports (the files of IMPORT_FILES, as
@@ -19,9 +93,12 @@ export { IMPORT_FILES } from './import-files.js';
  * reason (or as the fact it states, as live reads it); a file that is present but unreadable is bad
  * input and stops the run, and so is a paged export that is not whole: one truncated page
  * (NextToken from --max-items, IsTruncated/Marker from --no-paginate), or page files
- * (`<export>-N.json`) that mergeExportPages cannot establish as complete.
+ * (`<export>-N.json`) that mergeExportPages cannot establish as complete. A file that is the
+ * CLI's yaml, text or table output, or larger than any export can be, is refused with what to
+ * do (export-file.ts). The snapshot is dated by importDate: its collectedAt is when the data
+ * was taken, and its origin says by what (`datedBy`); `now` is when the files were read.
  */
-export function importAwsCliExports(dir: string, now: Date = new Date()): Snapshot {
+export function importAwsCliExports(dir: string, now: Date = new Date(), options: ImportOptions = {}): Snapshot {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`import folder ${dir} does not exist or is not a folder`);
   const sources: SourceResults = {
     callerIdentity: { status: 'error', error: { code: 'NotInImport', message: 'an import of AWS CLI exports does not record who collected them' } },
@@ -31,26 +108,13 @@ export function importAwsCliExports(dir: string, now: Date = new Date()): Snapsh
     status: 'error' as const,
     error: recordedFailure(exportFolder, IMPORT_FILES[name].file) ?? { code: 'NotInImport', message: `${IMPORT_FILES[name].file} is not in ${dir} (make it with: ${IMPORT_FILES[name].command})` },
   });
-  const readPath = (path: string): string => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new InputError(`cannot read ${path}: ${errorMessage(error)}`);
-    }
-  };
+  // Size-bounded; JSON parsed by parseExportJson, which names the CLI's yaml/text/table output.
+  const readPath = (path: string): string => readExportFile(path);
   const read = (name: keyof typeof IMPORT_FILES): string | null => {
     const path = join(dir, IMPORT_FILES[name].file);
     return existsSync(path) ? readPath(path) : null;
   };
-  const jsonAt = (path: string, text: string): Record<string, unknown> => {
-    try {
-      const value = JSON.parse(text) as unknown;
-      if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-    } catch (error) {
-      throw new InputError(`${path} is not valid JSON: ${errorMessage(error)}`);
-    }
-    throw new InputError(`${path} does not hold a JSON object`);
-  };
+  const jsonAt = (path: string, text: string): Record<string, unknown> => parseExportJson(path, text);
   const json = (name: keyof typeof IMPORT_FILES, text: string) => jsonAt(join(dir, IMPORT_FILES[name].file), text);
   const exportFolder: ExportFolder = {
     dir,
@@ -87,14 +151,20 @@ export function importAwsCliExports(dir: string, now: Date = new Date()): Snapsh
   const bad = (name: keyof typeof IMPORT_FILES, reason: string) => new InputError(`${join(dir, IMPORT_FILES[name].file)}: ${reason}`);
 
   const reportText = read('credentialReport');
+  let reportRows: CredentialReportRow[] | null = null;
   if (reportText === null) sources.credentialReport = missing('credentialReport');
   else {
+    const path = join(dir, IMPORT_FILES.credentialReport.file);
+    const mistake = credentialReportMistake(path, reportText);
+    if (mistake) throw new InputError(mistake);
     try {
-      sources.credentialReport = { status: 'ok', data: { generatedAt: null, rows: parseCredentialReportCsv(reportText) } };
+      reportRows = parseCredentialReportCsv(reportText);
     } catch (error) {
       throw bad('credentialReport', errorMessage(error));
     }
   }
+  const dated = importDate(dir, now, options.asOf, reportRows);
+  if (reportRows !== null) sources.credentialReport = { status: 'ok', data: { generatedAt: dated.generatedAt, rows: reportRows } };
 
   // Read before the paged exports: it is what pages are checked against.
   let summaryMap: Record<string, number> | null = null;
@@ -189,8 +259,9 @@ export function importAwsCliExports(dir: string, now: Date = new Date()): Snapsh
   const stamp = now.toISOString();
   return buildSnapshot({
     accountId: accountIdFromSources(sources),
-    collectedAt: now,
-    origin: { kind: 'import', description: `AWS CLI exports in ${dir}${merged.length > 0 ? ` (${merged.join('; ')})` : ''}` },
+    // Checks judge "now" as of this: key ages and days unused count from when the data was taken.
+    collectedAt: dated.at,
+    origin: { kind: 'import', description: `AWS CLI exports in ${dir}${merged.length > 0 ? ` (${merged.join('; ')})` : ''}`, datedBy: dated.by },
     collection: { startedAt: stamp, finishedAt: stamp, calls: {} },
     sources,
   });

@@ -1,8 +1,9 @@
-import { createAwsClients, type LiveSourceOptions } from '../collect/aws-clients.js';
-import { collectLive } from '../collect/live.js';
+import { COLLECTION_SERVICES, createAwsClients, type LiveSourceOptions } from '../collect/aws-clients.js';
+import { describeEndpoints, type AwsProfile } from '../collect/aws-profile.js';
+import { collectLive, type NeededSources } from '../collect/live.js';
 import { CollectionError, InputError } from '../errors.js';
 import { withoutUrlCredentials } from '../url-credentials.js';
-import { resolveAccountId } from './build.js';
+import { NOT_COLLECTED, resolveAccountId } from './build.js';
 import { crossCheckSources } from './cross-check.js';
 import { exportedFileNames } from './import-files.js';
 import { importAwsCliExports } from './import.js';
@@ -12,7 +13,7 @@ import { SOURCE_LABELS, SOURCE_NAMES, type Snapshot } from './schema.js';
 export type SourceSelection =
   | { kind: 'live'; live: LiveSourceOptions }
   | { kind: 'snapshot'; path: string }
-  | { kind: 'import'; dir: string }
+  | { kind: 'import'; dir: string; /** --as-of: when the exports were taken. */ asOf?: Date }
   | { kind: 'demo' };
 
 /**
@@ -21,17 +22,20 @@ export type SourceSelection =
  * collection that read nothing, or cannot tell which account it read, is refused here, before
  * anything is written: an import without any AWS CLI export is an InputError (2); a live
  * collection or an import of exports that name no single 12-digit account is a CollectionError (3).
+ * `needed` narrows a live collection to the sources a command's checks need (sourcesNeeded in
+ * src/checks/sources-needed.ts); the others are recorded as NotCollected, never read. Saved
+ * snapshots, imports and the demo hold what they hold: nothing is taken out of them.
  */
-export async function obtainSnapshot(selection: SourceSelection, progress: (message: string) => void): Promise<Snapshot> {
-  return crossCheckSources(await readSnapshot(selection, progress));
+export async function obtainSnapshot(selection: SourceSelection, progress: (message: string) => void, needed?: NeededSources): Promise<Snapshot> {
+  return crossCheckSources(await readSnapshot(selection, progress, needed));
 }
 
-async function readSnapshot(selection: SourceSelection, progress: (message: string) => void): Promise<Snapshot> {
+async function readSnapshot(selection: SourceSelection, progress: (message: string) => void, needed: NeededSources | undefined): Promise<Snapshot> {
   switch (selection.kind) {
     case 'snapshot':
       return refuseMisfiled(loadSnapshot(selection.path), `snapshot ${selection.path}`);
     case 'import': {
-      const snapshot = importAwsCliExports(selection.dir);
+      const snapshot = importAwsCliExports(selection.dir, new Date(), { asOf: selection.asOf });
       // A folder without a single export is a mistyped path, not an account with nothing in it.
       if (SOURCE_NAMES.every((name) => snapshot.sources[name].status === 'error' && snapshot.sources[name].error.code === 'NotInImport')) {
         throw new InputError(`no AWS CLI exports found in ${selection.dir}: expected some of ${exportedFileNames().join(', ')} (examples/export-account.sh, or hipaa-iam export-script, writes them all); nothing was written`);
@@ -41,15 +45,9 @@ async function readSnapshot(selection: SourceSelection, progress: (message: stri
     case 'demo':
       return loadSnapshot(DEMO_SNAPSHOT_PATH);
     case 'live': {
-      const clients = createAwsClients(selection.live);
-      const where = [
-        selection.live.profile ? `profile ${selection.live.profile}` : 'default credential chain',
-        selection.live.roleArn ? `role ${selection.live.roleArn}` : null,
-        // The endpoint is recorded in run.json and the report: without a password or token it may carry.
-        process.env.AWS_ENDPOINT_URL ? `endpoint ${withoutUrlCredentials(process.env.AWS_ENDPOINT_URL)}` : null,
-      ].filter(Boolean);
-      const description = `live AWS (${where.join(', ')})`;
-      return refuseUnfiled(await collectLive({ clients, description, progress, regions: selection.live.regions }), description);
+      const clients = await createAwsClients(selection.live);
+      const description = liveDescription(clients.profile!, selection.live.roleArn);
+      return refuseUnfiled(await collectLive({ clients, description, progress, regions: selection.live.regions, ...(needed ? { needed } : {}) }), description);
     }
   }
 }
@@ -71,10 +69,27 @@ function refuseMisfiled(snapshot: Snapshot, from: string): Snapshot {
   return snapshot;
 }
 
+/**
+ * How run.json and the terminal name a live source: the profile and who named it, the role,
+ * and the endpoint(s) the environment or the profile gave, without a password or token the
+ * URL may carry (it is recorded in run.json and the report).
+ */
+export function liveDescription(profile: AwsProfile, roleArn?: string): string {
+  const endpoints = describeEndpoints(profile, COLLECTION_SERVICES);
+  const where = [
+    profile.namedBy === '--profile' ? `profile ${profile.name}` : profile.namedBy === 'AWS_PROFILE' ? `profile ${profile.name} (AWS_PROFILE)` : 'default credential chain',
+    roleArn ? `role ${roleArn}` : null,
+    endpoints ? withoutUrlCredentials(endpoints) : null,
+  ].filter(Boolean);
+  return `live AWS (${where.join(', ')})`;
+}
+
 /** Evidence is filed under its account: a snapshot that cannot be filed so is no run at all. */
 function refuseUnfiled(snapshot: Snapshot, from: string): Snapshot {
-  const failed = SOURCE_NAMES.map((name) => [name, snapshot.sources[name]] as const).filter(([, s]) => s.status === 'error');
-  if (failed.length === SOURCE_NAMES.length) {
+  // A source the run did not need was not read: it is neither a failure nor a success.
+  const read = SOURCE_NAMES.map((name) => [name, snapshot.sources[name]] as const).filter(([, s]) => s.status === 'ok' || s.error.code !== NOT_COLLECTED);
+  const failed = read.filter(([, s]) => s.status === 'error');
+  if (failed.length === read.length && failed.length > 0) {
     const [name, first] = failed[0]!;
     const why = first.status === 'error' ? `${first.error.code}: ${first.error.message}` : '';
     throw new CollectionError(`nothing could be read from ${from}, so nothing was written: ${SOURCE_LABELS[name]}: ${why}`);

@@ -325,6 +325,10 @@ export const callCountSchema = z.object({
   operations: z.record(z.string(), z.number().int().nonnegative()),
 });
 
+/** What dated an import (its collectedAt): `--as-of`, the credential report's GeneratedTime, or, when nothing in the export dates it, the run's own time. */
+export const IMPORT_DATED_BY = ['--as-of', 'credential report GeneratedTime', 'run time (no date in the export)'] as const;
+export type ImportDatedBy = (typeof IMPORT_DATED_BY)[number];
+
 export const snapshotSchema = z.object({
   schemaVersion: z.union([z.literal(1), z.literal(SNAPSHOT_SCHEMA_VERSION)]),
   tool: z.object({ name: z.string(), version: z.string() }),
@@ -333,6 +337,11 @@ export const snapshotSchema = z.object({
   origin: z.object({
     kind: z.enum(['live', 'import', 'demo']),
     description: z.string(),
+    /** Imports only: what collectedAt was taken from. */
+    datedBy: z.enum(IMPORT_DATED_BY).optional(),
+    /** A live run's collection region (it fixes the partition) and where it came from (--region, AWS_REGION, AWS_DEFAULT_REGION, profile, default); absent before it was recorded. */
+    region: z.string().optional(),
+    regionSource: z.string().optional(),
   }),
   collection: z.object({
     startedAt: z.string(),

@@ -13,6 +13,7 @@ const meta = {
   hipaa: ['164.312(d)'],
   description: 'test',
   remediation: 'nothing to do here',
+  documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable.html',
   sources: ['accountSummary' as const],
 };
 const passing = defineCheck({

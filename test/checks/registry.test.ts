@@ -38,6 +38,8 @@ describe('check registry', () => {
     expect(check.meta.hipaa).toEqual(row?.hipaa);
     expect(check.meta.hipaa.length).toBeGreaterThan(0);
     expect(check.meta.remediation.length).toBeGreaterThan(10);
+    // report.html links it beside the remediation: an AWS page, over https, never a search or a redirect service.
+    expect(check.meta.documentation).toMatch(/^https:\/\/(docs\.aws\.amazon\.com\/[A-Za-z0-9]+\/latest\/[A-Za-z0-9]+\/[A-Za-z0-9_.-]+\.html|aws\.amazon\.com\/compliance\/[a-z-]+\/)$/);
     const tested = testFiles.some((file) => readFileSync(new URL(file, import.meta.url), 'utf8').includes(`(${check.meta.riskId})`));
     expect(tested, `no test file describes ${check.meta.riskId}`).toBe(true);
   });

@@ -57,7 +57,7 @@ describe('shareCredentials', () => {
 
 describe('createAwsClients', () => {
   it('makes regional clients in the region asked for, global ones in the collection region', async () => {
-    const clients = createAwsClients({ region: 'eu-west-1' }, {});
+    const clients = await createAwsClients({ region: 'eu-west-1' }, {});
     const analyzer = clients.accessAnalyzerIn('ap-southeast-2');
     const trail = clients.cloudTrailIn('us-west-2');
 

@@ -35,10 +35,33 @@ describe('the living risk register', () => {
   it.each<[string, Status[], string]>([
     ['every failure accepted by an exception', ['SUPPRESSED', 'PASS'], 'Accepted'],
     ['one failure accepted, one not', ['SUPPRESSED', 'FAIL'], 'Open'],
-    ['never failed', ['PASS'], 'Closed'],
+    // Was 'Closed': a risk that was never found was never closed (issue 11).
+    ['never failed', ['PASS'], 'Not detected'],
     ['could not be evaluated (unknown is not safe)', ['ERROR'], 'Open'],
   ])('%s → %s', (_label, statuses, status) => {
     expect(row(step([], statuses.map((s, i) => finding(s, `u${i}`)), '2026-11-01'))?.status).toBe(status);
+  });
+
+  it('a risk never detected stays Not detected, never Closed, until it is found; Owner and Notes kept', () => {
+    const first = step([], [finding('PASS', 'alice')], '2026-09-01');
+    expect(row(first)).toMatchObject({ status: 'Not detected', firstDetected: '', lastSeen: '', closedOn: '', affectedResources: '' });
+    const noted = first.map((r) => (r.riskId === 'IAM-001' ? { ...r, owner: 'Dr. Shah', notes: 'watch new hires' } : r));
+    const second = step(noted, [finding('PASS', 'alice')], '2026-10-01');
+    expect(row(second)).toMatchObject({ status: 'Not detected', closedOn: '', owner: 'Dr. Shah', notes: 'watch new hires' });
+    const third = step(second, [finding('FAIL', 'bob')], '2026-11-01');
+    expect(row(third)).toMatchObject({ status: 'Open', firstDetected: '2026-11-01', owner: 'Dr. Shah' });
+    expect(row(step(third, [finding('PASS', 'bob')], '2026-12-01'))).toMatchObject({ status: 'Closed', closedOn: '2026-12-01', firstDetected: '2026-11-01' });
+  });
+
+  it('reads a never-detected row older versions wrote as Closed without dates as Not detected', () => {
+    const old = parseRiskRegister(
+      `Risk ID,Risk Description,HIPAA Standard,Severity,Affected Resources,Mitigation,Status,First Detected,Last Seen,Closed On,Owner,Notes\n` +
+        `IAM-001,old text,,,,,Closed,,,,Dr. Shah,kept\n` +
+        `IAM-005,old text,,,,,Closed,2026-01-01,2026-02-01,2026-03-01,,\n`,
+    );
+    const next = step(old, [finding('PASS', 'alice'), finding('PASS', 'root', rootMfa)], '2026-11-01');
+    expect(row(next)).toMatchObject({ status: 'Not detected', closedOn: '', owner: 'Dr. Shah', notes: 'kept' });
+    expect(row(next, 'IAM-005')).toMatchObject({ status: 'Closed', closedOn: '2026-03-01', firstDetected: '2026-01-01' });
   });
 
   it('leaves an open risk as it was when its control could not be evaluated', () => {

@@ -125,22 +125,32 @@ describe.skipIf(!motoInstalled)('live path: the real SDK against moto', () => {
     const runDir = runFolders(out, ACCOUNT).at(-1)!;
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
     const calls = run.collection.calls as Record<string, { calls: number; operations: Record<string, number> }>;
-    expect(Object.keys(calls).sort()).toEqual([
-      'accessAnalyzer', 'accountSummary', 'authorizationDetails', 'callerIdentity', 'cloudTrail', 'credentialReport',
-      'identityProviders', 'organizations', 'passwordPolicy', 'virtualMfaDevices',
-    ]);
+    // mfa-audit reads only what its controls need (issue 11): their sources, the caller, and the
+    // account summary that vouches for the authorization details and the virtual MFA devices.
+    expect(Object.keys(calls).sort()).toEqual(['accountSummary', 'authorizationDetails', 'callerIdentity', 'credentialReport', 'virtualMfaDevices']);
     expect(calls.authorizationDetails?.operations).toEqual({ GetAccountAuthorizationDetails: 1, ListRoles: 1 });
     const iamSources = ['accountSummary', 'authorizationDetails', 'callerIdentity', 'credentialReport', 'passwordPolicy', 'virtualMfaDevices'];
     const total = iamSources.reduce((sum, name) => sum + (calls[name]?.calls ?? 0), 0);
     expect(total).toBeLessThanOrEqual(10);
-    // The other sources grow with trails and regions, never with users (this account has no trail).
-    expect(calls.identityProviders?.operations).toEqual({ ListSAMLProviders: 1, ListOpenIDConnectProviders: 1 });
-    expect(calls.cloudTrail?.operations).toEqual({ DescribeTrails: 1 });
-    expect(calls.organizations?.operations).toEqual({ DescribeOrganization: 1 });
-    expect(Object.keys(calls.accessAnalyzer?.operations ?? {}).sort()).toEqual(['DescribeRegions', 'ListAnalyzers']);
-    expect(calls.accessAnalyzer?.operations.DescribeRegions).toBe(1);
+    expect(run.sourceErrors).toEqual([]);
+
+    // A full audit reads every source; the other sources grow with trails and regions, never with users (this account has no trail).
+    const fullOut = tempDir('moto-audit-full');
+    expect(hipaaIam(['audit', '--out', fullOut], moto.env).status).toBe(3); // Access Analyzer, which moto lacks, is ERROR
+    const full = JSON.parse(readFileSync(join(runFolders(fullOut, ACCOUNT).at(-1)!, 'run.json'), 'utf8'));
+    const fullCalls = full.collection.calls as Record<string, { calls: number; operations: Record<string, number> }>;
+    expect(Object.keys(fullCalls).sort()).toEqual([
+      'accessAnalyzer', 'accountSummary', 'authorizationDetails', 'callerIdentity', 'cloudTrail', 'credentialReport',
+      'identityProviders', 'organizations', 'passwordPolicy', 'virtualMfaDevices',
+    ]);
+    expect(iamSources.reduce((sum, name) => sum + (fullCalls[name]?.calls ?? 0), 0)).toBeLessThanOrEqual(10);
+    expect(fullCalls.identityProviders?.operations).toEqual({ ListSAMLProviders: 1, ListOpenIDConnectProviders: 1 });
+    expect(fullCalls.cloudTrail?.operations).toEqual({ DescribeTrails: 1 });
+    expect(fullCalls.organizations?.operations).toEqual({ DescribeOrganization: 1 });
+    expect(Object.keys(fullCalls.accessAnalyzer?.operations ?? {}).sort()).toEqual(['DescribeRegions', 'ListAnalyzers']);
+    expect(fullCalls.accessAnalyzer?.operations.DescribeRegions).toBe(1);
     // moto has no Access Analyzer: the one source it cannot serve is an error, and the only one.
-    expect(run.sourceErrors).toEqual([{ source: 'accessAnalyzer', code: 'SyntaxError', message: expect.stringContaining('(HTTP 500)') }]);
+    expect(full.sourceErrors).toEqual([{ source: 'accessAnalyzer', code: 'SyntaxError', message: expect.stringContaining('(HTTP 500)') }]);
   });
 
   it('audits a saved snapshot offline to the same verdicts as the live run', () => {

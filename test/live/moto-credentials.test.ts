@@ -47,9 +47,11 @@ describe.skipIf(!motoInstalled)('live path: credentials as a user configures the
     expect(withProfile.status).toBe(1); // moto has no password policy: a FAIL, not an ERROR
     expect(readFindings(runFolders(out, ACCOUNT)[0]!).findings.every((f) => f.status === 'FAIL')).toBe(true);
 
+    // A profile the files do not hold is a usage error, as `aws --profile` says (issue 11): exit 2, nothing read or written.
     const unknownProfile = hipaaIam(['password-policy', '--profile', 'no-such-profile', '--out', out], env);
-    expect(unknownProfile.status).toBe(3);
-    expect(unknownProfile.stderr).toMatch(/^hipaa-iam: no usable AWS credentials for live AWS \(profile no-such-profile.*\): Could not load credentials/);
+    expect(unknownProfile.status).toBe(2);
+    expect(unknownProfile.stderr).toMatch(/^hipaa-iam: the AWS profile "no-such-profile" \(--profile\) is in neither .*config nor .*credentials; name a profile those files hold/);
     expect(unknownProfile.stderr.trim().split('\n')).toHaveLength(1);
+    expect(runFolders(out, ACCOUNT)).toHaveLength(1);
   });
 });

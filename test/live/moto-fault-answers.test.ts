@@ -64,7 +64,7 @@ describe.skipIf(!motoInstalled)('live path: empty and slow answers through a fau
     const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
     Object.assign(process.env, env);
     try {
-      return await collectLive({ clients: createAwsClients({ region: 'us-east-1', timeouts: extra.timeouts }, process.env), description: 'fault proxy', regions: ['us-east-1'] });
+      return await collectLive({ clients: await createAwsClients({ region: 'us-east-1', timeouts: extra.timeouts }, process.env), description: 'fault proxy', regions: ['us-east-1'] });
     } finally {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[key];

@@ -221,7 +221,7 @@ describe.skipIf(!motoInstalled)('fault suite: every collector API × {empty, mal
     try {
       // No --regions: DescribeRegions is one of the calls faulted.
       return await collectLive({
-        clients: createAwsClients({ region: 'us-east-1', timeouts: options.timeouts }, process.env),
+        clients: await createAwsClients({ region: 'us-east-1', timeouts: options.timeouts }, process.env),
         description: 'fault suite',
         credentialReportTiming: { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), deadlineMs: 5_000, firstDelayMs: 50, maxDelayMs: 400 },
       });

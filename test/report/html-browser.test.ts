@@ -30,6 +30,7 @@ if (!browserInstalled) {
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const REPORT = join(ARTIFACTS, 'report.html');
 const SCREENSHOT = join(ARTIFACTS, 'report.png');
+const FILTERED_SCREENSHOT = join(ARTIFACTS, 'report-filtered.png');
 const PDF = join(ARTIFACTS, 'report.pdf');
 
 const CSP_VIOLATION = /violates the following Content Security Policy directive/;
@@ -181,7 +182,7 @@ describe.skipIf(!browserInstalled)('report.html in headless Chromium', () => {
 
   beforeAll(() => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    for (const file of [SCREENSHOT, PDF]) rmSync(file, { force: true });
+    for (const file of [SCREENSHOT, FILTERED_SCREENSHOT, PDF]) rmSync(file, { force: true });
     writeFileSync(REPORT, htmlReport(input));
   });
 
@@ -194,11 +195,14 @@ describe.skipIf(!browserInstalled)('report.html in headless Chromium', () => {
     expect(run.status, run.stderr).toBe(0);
     const dom = run.stdout;
     expect(dom).toContain('<title>HIPAA IAM audit — account 111122223333 — 2026-11-23 06:13:47 UTC</title>');
+    // The filter script ran (the CSP allowed it by its hash): the bar is shown, and nothing is filtered without a fragment.
+    expect(dom).toContain('<div id="filters" class="filters" role="search">');
+    expect(dom).not.toMatch(/<tr data-status="[A-Z_]+" hidden/);
     for (const chart of ['chart-controls', 'chart-severity', 'chart-trend', 'chart-hipaa']) {
       expect(dom).toMatch(new RegExp(`<svg id="${chart}" class="chart"[^>]*role="img"[^>]*aria-labelledby="${chart}-title ${chart}-desc"`));
     }
     for (const control of input.controls) {
-      const start = dom.indexOf(`<section class="control" id="control-${control.controlId}">`);
+      const start = dom.indexOf(`<section class="control" id="control-${control.controlId}" `);
       expect(start, control.controlId).toBeGreaterThan(0);
       expect(dom.slice(start, dom.indexOf('</section>', start))).toContain('<table class="findings');
     }
@@ -226,6 +230,40 @@ describe.skipIf(!browserInstalled)('report.html in headless Chromium', () => {
     // IHDR: width and height, big-endian, right after the signature and chunk header.
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, 2000]);
     expect(png.length).toBeGreaterThan(50_000);
+  });
+
+  it('filters by the URL fragment: #severity=critical&status=FAIL hides every other row and section, and screenshots the view', () => {
+    const critical = new Set(input.controls.filter((c) => c.severity === 'critical').map((c) => c.controlId));
+    const expected = input.findings.filter((f) => critical.has(f.controlId) && f.status === 'FAIL');
+    // The demo must have a critical failure and other rows, or this would prove nothing.
+    expect(expected.length).toBeGreaterThan(0);
+    expect(input.findings.length).toBeGreaterThan(expected.length + 10);
+    const url = `${reportUrl}#severity=critical&status=FAIL`;
+    const run = chromium(['--dump-dom', url]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(CSP_VIOLATION);
+    const dom = run.stdout;
+    const rows = [...dom.matchAll(/<(tr|p class="names") data-status="([A-Z_]+)"[^>]*>/g)];
+    const visible = rows.filter((m) => !/\shidden[\s>=]/.test(m[0]));
+    expect(visible.length).toBe(expected.length);
+    expect(visible.every((m) => m[2] === 'FAIL')).toBe(true);
+    expect(rows.length - visible.length).toBeGreaterThan(10);
+    expect(dom).toContain(`${expected.length} finding${expected.length === 1 ? '' : 's'} match`);
+    // Sections of other severities are hidden whole; the critical ones with a FAIL stay.
+    for (const control of input.controls) {
+      const tag = new RegExp(`<section class="control" id="control-${control.controlId}"[^>]*>`).exec(dom)?.[0] ?? '';
+      const hasCriticalFail = expected.some((f) => f.controlId === control.controlId);
+      expect(/\shidden[\s>=]/.test(tag), control.controlId).toBe(!hasCriticalFail);
+    }
+    const shot = chromium([`--screenshot=${FILTERED_SCREENSHOT}`, '--window-size=1280,1400', '--hide-scrollbars', `${reportUrl}#status=FAIL&severity=critical`]);
+    expect(shot.status, shot.stderr).toBe(0);
+    expect(readFileSync(FILTERED_SCREENSHOT).subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
+  it('ignores a contents anchor in the fragment (no "="): nothing is hidden', () => {
+    const run = chromium(['--dump-dom', `${reportUrl}#control-root-mfa`]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).not.toMatch(/<(tr|section|p) [^>]*\shidden[\s>=]/);
   });
 
   it('prints to a multi-page PDF', () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckMeta, Finding, Status } from '../../src/checks/check.js';
 import type { HtmlReportInput } from '../../src/report/evidence-types.js';
-import { hipaaStandard, htmlReport } from '../../src/report/html-report.js';
+import { createHash } from 'node:crypto';
+import { ALL_CHECKS } from '../../src/checks/registry.js';
+import { hipaaStandard, htmlReport, SCRIPT_HASH } from '../../src/report/html-report.js';
+import { FILTER_SCRIPT } from '../../src/report/html/filter-script.js';
 import type { RunInfo } from '../../src/report/run-info.js';
 
 const HOSTILE = '<script>alert(1)</script>';
@@ -17,6 +20,7 @@ const CONTROLS: CheckMeta[] = [
     hipaa: ['164.312(d)'],
     description: 'The root user signs in only with MFA.',
     remediation: 'Enable MFA on the root user.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html',
     sources: ['accountSummary'],
   },
   {
@@ -28,6 +32,7 @@ const CONTROLS: CheckMeta[] = [
     hipaa: ['164.308(a)(5)(ii)(D)', '164.312(a)(2)(i)'],
     description: 'No active key is older than 90 days.',
     remediation: 'Rotate the key & delete the old one.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id-credentials-access-keys-update.html',
     sources: ['credentialReport'],
   },
   {
@@ -39,6 +44,7 @@ const CONTROLS: CheckMeta[] = [
     hipaa: ['164.308(a)(1)(ii)(D)'],
     description: 'An audit runs at least every 31 days.',
     remediation: 'Schedule the audit.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html',
     sources: [],
   },
 ];
@@ -129,7 +135,9 @@ const html = htmlReport(INPUT);
 describe('htmlReport', () => {
   it('is one complete document whose CSP forbids every fetch', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '${SCRIPT_HASH}'; form-action 'none'; base-uri 'none'">`,
+    );
     expect(html).toContain('<title>HIPAA IAM audit — account 123456789012 — 2026-11-23 06:00:00 UTC</title>');
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
   });
@@ -139,24 +147,27 @@ describe('htmlReport', () => {
     ['no <link> element', /<link\b/i],
     ['no @import', /@import/i],
     ['no url() other than data:', /url\(\s*(?!['"]?data:)/i],
-    ['no href leaving the page', /\bhref\s*=\s*(?!["']?#)/i],
-    ['no http:// or https:// in any attribute', /=\s*["']?[^"'>\s]*https?:\/\//i],
-    ['no <script> element', /<script\b/i],
+    // Links to AWS documentation are the one exception, checked below: followed only when clicked, never fetched.
+    ['no href leaving the page', /\bhref\s*=\s*(?!["']?#|"https:\/\/(docs\.)?aws\.amazon\.com\/[^"]*" rel="noreferrer noopener")/i],
+    ['no http:// or https:// in any attribute', /(?<!\bhref)=\s*["']?[^"'>\s]*https?:\/\//i],
+    ['no script element with a src', /<script\b[^>]*\bsrc\b/i],
+    ['no inline event handler', /<[a-z]+\b[^>]*\son[a-z]+\s*=/i],
     ['no <iframe>, <object> or <embed>', /<(iframe|object|embed)\b/i],
   ])('fetches nothing: %s', (_name, pattern) => {
     expect(html).not.toMatch(pattern);
   });
 
   it.each(CONTROLS.map((c) => [c.controlId, c]))('has a section for %s with its metadata', (_id, control) => {
-    const start = html.indexOf(`<section class="control" id="control-${control.controlId}">`);
+    const start = html.indexOf(`<section class="control" id="control-${control.controlId}" `);
     expect(start).toBeGreaterThan(0);
     const section = html.slice(start, html.indexOf('</section>', start));
     for (const text of [control.riskId, control.title, control.severity, ...control.hipaa, control.description]) expect(section).toContain(text);
     expect(section).toContain(control.remediation.replace('&', '&amp;'));
   });
 
-  it('lists the controls in the given order', () => {
-    const positions = CONTROLS.map((c) => html.indexOf(`id="control-${c.controlId}"`));
+  it('lists the controls by their worst finding: FAIL, then ERROR, then those that all pass', () => {
+    const positions = ['access-key-rotation', 'review-cadence', 'root-mfa'].map((id) => html.indexOf(`id="control-${id}"`));
+    expect(positions.every((p) => p > 0)).toBe(true);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 
@@ -194,9 +205,9 @@ describe('htmlReport', () => {
   });
 
   it.each([
-    ['chart-controls', 'Status of findings by control'],
+    ['chart-controls', 'Failing findings by control'],
     ['chart-severity', 'Failing findings by severity'],
-    ['chart-hipaa', 'Status of findings by HIPAA standard'],
+    ['chart-hipaa', 'Failing findings by HIPAA standard'],
     ['chart-trend', 'Trend over archived runs'],
   ])('draws the %s chart as an accessible inline <svg>', (id, title) => {
     const match = new RegExp(`<svg id="${id}"[^>]*role="img"[^>]*aria-labelledby="${id}-title ${id}-desc"[^>]*><title id="${id}-title">${title}</title><desc id="${id}-desc">[^<]+</desc>`).exec(html);
@@ -279,6 +290,109 @@ describe('htmlReport', () => {
     expect(page).toContain('no failing findings');
     expect(page).toContain('no runs recorded');
     expect(page).toContain('<td colspan="12">None.</td>');
+  });
+
+  it('runs one inline script, the one whose SHA-256 the CSP names, and no other', () => {
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)];
+    expect(scripts).toHaveLength(1);
+    expect(html.match(/<script\b/g)).toHaveLength(1);
+    const hash = `sha256-${createHash('sha256').update(scripts[0]?.[1] ?? '', 'utf8').digest('base64')}`;
+    expect(hash).toBe(SCRIPT_HASH);
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1] ?? '';
+    // Exactly that hash: no 'unsafe-inline', no host, no nonce.
+    expect(csp.split('; ').filter((d) => d.startsWith('script-src'))).toEqual([`script-src '${hash}'`]);
+    expect(FILTER_SCRIPT).not.toMatch(/<\/script|<!--/i);
+  });
+
+  it('links each control’s remediation to its AWS documentation, without a referrer', () => {
+    const section = html.slice(html.indexOf('id="control-access-key-rotation"'));
+    expect(section.slice(0, section.indexOf('</section>'))).toContain(
+      '<div class="fix"><strong>Remediation:</strong> Rotate the key &amp; delete the old one. <span class="doc">AWS documentation: <a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id-credentials-access-keys-update.html" rel="noreferrer noopener">docs.aws.amazon.com/IAM/latest/UserGuide/id-credentials-access-keys-update.html</a></span></div>',
+    );
+    expect(html).toContain('<meta name="referrer" content="no-referrer">');
+  });
+
+  it('links every registered control to an AWS page, and leaves the page by no other link', () => {
+    const page = htmlReport({ ...INPUT, controls: ALL_CHECKS.map((c) => c.meta), findings: [] });
+    const external = [...page.matchAll(/href="([^"#][^"]*)"/g)].map((m) => m[1]);
+    expect(external).toHaveLength(ALL_CHECKS.length);
+    for (const href of external) expect(href).toMatch(/^https:\/\/(docs\.)?aws\.amazon\.com\//);
+  });
+
+  it('shows a documentation value that is not an https AWS address as text, never as a link', () => {
+    const page = htmlReport({ ...INPUT, controls: CONTROLS.map((c) => ({ ...c, documentation: 'javascript:alert(1)' })) });
+    expect(page).toContain('<span class="doc">AWS documentation: javascript:alert(1)</span>');
+    expect(page).not.toMatch(/href="javascript/);
+  });
+
+  describe('on a large control: 2 critical failures among 135 passes', () => {
+    const big: CheckMeta = { ...rootMfa, controlId: 'admin-access', riskId: 'IAM-014', title: 'No administrator access' };
+    const failures = [finding(big, 'FAIL', 'alice', 'alice has * on *'), finding(big, 'FAIL', 'bob', 'bob has * on *')];
+    const passes = Array.from({ length: 135 }, (_, i) => finding(big, 'PASS', `user-${i}`, `user-${i} has no policy granting * on *`));
+    const page = htmlReport({ ...INPUT, controls: [...CONTROLS, big], findings: [...FINDINGS, ...passes, ...failures] });
+    const section = page.slice(page.indexOf('id="control-admin-access"'), page.indexOf('</section>', page.indexOf('id="control-admin-access"')));
+
+    it('lists the failures first, and the passes collapsed under their count', () => {
+      expect(section).toContain('<details class="passing"><summary>135 PASS <span class="muted">(collapsed: open to list them)</span></summary>');
+      expect(section).not.toMatch(/<details[^>]*\sopen/);
+      expect(section.indexOf('<strong>alice</strong>')).toBeLessThan(section.indexOf('<details'));
+      // The first 50 passes are rows; the other 85 are named in one paragraph.
+      expect(section.slice(section.indexOf('<details')).match(/<tr data-status="PASS">/g)).toHaveLength(50);
+      expect(section).toContain('<p class="names" data-status="PASS" data-count="85"><span class="status status-PASS">PASS</span> <strong>85 more:</strong> user-50, user-51,');
+    });
+
+    it('comes before every other control, being critical and failing', () => {
+      expect(page.indexOf('id="control-admin-access"')).toBeLessThan(page.indexOf('id="control-access-key-rotation"'));
+    });
+
+    it('draws its 2 failures on the scale of the largest failing count, not as a share of 137', () => {
+      const chart = page.slice(page.indexOf('<svg id="chart-controls"'), page.indexOf('</svg>', page.indexOf('<svg id="chart-controls"')));
+      expect(chart).toContain('IAM-014 admin-access: 2 FAIL of 137 findings');
+      // Both rows with a FAIL have 1 or 2; the axis runs 0, 1, 2 and the 2-bar is the full 460 units.
+      expect(chart).toMatch(/<rect x="[\d.]+" y="[\d.]+" width="460" height="15" fill="#7f0000"/);
+      expect(chart).not.toContain('%');
+    });
+  });
+
+  it('gives one short row to each failing finding after the first 100 of a control, with the count', () => {
+    const many = Array.from({ length: 130 }, (_, i) => finding(keyRotation, 'FAIL', `key-${i}`, `key-${i} is old`, { ageDays: 400 + i }));
+    const page = htmlReport({ ...INPUT, findings: many });
+    expect(page).toContain('30 more findings of this control that need attention, one line each');
+    expect(page).toContain('<tr data-status="FAIL"><td><span class="status status-FAIL">FAIL</span></td><td><strong>key-129</strong></td><td>key-129 is old</td></tr>');
+    expect(page).toContain('<span class="key">ageDays</span>: 499');
+    expect(page).not.toContain('<span class="key">ageDays</span>: 500');
+    expect(page.match(/<tr data-status="FAIL">/g)).toHaveLength(130);
+  });
+
+  it('offers filters by control, severity and status, hidden until the script shows them', () => {
+    expect(html).toContain('<div id="filters" class="filters" role="search" hidden>');
+    for (const c of CONTROLS) expect(html).toContain(`<option value="${c.controlId}">${c.riskId} ${c.controlId}</option>`);
+    for (const s of ['critical', 'high', 'medium', 'low', 'FAIL', 'ERROR', 'MANUAL', 'PASS', 'SUPPRESSED', 'NOT_APPLICABLE']) expect(html).toContain(`<option value="${s}">${s}</option>`);
+    expect(html).toContain('<input id="filter-q" data-key="q" type="search"');
+    // Every finding row says its status, and every control section its id and severity, for the script.
+    expect(html.match(/<tr data-status="/g)).toHaveLength(FINDINGS.length);
+    expect(html).toContain('id="control-root-mfa" data-control="root-mfa" data-severity="critical"');
+  });
+
+  it('prints without the filter bar, with collapsed passes opened', () => {
+    expect(html).toContain('nav, #filters { display: none !important; }');
+    expect(html).toContain('@media print { details.passing::details-content { content-visibility: visible; display: contents; } }');
+  });
+
+  it('labels the trend axes: round count ticks, a title on each axis, and the run dates', () => {
+    const trend = html.slice(html.indexOf('<svg id="chart-trend"'), html.indexOf('</svg>', html.indexOf('<svg id="chart-trend"')));
+    for (const tick of ['0', '20', '40', '60', '80']) expect(trend).toMatch(new RegExp(`class="axis" text-anchor="end">${tick}</text>`));
+    expect(trend).toContain('>findings</text>');
+    expect(trend).toContain('date of the run (UTC), one point per full audit');
+    for (const date of ['2026-09-23', '2026-10-23', '2026-11-23']) expect(trend).toContain(`>${date}</text>`);
+  });
+
+  it('tells runs of the same day apart on the trend by their time', () => {
+    const page = htmlReport({ ...INPUT, trend: [{ startedAt: '2026-11-23T05:00:00.000Z', counts: { PASS: 60 } }, { startedAt: '2026-11-23T06:00:00.000Z', counts: { PASS: 66 } }] });
+    const trend = page.slice(page.indexOf('<svg id="chart-trend"'), page.indexOf('</svg>', page.indexOf('<svg id="chart-trend"')));
+    expect(trend).toContain('>05:00 UTC</text>');
+    expect(trend).toContain('>06:00 UTC</text>');
+    expect(html).not.toContain('06:00 UTC</text>');
   });
 
   it('is pure: the same input gives the same page', () => {

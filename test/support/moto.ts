@@ -77,7 +77,7 @@ export async function collectSeededMoto(
     const iam = new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
     await seed(iam);
     iam.destroy();
-    const snapshot = await collectLive({ clients: createAwsClients({ region: 'us-east-1' }, process.env), description: 'moto', regions: ['us-east-1'] });
+    const snapshot = await collectLive({ clients: await createAwsClients({ region: 'us-east-1' }, process.env), description: 'moto', regions: ['us-east-1'] });
     return { moto, snapshot, restore };
   } catch (error) {
     await restore();

@@ -14,6 +14,7 @@ export default defineCheck({
     hipaa: ['164.308(a)(1)(ii)(D)', '164.312(b)'],
     description: 'Every enabled region has an ACTIVE external-access analyzer of the account or of its organization.',
     remediation: 'hipaa-iam analyzer --enable --apply, or aws accessanalyzer create-analyzer --analyzer-name account-access-analyzer --type ACCOUNT in each listed region.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-getting-started.html',
     sources: ['accessAnalyzer'],
   },
   run(snapshot) {

@@ -17,6 +17,7 @@ export default defineCheck({
     hipaa: ['164.312(a)(1)', '164.308(a)(4)(ii)(B)'],
     description: 'IAM Access Analyzer reports no ACTIVE finding of a resource reachable from outside the account or organization.',
     remediation: 'Review each finding: remove the external access from the resource policy, or archive the finding with a documented justification if the access is intended.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings-remediate.html',
     sources: ['accessAnalyzer'],
   },
   run(snapshot) {

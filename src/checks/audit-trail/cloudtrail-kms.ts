@@ -12,6 +12,7 @@ export default defineCheck({
     hipaa: ['164.312(a)(2)(iv)', '164.312(e)(2)(ii)'],
     description: 'Every trail encrypts its log files with a customer-managed KMS key (SSE-KMS).',
     remediation: 'aws cloudtrail update-trail --name TRAIL --kms-key-id KEY_ARN (the key policy must let CloudTrail use it)',
+    documentation: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html',
     sources: ['cloudTrail'],
   },
   run: (snapshot) => judgeEachTrail(snapshot, 'KMS encryption', (t) => t.kmsKeyId !== null, (t) => t.kmsKeyId),

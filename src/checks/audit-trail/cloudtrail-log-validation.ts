@@ -12,6 +12,7 @@ export default defineCheck({
     hipaa: ['164.312(c)(1)', '164.312(c)(2)'],
     description: 'Every trail writes digest files, so any change to a delivered log can be detected.',
     remediation: 'aws cloudtrail update-trail --name TRAIL --enable-log-file-validation',
+    documentation: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-enabling.html',
     sources: ['cloudTrail'],
   },
   run: (snapshot) => judgeEachTrail(snapshot, 'log file validation', (t) => t.logFileValidationEnabled, (t) => t.logFileValidationEnabled),

@@ -12,6 +12,7 @@ export default defineCheck({
     hipaa: ['164.312(b)', '164.308(a)(1)(ii)(D)'],
     description: 'At least one multi-region trail is logging management events, so activity in every region is recorded.',
     remediation: 'aws cloudtrail create-trail --name org-audit --s3-bucket-name BUCKET --is-multi-region-trail --enable-log-file-validation --kms-key-id KEY; then aws cloudtrail start-logging --name org-audit',
+    documentation: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail.html',
     sources: ['cloudTrail'],
   },
   run(snapshot) {

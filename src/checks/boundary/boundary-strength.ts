@@ -44,6 +44,7 @@ export default defineCheck({
     description: 'No permissions boundary in use allows every action on every resource, or every IAM action.',
     remediation:
       'Give the boundary an explicit list of the services the workloads need, and deny iam:* (at least permission-changing IAM actions and the removal of the boundary itself) in it.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
     sources: ['authorizationDetails'],
   },
   run(snapshot, _settings, now) {

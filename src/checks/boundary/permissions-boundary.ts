@@ -12,6 +12,7 @@ export default defineCheck({
     hipaa: ['164.308(a)(4)(ii)(B)', '164.312(a)(1)'],
     description: 'Every IAM user and every role that is not service-linked carries a permissions boundary, capping what any policy can grant it.',
     remediation: 'Create a HIPAA boundary policy (policies/permissions-boundary.json) and set it on every user and role: hipaa-iam boundary shows the changes, boundary --apply makes them (aws iam put-user-permissions-boundary / put-role-permissions-boundary by hand).',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
     sources: ['authorizationDetails'],
   },
   run(snapshot, settings) {

@@ -13,6 +13,7 @@ export default defineCheck({
     hipaa: ['164.308(a)(3)(ii)(C)', '164.308(a)(4)(ii)(C)', '164.308(a)(5)(ii)(D)'],
     description: 'Every active access key was created or rotated within the limit (default 90 days).',
     remediation: 'Create a new key, move the workload to it, deactivate and then delete the old one; better, replace long-lived keys with roles.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id-credentials-access-keys-update.html',
     sources: ['credentialReport'],
   },
   run(snapshot, settings, now) {

@@ -16,6 +16,7 @@ export default defineCheck({
     hipaa: ['164.308(a)(4)(ii)(C)'],
     description: 'No console user has an active access key that was created with the user and has never been used.',
     remediation: 'Delete access keys that were created with the user and never used; create keys only when a workload needs one.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html',
     sources: ['credentialReport'],
   },
   run(snapshot) {

@@ -13,6 +13,7 @@ export default defineCheck({
     hipaa: ['164.308(a)(4)(ii)(C)'],
     description: 'No IAM user has two active access keys at once.',
     remediation: 'Deactivate the older key once the workload uses the newer one, then delete it.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html',
     sources: ['credentialReport'],
   },
   run(snapshot) {

@@ -11,6 +11,7 @@ export default defineCheck({
     hipaa: ['164.312(a)(2)(i)', '164.308(a)(3)(i)', '164.308(a)(4)(ii)(C)'],
     description: 'The root user has no access keys, active or inactive.',
     remediation: 'Sign in as root, open Security credentials, and delete every access key; use IAM roles for programmatic access.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html',
     sources: ['accountSummary'],
   },
   run(snapshot) {

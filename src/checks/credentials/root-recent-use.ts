@@ -13,6 +13,7 @@ export default defineCheck({
     hipaa: ['164.312(a)(2)(i)', '164.308(a)(3)(ii)(A)'],
     description: 'Neither the root password nor a root access key was used within the window (default 90 days).',
     remediation: 'Do daily work with IAM roles or federated users; keep root for the few tasks that need it, and review why it was used.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html',
     sources: ['credentialReport'],
   },
   run(snapshot, settings, now) {

@@ -16,6 +16,7 @@ export default defineCheck({
     hipaa: ['164.308(a)(3)(ii)(B)', '164.308(a)(4)(ii)(C)', '164.312(a)(1)'],
     description: 'Every console password and active access key was used within the limit (default 90 days), or is newer than it.',
     remediation: 'Remove the console password (delete-login-profile) or deactivate the key of anyone who no longer uses it; remove leavers\' users entirely.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html',
     sources: ['credentialReport'],
   },
   run(snapshot, settings, now) {

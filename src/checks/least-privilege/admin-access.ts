@@ -31,6 +31,7 @@ export default defineCheck({
     description: 'No policy attached to a user, group or role allows every action on every resource without a Deny that takes it back.',
     remediation:
       'Replace AdministratorAccess and other `"Action": "*", "Resource": "*"` grants with job-function policies; keep break-glass administration in one role that people assume with MFA, and review who holds it.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_manage-attach-detach.html',
     sources: ['authorizationDetails'],
   },
   run(snapshot, _settings, now) {

@@ -16,6 +16,7 @@ export default defineCheck({
     hipaa: ['164.308(a)(4)(ii)(B)', '164.312(a)(2)(i)'],
     description: 'The account trusts a SAML or OIDC identity provider or IAM Identity Center, and no IAM user signs in to the console with a long-lived password.',
     remediation: 'Connect the workforce identity provider through IAM Identity Center (or a SAML provider and roles), move people to it, then remove the IAM users\' console passwords.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers.html',
     sources: ['identityProviders', 'authorizationDetails', 'credentialReport'],
   },
   run(snapshot) {

@@ -12,6 +12,7 @@ export default defineCheck({
     hipaa: ['164.308(a)(4)(ii)(C)', '164.308(a)(3)(i)'],
     description: 'Users, groups and roles get permissions from managed policies, which are versioned and reviewable, not from inline policies.',
     remediation: 'Turn each inline policy into a customer managed policy, attach it, then delete the inline policy.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html',
     sources: ['authorizationDetails'],
   },
   run(snapshot) {

@@ -37,6 +37,7 @@ export default defineCheck({
     description: 'No customer-managed or inline policy allows kms:Decrypt or kms:ReEncryptFrom on all KMS keys.',
     remediation:
       'Name the keys in Resource (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID), or confine the grant with kms:ViaService or an encryption-context condition; grant key use in key policies where possible.',
+    documentation: 'https://docs.aws.amazon.com/kms/latest/developerguide/iam-policies-best-practices.html',
     sources: ['authorizationDetails'],
   },
   run(snapshot, _settings, now) {

@@ -20,6 +20,7 @@ export default defineCheck({
     hipaa: ['164.308(b)(1)', '164.314(a)'],
     description: 'No user or role is allowed any action of a service outside AWS\'s HIPAA Eligible Services Reference; services eligible only in part are listed with their caveat.',
     remediation: 'Remove the grants of non-eligible services from the listed principals (or cap them with a permissions boundary or an SCP of eligible services: hipaa-iam scp).',
+    documentation: 'https://aws.amazon.com/compliance/hipaa-eligible-services-reference/',
     sources: ['authorizationDetails'],
     usesEligibleServices: true,
   },

@@ -35,6 +35,7 @@ export default defineCheck({
     description: 'No user or role that is not an administrator can reach administrator rights through a known privilege-escalation method.',
     remediation:
       'Remove the permissions each listed path uses (or confine them: iam:PassRole to named roles with iam:PassedToService, IAM write actions to named resources with iam:PolicyARN / iam:PermissionsBoundary conditions), and cap delegated IAM work with a permissions boundary that denies boundary removal.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
     sources: ['authorizationDetails'],
   },
   run(snapshot, _settings, now) {

@@ -32,6 +32,7 @@ export default defineCheck({
     description: 'In an AWS Organization, a service control policy restricts the accounts that hold PHI to HIPAA-eligible services and the control plane they need.',
     remediation:
       'Create the SCP that `hipaa-iam scp` prints (Deny with NotAction of the eligible and control-plane services) and attach it to the OUs or accounts that hold PHI; remove not-eligible services from an existing restriction.',
+    documentation: 'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html',
     sources: ['organizations'],
     usesEligibleServices: true,
   },

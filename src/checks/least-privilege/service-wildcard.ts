@@ -28,6 +28,7 @@ export default defineCheck({
     hipaa: ['164.308(a)(4)(ii)(B)', '164.308(a)(3)(ii)(B)'],
     description: 'No customer-managed or inline policy allows every action of a service (service:*, *, or an Allow with NotAction).',
     remediation: 'Replace each service:* (and NotAction Allow) with the actions the workload uses; IAM Access Analyzer policy generation or last-accessed data shows which.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html',
     sources: ['authorizationDetails'],
   },
   run(snapshot, _settings, now) {

@@ -13,6 +13,7 @@ export default defineCheck({
     hipaa: ['164.312(a)(2)(iii)'],
     description: 'Roles trusted by a SAML/OIDC provider or by account principals have a maximum session duration within the limit.',
     remediation: 'aws iam update-role --role-name ROLE --max-session-duration 14400 (or the permission set\'s session duration in IAM Identity Center)',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html',
     sources: ['authorizationDetails'],
   },
   run(snapshot, settings) {

@@ -13,6 +13,7 @@ export default defineCheck({
     hipaa: ['164.308(a)(6)(ii)'],
     description: 'Some role has the AWS managed policy AWSSupportAccess attached, so the incident team can open AWS Support cases.',
     remediation: 'Create a role for the incident team, trusted by your identity provider or account, and attach arn:aws:iam::aws:policy/AWSSupportAccess.',
+    documentation: 'https://docs.aws.amazon.com/awssupport/latest/user/accessing-support.html',
     sources: ['authorizationDetails'],
   },
   run(snapshot) {

@@ -11,6 +11,7 @@ export default defineCheck({
     hipaa: ['164.308(a)(4)(i)', '164.312(a)(1)'],
     description: 'No IAM user has a policy attached or embedded directly; access follows job function through groups.',
     remediation: 'Move each directly attached or inline user policy to a group that matches the job function, and add the user to it.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_add-remove-users.html',
     sources: ['authorizationDetails'],
   },
   run(snapshot) {

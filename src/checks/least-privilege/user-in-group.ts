@@ -11,6 +11,7 @@ export default defineCheck({
     hipaa: ['164.308(a)(3)(i)', '164.308(a)(4)(i)'],
     description: 'Every IAM user belongs to at least one group, so access is granted by role and reviewed by group.',
     remediation: 'Add each listed user to the group that matches their job function (and to human-users for MFA enforcement).',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_add-remove-users.html',
     sources: ['authorizationDetails'],
   },
   run(snapshot) {

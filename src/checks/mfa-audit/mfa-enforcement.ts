@@ -20,6 +20,7 @@ export default defineCheck({
       'Every user with a console password is subject to a policy that denies all but MFA self-service when aws:MultiFactorAuthPresent is false.',
     remediation:
       'Attach policies/deny-without-mfa.json to a human-users group and add every console user to it: hipaa-iam mfa-audit --enforce shows the changes, --enforce --apply makes them.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage.html',
     sources: ['credentialReport', 'authorizationDetails'],
   },
   run(snapshot) {

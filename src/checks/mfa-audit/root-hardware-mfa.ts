@@ -15,6 +15,7 @@ export default defineCheck({
     hipaa: ['164.312(d)', '164.308(a)(3)(ii)(A)'],
     description: 'The root user is protected by a hardware MFA device or FIDO security key kept offline.',
     remediation: 'Replace the root user\'s virtual MFA device with a hardware TOTP token or FIDO security key, stored in a safe.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-hw-mfa-for-root.html',
     sources: ['accountSummary', 'virtualMfaDevices'],
   },
   run(snapshot) {

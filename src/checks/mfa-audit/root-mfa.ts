@@ -11,6 +11,7 @@ export default defineCheck({
     hipaa: ['164.312(d)', '164.308(a)(3)(ii)(A)'],
     description: 'The root user signs in with a second factor.',
     remediation: 'Sign in as root and assign an MFA device (IAM console > Security credentials > Multi-factor authentication).',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html',
     sources: ['accountSummary'],
   },
   run(snapshot) {

@@ -13,7 +13,10 @@ export default defineCheck({
     hipaa: ['164.312(d)', '164.312(a)(1)', '164.308(a)(3)(ii)(A)'],
     description: 'Every IAM user who can sign in to the console has an active MFA device.',
     remediation: 'Have each listed user enrol an MFA device (IAM console > Users > Security credentials), then enforce it with the deny-without-MFA policy.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable.html',
     sources: ['credentialReport'],
+    // The MFA type of each user's device, and users created since the report was generated.
+    optionalSources: ['virtualMfaDevices', 'authorizationDetails'],
   },
   run(snapshot) {
     const report = sourceData(snapshot, 'credentialReport');

@@ -58,6 +58,7 @@ export default defineCheck({
       'The account password policy requires length >= 14, symbols, numbers, upper and lower case, expiry within 90 days, reuse prevention >= 24, and lets users change their password.',
     remediation:
       'hipaa-iam password-policy --apply, or aws iam update-account-password-policy --minimum-password-length 14 --require-symbols --require-numbers --require-uppercase-characters --require-lowercase-characters --max-password-age 90 --password-reuse-prevention 24 --allow-users-to-change-password',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html',
     sources: ['passwordPolicy'],
   },
   run(snapshot, settings) {

@@ -18,6 +18,7 @@ export default defineCheck({
     hipaa: ['164.308(a)(1)(ii)(D)', '164.308(a)(3)(ii)(B)'],
     description: 'The evidence archive holds a verified full hipaa-iam audit (an access review) at least every 31 days across the last 3 months.',
     remediation: 'Schedule `hipaa-iam audit --out /srv/evidence` monthly (cron or a systemd timer) and keep the archive; have managers re-approve access-review.csv.',
+    documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html',
     sources: [],
   },
   run(snapshot, settings, now) {

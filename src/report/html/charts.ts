@@ -68,60 +68,90 @@ function clip(label: string, maxChars: number): string {
   return label.length > maxChars ? `${label.slice(0, maxChars - 1)}…` : label;
 }
 
-function statusLegend(statuses: readonly Status[], x: number, y: number): string {
-  let cursor = x;
-  return statuses
-    .map((s) => {
-      const item = `<rect x="${cursor}" y="${y - 9}" width="10" height="10" fill="${STATUS_COLOURS[s]}" stroke="#333" stroke-width="0.5"/>` + text(cursor + 14, y, s);
-      cursor += 28 + s.length * CHAR_WIDTH;
-      return item;
-    })
-    .join('');
-}
+/** ERROR bars beside severity-coloured FAIL bars: a hue none of the severity oranges and reds shares. */
+const ERROR_BAR = '#5e35b1';
 
-export interface StackedRow {
+export interface FailingRow {
   label: string;
+  /** Colours the FAIL part of the bar; omitted for rows (HIPAA standards) that mix severities. */
+  severity?: Severity;
   counts: StatusCounts;
 }
 
+/** What needs attention in a row: its FAIL and ERROR findings. */
+function failing(counts: StatusCounts): number {
+  return (counts.FAIL ?? 0) + (counts.ERROR ?? 0);
+}
+
+/** "2 FAIL · 1 ERROR of 137 findings": the failing counts first, the total beside them. */
+function failingText(counts: StatusCounts): string {
+  const parts = (['FAIL', 'ERROR'] as const).filter((s) => (counts[s] ?? 0) > 0).map((s) => `${counts[s]} ${s}`);
+  return `${parts.join(' · ')} of ${total(counts)} finding${total(counts) === 1 ? '' : 's'}`;
+}
+
+/** 1, 2, 5, 10, 20, 50…: the smallest such step that splits `max` into at most `parts` intervals. */
+export function niceStep(max: number, parts: number): number {
+  const raw = Math.max(1, max / parts);
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((candidate) => candidate >= raw) ?? 10 * magnitude;
+  return Math.max(1, Math.round(step));
+}
+
+/** Tick values from 0 to the first multiple of the step at or above `max`. */
+function ticks(max: number, parts: number): number[] {
+  const step = niceStep(max, parts);
+  const top = Math.max(step, Math.ceil(max / step) * step);
+  return Array.from({ length: top / step + 1 }, (_, i) => i * step);
+}
+
 /**
- * One 100 % bar per row, split by status, with the counts written beside it. Proportions
- * rather than absolute lengths: a control with one finding reads as clearly as one with fifty.
+ * One horizontal bar per row with failing (FAIL or ERROR) findings, its length the count of
+ * them, all bars on one scale up to the largest count: two critical failures read as two,
+ * whatever number of PASS findings sit beside them. Rows with nothing failing are named in a
+ * line under the bars, not drawn.
  */
-export function stackedStatusChart(options: { id: string; title: string; description: string; rows: readonly StackedRow[] }): string {
-  const { id, rows } = options;
-  const labelWidth = Math.min(MAX_LABEL_WIDTH, 8 + CHAR_WIDTH * Math.max(8, ...rows.map((r) => r.label.length)));
+export function failingBarChart(options: { id: string; title: string; description: string; rows: readonly FailingRow[] }): string {
+  const { id } = options;
+  const drawn = options.rows.filter((r) => failing(r.counts) > 0);
+  const clean = options.rows.length - drawn.length;
+  const labelWidth = Math.min(MAX_LABEL_WIDTH, 8 + CHAR_WIDTH * Math.max(8, ...drawn.map((r) => r.label.length)));
   const rowHeight = 22;
-  const top = 40;
+  const top = 44;
   const barX = labelWidth + 10;
-  const barWidth = 500;
-  // Room for the longest tally, so the counts are never cut off.
-  const tallyWidth = 16 + CHAR_WIDTH * Math.max(12, ...rows.map((r) => tallyText(r.counts).length));
+  const barWidth = 460;
+  const tallyWidth = 16 + CHAR_WIDTH * Math.max(12, ...drawn.map((r) => failingText(r.counts).length));
   const width = Math.ceil(barX + barWidth + tallyWidth);
-  const height = top + Math.max(rows.length, 1) * rowHeight + 10;
-  const present = STATUS_ORDER.filter((s) => rows.some((r) => (r.counts[s] ?? 0) > 0));
-  const parts = [svgOpen(id, width, height, options.title, `${options.description} ${rows.map((r) => `${r.label}: ${tallyText(r.counts)}`).join('; ')}.`)];
-  parts.push(statusLegend(present.length > 0 ? present : ['PASS', 'FAIL', 'ERROR'], barX, 16));
-  for (const pct of [0, 50, 100]) {
-    const x = barX + (barWidth * pct) / 100;
-    parts.push(`<line x1="${x}" y1="${top - 8}" x2="${x}" y2="${height - 6}" stroke="#bbb" stroke-dasharray="2 3"/>`, text(x, top - 12, `${pct}%`, 'class="axis" text-anchor="middle"'));
+  const height = top + Math.max(drawn.length, 1) * rowHeight + (clean > 0 ? 26 : 8);
+  const scale = ticks(Math.max(1, ...drawn.map((r) => failing(r.counts))), 5);
+  const max = scale[scale.length - 1] ?? 1;
+  const xOf = (n: number) => barX + (barWidth * n) / max;
+  const summary = drawn.length > 0 ? drawn.map((r) => `${r.label}: ${failingText(r.counts)}`).join('; ') : 'nothing failing';
+  const parts = [svgOpen(id, width, height, options.title, `${options.description} ${summary}.`)];
+  const legendSeverities = SEVERITIES.filter((s) => drawn.some((r) => r.severity === s && (r.counts.FAIL ?? 0) > 0));
+  let cursor = barX;
+  for (const item of [...legendSeverities.map((s) => ({ label: `FAIL (${s})`, colour: SEVERITY_COLOURS[s] })), ...(drawn.some((r) => !r.severity && (r.counts.FAIL ?? 0) > 0) ? [{ label: 'FAIL', colour: STATUS_COLOURS.FAIL }] : []), ...(drawn.some((r) => (r.counts.ERROR ?? 0) > 0) ? [{ label: 'ERROR', colour: ERROR_BAR }] : [])]) {
+    parts.push(`<rect x="${round(cursor)}" y="7" width="10" height="10" fill="${item.colour}" stroke="#333" stroke-width="0.5"/>`, text(cursor + 14, 16, item.label));
+    cursor += 28 + item.label.length * CHAR_WIDTH;
   }
-  rows.forEach((row, i) => {
+  for (const tick of scale) {
+    const x = round(xOf(tick));
+    parts.push(`<line x1="${x}" y1="${top - 6}" x2="${x}" y2="${top + drawn.length * rowHeight}" stroke="#ccc" stroke-dasharray="2 3"/>`, text(x, top - 10, String(tick), 'class="axis" text-anchor="middle"'));
+  }
+  drawn.forEach((row, i) => {
     const y = top + i * rowHeight;
-    const sum = total(row.counts);
-    parts.push(`<g><title>${escapeHtml(`${row.label}: ${tallyText(row.counts)}`)}</title>`);
+    const fail = row.counts.FAIL ?? 0;
+    const error = row.counts.ERROR ?? 0;
+    parts.push(`<g><title>${escapeHtml(`${row.label}: ${failingText(row.counts)}`)}</title>`);
     parts.push(text(labelWidth, y + 12, clip(row.label, Math.floor(labelWidth / CHAR_WIDTH)), 'text-anchor="end"'));
-    parts.push(`<rect x="${barX}" y="${y}" width="${barWidth}" height="15" fill="none" stroke="#999" stroke-width="0.5"/>`);
-    let x = barX;
-    for (const status of STATUS_ORDER) {
-      const n = row.counts[status] ?? 0;
-      if (n === 0 || sum === 0) continue;
-      const w = (barWidth * n) / sum;
-      parts.push(`<rect x="${round(x)}" y="${y}" width="${round(w)}" height="15" fill="${STATUS_COLOURS[status]}" stroke="#fff" stroke-width="0.5"/>`);
-      x += w;
-    }
-    parts.push(text(barX + barWidth + 8, y + 12, tallyText(row.counts)), '</g>');
+    // A single failure stays visible as a sliver (3 units) however long the longest bar is.
+    const failWidth = fail > 0 ? Math.max(3, xOf(fail) - barX) : 0;
+    const errorWidth = error > 0 ? Math.max(3, xOf(error) - barX) : 0;
+    if (fail > 0) parts.push(`<rect x="${barX}" y="${y}" width="${round(failWidth)}" height="15" fill="${row.severity ? SEVERITY_COLOURS[row.severity] : STATUS_COLOURS.FAIL}" stroke="#333" stroke-width="0.5"/>`);
+    if (error > 0) parts.push(`<rect x="${round(barX + failWidth)}" y="${y}" width="${round(errorWidth)}" height="15" fill="${ERROR_BAR}" stroke="#333" stroke-width="0.5" stroke-dasharray="3 2"/>`);
+    parts.push(text(barX + failWidth + errorWidth + 8, y + 12, failingText(row.counts)), '</g>');
   });
+  if (drawn.length === 0) parts.push(text(barX, top + 12, 'nothing failing'));
+  if (clean > 0) parts.push(text(barX, height - 8, `${clean} other${clean === 1 ? '' : 's'} with no FAIL or ERROR finding`, 'class="axis"'));
   parts.push('</svg>');
   return parts.join('');
 }
@@ -164,17 +194,27 @@ function marker(kind: 'circle' | 'square' | 'triangle', x: number, y: number, co
   return `<polygon points="${cx},${cy - 5} ${cx - 5},${cy + 4} ${cx + 5},${cy + 4}" fill="${colour}"/>`;
 }
 
+/** "06:13 UTC" from an ISO time, or nothing when it is not one. */
+function clock(iso: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? `${iso.slice(11, 16)} UTC` : '';
+}
+
 /** The date part of an ISO time, or the text as given when it is not one. */
 function day(iso: string): string {
   return /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : iso;
 }
 
-/** PASS / FAIL / ERROR counts of each archived run, oldest first; one run is one point. */
-export function trendChart(id: string, points: readonly RunTrendPoint[]): string {
-  const width = 440;
-  const height = 240;
-  const [left, right, top, baseline] = [44, width - 16, 40, 196];
-  const max = Math.max(1, ...points.flatMap((p) => TREND_SERIES.map((s) => p.counts[s.status] ?? 0)));
+/**
+ * PASS / FAIL / ERROR counts of each archived run, oldest first; one run is one point. The
+ * count axis has round ticks (0, 20, 40…) and a title; the time axis labels up to six runs
+ * by their date, the latest always.
+ */
+export function trendChart(id: string, points: readonly RunTrendPoint[], runsLabel = 'runs'): string {
+  const width = 460;
+  const height = 260;
+  const [left, right, top, baseline] = [64, width - 16, 40, 200];
+  const scale = ticks(Math.max(1, ...points.flatMap((p) => TREND_SERIES.map((s) => p.counts[s.status] ?? 0))), 4);
+  const max = scale[scale.length - 1] ?? 1;
   // Inset the first and last runs so their date labels stay inside the chart.
   const xOf = (i: number) => (points.length === 1 ? (left + right) / 2 : left + 36 + ((right - left - 72) * i) / (points.length - 1));
   const yOf = (n: number) => baseline - ((baseline - top) * n) / max;
@@ -193,22 +233,27 @@ export function trendChart(id: string, points: readonly RunTrendPoint[]): string
     parts.push(marker(s.marker, legendX + 11, 12, s.colour), text(legendX + 27, 16, label));
     legendX += 36 + label.length * CHAR_WIDTH;
   }
-  for (const tick of [0, Math.round(max / 2), max]) {
-    parts.push(`<line x1="${left}" y1="${round(yOf(tick))}" x2="${right}" y2="${round(yOf(tick))}" stroke="#ddd"/>`, text(left - 6, yOf(tick) + 4, String(tick), 'class="axis" text-anchor="end"'));
+  for (const tick of scale) {
+    parts.push(`<line x1="${left}" y1="${round(yOf(tick))}" x2="${right}" y2="${round(yOf(tick))}" stroke="#ddd"/>`, text(left - 6, yOf(tick) + 4, tick.toLocaleString('en-US'), 'class="axis" text-anchor="end"'));
   }
-  parts.push(`<line x1="${left}" y1="${baseline}" x2="${right}" y2="${baseline}" stroke="#333"/>`);
+  parts.push(`<line x1="${left}" y1="${top - 4}" x2="${left}" y2="${baseline}" stroke="#333"/>`, `<line x1="${left}" y1="${baseline}" x2="${right}" y2="${baseline}" stroke="#333"/>`);
+  parts.push(text(14, (top + baseline) / 2, 'findings', `class="axis" text-anchor="middle" transform="rotate(-90 14 ${(top + baseline) / 2})"`));
+  parts.push(text((left + right) / 2, height - 8, `date of the run (UTC), one point per ${runsLabel.replace(/s$/, '')}`, 'class="axis" text-anchor="middle"'));
   for (const s of TREND_SERIES) {
     const coords = points.map((p, i) => `${round(xOf(i))},${round(yOf(p.counts[s.status] ?? 0))}`);
     if (points.length > 1) parts.push(`<polyline points="${coords.join(' ')}" fill="none" stroke="${s.colour}" stroke-width="2" stroke-dasharray="${s.dash}"/>`);
     points.forEach((p, i) => parts.push(marker(s.marker, xOf(i), yOf(p.counts[s.status] ?? 0), s.colour)));
   }
-  // At most five date labels fit; the latest run is always labelled.
-  const step = Math.max(1, Math.ceil(points.length / 5));
+  const sameDay = new Set(points.map((p) => day(p.startedAt))).size < points.length;
+  // At most six date labels fit; the latest run is always labelled; each labelled run gets a tick mark.
+  const step = Math.max(1, Math.ceil(points.length / 6));
   points.forEach((p, i) => {
-    if (i % step === 0 || i === points.length - 1) {
-      if (i !== points.length - 1 && points.length - 1 - i < step) return;
-      parts.push(text(xOf(i), baseline + 18, day(p.startedAt), 'class="axis" text-anchor="middle"'));
-    }
+    const last = i === points.length - 1;
+    if (!last && (i % step !== 0 || points.length - 1 - i < step)) return;
+    parts.push(`<line x1="${round(xOf(i))}" y1="${baseline}" x2="${round(xOf(i))}" y2="${baseline + 5}" stroke="#333"/>`);
+    parts.push(text(xOf(i), baseline + 18, day(p.startedAt), 'class="axis" text-anchor="middle"'));
+    // Runs on the same day are told apart by their time, on a second line.
+    if (sameDay) parts.push(text(xOf(i), baseline + 32, clock(p.startedAt), 'class="axis" text-anchor="middle"'));
   });
   if (points.length === 0) parts.push(text(width / 2, 120, 'no runs recorded', 'text-anchor="middle"'));
   parts.push('</svg>');
