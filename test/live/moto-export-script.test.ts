@@ -216,6 +216,8 @@ describe.skipIf(!motoInstalled || CLIS.length === 0)('examples/export-account.sh
     });
     expect(exported.status, exported.stderr).toBe(1);
     expect(existsSync(join(dir, 'access-analyzer', 'describe-regions.json'))).toBe(true);
+    // moto's GeneratedTime is always 2015-02-02, before the users it reports were made: date the import now.
+    writeFileSync(join(dir, 'credential-report-generated-time.txt'), `${new Date().toISOString()}\n`);
 
     const snapshotOf = (args: string[], env: Record<string, string> = {}) => {
       const file = join(tempDir('export-snapshot'), 'snapshot.json');
