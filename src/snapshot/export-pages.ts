@@ -168,7 +168,7 @@ export function mergeExportPages(spec: PagedExport & ExportFiles, pages: readonl
 
   if (sorted.length > 1) {
     if (summaryMap === null) {
-      throw new InputError(`${spec.base} in ${sorted.length} pages can be checked for a missing page only against account-summary.json: add it (aws iam get-account-summary > account-summary.json), or ${reexport}`);
+      throw new InputError(`${spec.base} in ${sorted.length} pages can be checked for a missing page only against account-summary.json: add it (aws iam get-account-summary --output json > account-summary.json), or ${reexport}`);
     }
     for (const { list, summaryKey, label, count } of spec.summaryCounts) {
       const counted = summaryMap[summaryKey];

@@ -52,17 +52,17 @@ export const IMPORT_FILES = {
   authorizationDetails: {
     source: 'authorizationDetails',
     file: 'account-authorization-details.json',
-    command: 'aws iam get-account-authorization-details > account-authorization-details.json',
+    command: 'aws iam get-account-authorization-details --output json > account-authorization-details.json',
   },
-  passwordPolicy: { source: 'passwordPolicy', file: 'password-policy.json', command: 'aws iam get-account-password-policy > password-policy.json' },
-  accountSummary: { source: 'accountSummary', file: 'account-summary.json', command: 'aws iam get-account-summary > account-summary.json' },
+  passwordPolicy: { source: 'passwordPolicy', file: 'password-policy.json', command: 'aws iam get-account-password-policy --output json > password-policy.json' },
+  accountSummary: { source: 'accountSummary', file: 'account-summary.json', command: 'aws iam get-account-summary --output json > account-summary.json' },
   virtualMfaDevices: {
     source: 'virtualMfaDevices',
     file: 'virtual-mfa-devices.json',
-    command: 'aws iam list-virtual-mfa-devices > virtual-mfa-devices.json',
+    command: 'aws iam list-virtual-mfa-devices --output json > virtual-mfa-devices.json',
   },
   /** Optional: roles' maximum session durations, which the authorization details leave out. */
-  roles: { source: 'authorizationDetails', file: 'list-roles.json', command: 'aws iam list-roles > list-roles.json', optional: true },
+  roles: { source: 'authorizationDetails', file: 'list-roles.json', command: 'aws iam list-roles --output json > list-roles.json', optional: true },
   samlProviders: {
     source: 'identityProviders',
     file: 'identity-providers/list-saml-providers.json',

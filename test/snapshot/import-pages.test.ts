@@ -54,7 +54,7 @@ describe('a partial AWS CLI export is refused, never audited as if whole (the ca
     ['truncated-cli-export/truncated', 'NextToken'],
   ])('%s: one truncated page carrying %s', (folder, fields) => {
     expect(refusal(join(CASES, folder))).toBe(
-      `${DETAILS}.json is a truncated page (it carries ${fields}): re-export without --max-items/--no-paginate (aws iam get-account-authorization-details > ${DETAILS}.json), or add every page as ${DETAILS}-N.json`,
+      `${DETAILS}.json is a truncated page (it carries ${fields}): re-export without --max-items/--no-paginate (aws iam get-account-authorization-details --output json > ${DETAILS}.json), or add every page as ${DETAILS}-N.json`,
     );
   });
 
@@ -123,7 +123,7 @@ describe('an export in several page files (account-authorization-details-N.json)
     ],
     ['page 1 twice (.json and -1.json)', (json) => ({ [`${DETAILS}-1.json`]: json(`${DETAILS}.json`) }), /^account-authorization-details-1\.json and account-authorization-details\.json are both page 1/],
     ['a page file named outside the rule', (json) => ({ [`${DETAILS}-page4.json`]: json(`${DETAILS}-3.json`) }), /account-authorization-details-page4\.json fits no page name of account-authorization-details: name page 1 account-authorization-details\.json and page N account-authorization-details-N\.json/],
-    ['list-roles with its last page missing', () => ({ 'list-roles-2.json': null }), /^list-roles\.json is a truncated page \(it carries NextToken\): re-export without --max-items\/--no-paginate \(aws iam list-roles > list-roles\.json\), or add every page as list-roles-N\.json$/],
+    ['list-roles with its last page missing', () => ({ 'list-roles-2.json': null }), /^list-roles\.json is a truncated page \(it carries NextToken\): re-export without --max-items\/--no-paginate \(aws iam list-roles --output json > list-roles\.json\), or add every page as list-roles-N\.json$/],
     [
       'list-roles pages that hold fewer roles than the account has (page 1 saved again as the last)',
       (json) => ({ 'list-roles-2.json': withoutNextToken(json('list-roles.json')) }),
@@ -132,12 +132,12 @@ describe('an export in several page files (account-authorization-details-N.json)
     [
       'a truncated virtual-mfa-devices.json (--no-paginate)',
       () => ({ 'virtual-mfa-devices.json': { VirtualMFADevices: [], IsTruncated: true, Marker: 'AAEAAbcdef' } }),
-      /^virtual-mfa-devices\.json is a truncated page \(it carries IsTruncated and Marker\): re-export without --max-items\/--no-paginate \(aws iam list-virtual-mfa-devices > virtual-mfa-devices\.json\)$/,
+      /^virtual-mfa-devices\.json is a truncated page \(it carries IsTruncated and Marker\): re-export without --max-items\/--no-paginate \(aws iam list-virtual-mfa-devices --output json > virtual-mfa-devices\.json\)$/,
     ],
     [
       'virtual-mfa-devices in pages (nothing counts virtual devices to check them against)',
       () => ({ 'virtual-mfa-devices.json': { VirtualMFADevices: [], NextToken: 'eyJ9' }, 'virtual-mfa-devices-2.json': { VirtualMFADevices: [] } }),
-      /^virtual-mfa-devices in 2 pages cannot be checked for a missing page .*: re-export whole \(aws iam list-virtual-mfa-devices > virtual-mfa-devices\.json\)$/,
+      /^virtual-mfa-devices in 2 pages cannot be checked for a missing page .*: re-export whole \(aws iam list-virtual-mfa-devices --output json > virtual-mfa-devices\.json\)$/,
     ],
   ])('refuses %s', (_label, edit, message) => {
     expect(refusal(pagesWith(edit))).toMatch(message);
