@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateOrganizationCommand, CreatePolicyCommand as CreateScpCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/checks/check.js';
@@ -202,6 +202,31 @@ describe.skipIf(!motoInstalled || CLIS.length === 0)('examples/export-account.sh
     // Where both sides read the same answer, they say the same thing.
     const messages = (list: Finding[]) => list.filter((f) => f.status !== 'ERROR').map((f) => `${key(f)} ${f.message}`).sort();
     expect(messages(findings)).toEqual(messages(live.findings));
+
+    // moto has no Access Analyzer. With its answers added as AWS gives them (an ACTIVE account
+    // analyzer in each region, no active finding), the export is complete: nothing is ERROR, and
+    // the import exits as a run with failing findings does (1), not 3.
+    for (const region of REGIONS.split(',')) {
+      const folder = join(dir, 'access-analyzer', region);
+      rmSync(join(folder, 'list-analyzers.json.error'));
+      const analyzer = { arn: `arn:aws:access-analyzer:${region}:${ACCOUNT}:analyzer/account-access-analyzer`, name: 'account-access-analyzer', type: 'ACCOUNT', status: 'ACTIVE', createdAt: '2026-01-05T10:00:00+00:00' };
+      writeFileSync(join(folder, 'list-analyzers.json'), JSON.stringify({ analyzers: [analyzer] }, null, 4));
+      writeFileSync(join(folder, 'account-access-analyzer.list-findings-v2.json'), JSON.stringify({ findings: [] }, null, 4));
+    }
+    // moto's credential report has no <root_account> row, which AWS's always has: add it as AWS writes it.
+    const report = join(dir, 'credential-report.csv');
+    const [header] = readFileSync(report, 'utf8').split('\n');
+    const root: Record<string, string> = { user: '<root_account>', arn: `arn:aws:iam::${ACCOUNT}:root`, user_creation_time: '2024-01-02T03:04:05+00:00', password_enabled: 'not_supported', password_last_used: '2024-02-01T00:00:00+00:00', password_last_changed: 'not_supported', password_next_rotation: 'not_supported', mfa_active: 'true', access_key_1_active: 'false', access_key_2_active: 'false', cert_1_active: 'false', cert_2_active: 'false' };
+    const rows = readFileSync(report, 'utf8').replace(/\n$/, '').split('\n');
+    writeFileSync(report, `${[header, header!.split(',').map((column) => root[column] ?? 'N/A').join(','), ...rows.slice(1)].join('\n')}\n`);
+    const completeOut = tempDir('export-import-complete');
+    const complete = hipaaIam(['audit', '--import', dir, '--out', completeOut, '--quiet']);
+    const [completeRun] = runFolders(completeOut, ACCOUNT);
+    if (!completeRun) throw new Error(`the complete import wrote nothing: ${complete.stderr}`);
+    const completeFindings = readFindings(completeRun).findings;
+    expect(completeFindings.filter((f) => f.status === 'ERROR').map(key)).toEqual([]);
+    expect(completeFindings.filter((f) => f.controlId === 'access-analyzer-enabled').map((f) => f.status)).toEqual(REGIONS.split(',').map(() => 'PASS'));
+    expect(complete.status, complete.stderr).toBe(1);
   }, 300_000);
 
   it('without --regions, the script asks every region DescribeRegions lists, and the import checks the same enabled regions as live', () => {
