@@ -104,6 +104,15 @@ describe('filters on the audit commands', () => {
     expect(runJson(run(['audit', '--demo', '--format', 'json']).runDir!)).not.toHaveProperty('filters');
   });
 
+  it('a filter given twice adds to the list, never keeps only the last', () => {
+    const controls = run(['audit', '--demo', '--controls', 'IAM-004', '--controls', 'IAM-005', '--format', 'json']);
+    expect(judged(controls.runDir!)).toEqual(['password-policy', 'root-mfa']);
+    const excluded = run(['mfa-audit', '--demo', '--exclude-controls', 'IAM-001', '--exclude-controls', 'IAM-006', '--format', 'json']);
+    expect(judged(excluded.runDir!)).toEqual(ids(checksForGroup('mfa-audit')).filter((id) => id !== 'user-console-mfa' && id !== 'root-hardware-mfa'));
+    const severities = run(['audit', '--demo', '--severity', 'critical', '--severity', 'high', '--format', 'json']);
+    expect(runJson(severities.runDir!)).toMatchObject({ filters: { severity: ['critical', 'high'] } });
+  });
+
   it('--severity is a list of severities, not a minimum', () => {
     const { runDir } = run(['audit', '--demo', '--severity', 'High,critical']);
     expect(judged(runDir!)).toEqual(ids(ALL_CHECKS.filter((c) => c.meta.severity === 'critical' || c.meta.severity === 'high')));

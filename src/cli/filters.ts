@@ -24,14 +24,15 @@ export interface ControlFilterFlags {
   severity?: Severity[];
 }
 
-function controlList(value: string): string[] {
-  const names = [...new Set(value.split(',').map((name) => name.trim()).filter(Boolean))];
+/** A flag given twice adds to the list (`--controls IAM-004 --controls IAM-005` is both), as Prowler's do; never the last one silently alone. */
+function controlList(value: string, previous: string[] | undefined): string[] {
+  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
   if (names.length === 0) throw new InvalidArgumentError('name at least one control, e.g. IAM-004 or password-policy');
-  return names;
+  return [...new Set([...(previous ?? []), ...names])];
 }
 
-function severityList(value: string): Severity[] {
-  const names = [...new Set(value.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean))];
+function severityList(value: string, previous: Severity[] | undefined): Severity[] {
+  const names = [...new Set([...(previous ?? []), ...value.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)])];
   const unknown = names.filter((name) => !(SEVERITIES as readonly string[]).includes(name));
   if (names.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`expected some of ${SEVERITIES.join(', ')}${unknown.length ? `, not ${unknown.join(', ')}` : ''}`);
   // In the catalogue's order, so run.json records the same list however it was typed.
