@@ -4,7 +4,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { fromEnv, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { InputError } from '../errors.js';
 import { resolveAwsProfile, type AwsProfile, type ServiceId } from './aws-profile.js';
 
@@ -123,13 +123,23 @@ export function clientConfigFor(profile: AwsProfile, service: ServiceId, region:
  * roles). A role the profile assumes is assumed through STS in the profile's region and at the
  * STS endpoint the profile configures, so a GovCloud or local (moto) profile stays there.
  */
-export function credentialsFor(profile: AwsProfile, requestHandler: ReturnType<typeof requestHandlerFor>): CredentialProvider {
+export function credentialsFor(profile: AwsProfile, requestHandler: ReturnType<typeof requestHandlerFor>, env: NodeJS.ProcessEnv = process.env): CredentialProvider {
+  // The AWS CLI's order: keys in the environment win over AWS_PROFILE's credentials, and only
+  // --profile wins over them. The SDK's chain prefers AWS_PROFILE, which would audit as another
+  // identity (perhaps another account) than `aws` does with the same environment.
+  if (profile.namedBy === 'AWS_PROFILE' && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) return fromEnv();
   return fromNodeProviderChain({
     ...(profile.name !== undefined ? { profile: profile.name } : {}),
     ...profile.files,
     clientConfig: { ...clientConfigFor(profile, 'STS'), requestHandler },
+    // The chain's console warning when a profile and environment keys are both set: the choice is
+    // made above, as the CLI makes it, and a cron job's --quiet stderr stays empty.
+    logger: SILENT_LOGGER,
   });
 }
+
+/** A logger that drops what the SDK's credential chain would print with console.warn. */
+const SILENT_LOGGER = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, trace: () => {} };
 
 /**
  * Clients on the SDK's default credential chain (or a named profile: --profile, else
@@ -145,7 +155,7 @@ export async function createAwsClients(options: LiveSourceOptions, env: NodeJS.P
   const profile = await resolveAwsProfile(options, env);
   const timeouts = resolveTimeouts(options.timeouts, env);
   const requestHandler = requestHandlerFor(timeouts);
-  let credentials: CredentialProvider = credentialsFor(profile, requestHandler);
+  let credentials: CredentialProvider = credentialsFor(profile, requestHandler, env);
   if (options.roleArn) {
     credentials = fromTemporaryCredentials({
       masterCredentials: credentials,
@@ -171,7 +181,7 @@ export async function createAwsClients(options: LiveSourceOptions, env: NodeJS.P
   };
 }
 
-export type CredentialProvider = ReturnType<typeof fromNodeProviderChain> | ReturnType<typeof fromTemporaryCredentials>;
+export type CredentialProvider = ReturnType<typeof fromNodeProviderChain> | ReturnType<typeof fromTemporaryCredentials> | ReturnType<typeof fromEnv>;
 type Credentials = Awaited<ReturnType<CredentialProvider>>;
 
 /**

@@ -1,6 +1,6 @@
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hipaaIam, runFolders, tempDir, type CliResult } from '../support/cli.js';
@@ -132,6 +132,25 @@ describe.skipIf(!motoInstalled)('a profile with region and endpoint_url, against
     expect(result.status, result.stderr).toBe(1);
     expect(runJson.caller?.arn).toBe(`arn:aws:sts::${ACCOUNT}:user/moto`);
     expect(runJson.source.region).toBe('eu-central-1');
+  });
+
+  it('keys in the environment win over AWS_PROFILE\'s, and --profile wins over them, as in the AWS CLI; the SDK\'s warning about both is not printed', async () => {
+    const iam = new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await iam.send(new CreateUserCommand({ UserName: 'alice' }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'alice' }))).AccessKey!;
+    iam.destroy();
+    appendFileSync(join(home, '.aws', 'config'), `[profile alicep]\nregion = us-east-1\nendpoint_url = ${moto.endpoint}\n`);
+    appendFileSync(join(home, '.aws', 'credentials'), `[alicep]\naws_access_key_id = ${key.AccessKeyId}\naws_secret_access_key = ${key.SecretAccessKey}\n`);
+    const envKeys = { AWS_ACCESS_KEY_ID: 'AKIAENVIRONMENTKEY01', AWS_SECRET_ACCESS_KEY: 'testing' };
+
+    const byEnvironment = run(['password-policy'], { AWS_PROFILE: 'alicep', ...envKeys });
+    expect(byEnvironment.run.caller?.arn).toBe(`arn:aws:sts::${ACCOUNT}:user/moto`);
+    expect(byEnvironment.result.stderr).not.toContain('Multiple credential sources');
+    const byFlag = run(['password-policy', '--profile', 'alicep'], envKeys);
+    expect(byFlag.run.caller?.arn).toBe(`arn:aws:iam::${ACCOUNT}:user/alice`);
+    expect(byFlag.result.stderr).not.toContain('Multiple credential sources');
+    // Without keys in the environment, AWS_PROFILE's are used.
+    expect(run(['password-policy'], { AWS_PROFILE: 'alicep' }).run.caller?.arn).toBe(`arn:aws:iam::${ACCOUNT}:user/alice`);
   });
 
   it('a profile that no file holds stops the run with one line, exit 2, nothing written', () => {
