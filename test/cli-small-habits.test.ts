@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -110,5 +110,34 @@ describe('collect --save and scp --save treat a missing folder alike', () => {
     expect(result.stderr).toMatch(/^hipaa-iam: --save .*afile\/sub\/out\.json: .*afile is a file, not a folder; nothing was collected or written\n$/);
     expect(readdirSync(dir)).toEqual(['afile']);
     expect(existsSync(join(dir, 'afile', 'sub'))).toBe(false);
+  });
+
+  it.each([
+    ['collect', (path: string) => ['collect', '--demo', '--save', path]],
+    ['scp', (path: string) => ['scp', '--save', path]],
+  ])('%s refuses a --save that names a folder (existing, or ending in /) up front: exit 2, one line, nothing written', (_label, args) => {
+    const dir = tempDir('save-folder');
+    mkdirSync(join(dir, 'existing'));
+    for (const target of [join(dir, 'existing'), `${join(dir, 'new')}/`]) {
+      const result = hipaaIam(args(target));
+      expect(result.status, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(/^hipaa-iam: --save .*: .* is a folder; name the file to write, e\.g\. .*snapshot\.json; nothing was collected or written\n$/);
+    }
+    expect(readdirSync(dir)).toEqual(['existing']);
+    expect(readdirSync(join(dir, 'existing'))).toEqual([]);
+  });
+});
+
+describe.skipIf(!existsSync('/proc/self'))('a folder the file system will not create (procfs)', () => {
+  // Node's recursive mkdir loops forever on /proc/x (ENOENT, then EEXIST for /proc, again and
+  // again); hipaaIam's timeout would end such a run with no status.
+  it.each([
+    ['audit --out', (path: string) => ['audit', '--demo', '--out', path]],
+    ['collect --save', (path: string) => ['collect', '--demo', '--save', join(path, 'snapshot.json')]],
+  ])('%s /proc/...: exit 2 at once, one line', (_label, args) => {
+    const result = hipaaIam(args(`/proc/hipaa-iam-${process.pid}`));
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/proc\/hipaa-iam-\d+/);
   });
 });

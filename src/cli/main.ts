@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CollectionError, EvidenceWriteError, InputError, errorMessage } from '../errors.js';
 import { ACCOUNT_ID, TOOL } from '../snapshot/build.js';
@@ -9,7 +8,7 @@ import { showRiskRegister } from '../report/register-command.js';
 import { printable } from '../report/terminal.js';
 import { withoutUrlCredentials } from '../url-credentials.js';
 import { installInterruptHandlers, setInterruptNote } from './interrupt.js';
-import { checkOutputFolder, saveFile } from './output-folder.js';
+import { checkSaveFile, saveFile } from './output-folder.js';
 import { sourceOptions, type SourceFlags } from './options.js';
 import { scpCommand } from './scp-command.js';
 import { AUDIT_COMMANDS } from './commands.js';
@@ -62,7 +61,7 @@ Examples:
   for (const option of sourceOptions()) collect.addOption(option);
   collect.requiredOption('--save <file>', 'where to write the snapshot (JSON)');
   collect.action(async (flags: SourceFlags & { save: string }) => {
-    checkOutputFolder(dirname(flags.save), `--save ${flags.save}`);
+    checkSaveFile(flags.save, `--save ${flags.save}`);
     const snapshot = await obtainSnapshot(selectSource(flags), progressReporter());
     saveFile(flags.save, `${JSON.stringify(snapshot, null, 2)}\n`);
     setInterruptNote(`the snapshot was written in full to ${flags.save}`);

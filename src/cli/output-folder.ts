@@ -1,7 +1,7 @@
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { EvidenceWriteError, InputError, errorMessage } from '../errors.js';
-import { writeFileAtomically } from '../report/evidence-writer.js';
+import { makeFolders, writeFileAtomically } from '../report/evidence-writer.js';
 
 /**
  * Refuses, before anything is collected, a folder that output could never be written into:
@@ -32,6 +32,30 @@ export function checkOutputFolder(dir: string, flag: string): void {
   } catch (error) {
     throw new InputError(`${flag}: cannot write into ${existing} (${errorMessage(error)}): choose another folder or fix its permissions; nothing was collected or written`);
   }
+  // Permission bits do not tell everything (procfs, sysfs, a root user on a read-only mount):
+  // the first missing level is made and removed again, so it is known now, not after collecting.
+  const wanted = resolve(dir);
+  if (wanted === existing) return;
+  let first = wanted;
+  while (dirname(first) !== existing) first = dirname(first);
+  try {
+    mkdirSync(first);
+    rmdirSync(first);
+  } catch (error) {
+    throw new InputError(`${flag}: cannot create ${first} (${errorMessage(error)}): choose another folder; nothing was collected or written`);
+  }
+}
+
+/**
+ * Refuses, before any work, a `--save FILE` that can never be written: FILE must name a file (not
+ * an existing folder, not a path ending in /), in a folder checkOutputFolder accepts.
+ * @throws InputError (exit 2)
+ */
+export function checkSaveFile(file: string, flag: string): void {
+  if (/[\\/]$/.test(file) || (existsSync(file) && statSync(file).isDirectory())) {
+    throw new InputError(`${flag}: ${file} is a folder; name the file to write, e.g. ${join(file, 'snapshot.json')}; nothing was collected or written`);
+  }
+  checkOutputFolder(dirname(resolve(file)), flag);
 }
 
 /**
@@ -42,7 +66,7 @@ export function checkOutputFolder(dir: string, flag: string): void {
  */
 export function saveFile(path: string, content: string): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolders(dirname(path));
   } catch (error) {
     throw new EvidenceWriteError(`cannot create the folder ${dirname(path)} for ${path}: ${errorMessage(error)}`);
   }

@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
-import { dirname } from 'node:path';
 import { BUILT_IN_ELIGIBLE_SERVICES, eligibleServicesAge, loadEligibleServicesFile, staleEligibleServicesWarning } from '../hipaa/eligible-services.js';
 import { buildHipaaScp, SCP_MAX_CHARS, type HipaaScp } from '../hipaa/scp-allowlist.js';
-import { checkOutputFolder, saveFile } from './output-folder.js';
+import { checkSaveFile, saveFile } from './output-folder.js';
 import type { PolicyDocument } from '../snapshot/schema.js';
 
 /** How a policy document is written to a file: two-space JSON and a final newline. */
@@ -35,7 +34,7 @@ export function scpCommand(): Command {
     .addOption(new Option('--save <file>', 'write the policy to FILE (FILE.partN.json when it is split) instead of printing it'))
     .action((flags: { eligibleServices?: string; form: 'auto' | 'deny-not-action' | 'allow-list'; save?: string }) => {
       // As collect --save: a folder that can never be written is refused first (exit 2); missing folders are created.
-      if (flags.save) checkOutputFolder(dirname(flags.save), `--save ${flags.save}`);
+      if (flags.save) checkSaveFile(flags.save, `--save ${flags.save}`);
       const list = flags.eligibleServices ? loadEligibleServicesFile(flags.eligibleServices) : BUILT_IN_ELIGIBLE_SERVICES;
       const scp = buildHipaaScp(list, { form: flags.form });
       const stale = staleEligibleServicesWarning(eligibleServicesAge(list, new Date()), list === BUILT_IN_ELIGIBLE_SERVICES);

@@ -1,7 +1,8 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CollectionError, InputError, errorMessage } from '../errors.js';
+import { makeFolders } from './evidence-writer.js';
 
 /** `<out>/<account>/.hipaa-iam.lock`: hidden, so nobody mistakes it for evidence. */
 export const LOCK_FILE = '.hipaa-iam.lock';
@@ -41,7 +42,7 @@ interface LockHolder {
  */
 export function withAccountLock<T>(accountDir: string, work: () => T, timing: LockTiming = DEFAULT_LOCK_TIMING): T {
   try {
-    mkdirSync(accountDir, { recursive: true });
+    makeFolders(accountDir);
   } catch (error) {
     throw new InputError(`cannot create evidence folder ${accountDir}: ${errorMessage(error)}`);
   }

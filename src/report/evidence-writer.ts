@@ -1,5 +1,5 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CollectionError, EvidenceWriteError, errorMessage } from '../errors.js';
 import { ACCOUNT_ID } from '../snapshot/build.js';
 import { processAlive } from './account-lock.js';
@@ -21,7 +21,7 @@ export function writeRunFolder(outDir: string, accountId: string, startedAt: Dat
   if (!ACCOUNT_ID.test(accountId)) throw new Error(`refusing to file evidence under account id ${JSON.stringify(accountId)}: an account id is 12 digits`);
   const accountDir = join(outDir, accountId);
   try {
-    mkdirSync(accountDir, { recursive: true });
+    makeFolders(accountDir);
   } catch (error) {
     throw new EvidenceWriteError(`cannot create evidence folder ${accountDir}: ${errorMessage(error)}; nothing was written`);
   }
@@ -123,5 +123,27 @@ function syncFolder(path: string): void {
     // Windows: folders cannot be opened for fsync.
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * mkdir -p, one level at a time from the nearest folder that exists. Node's own recursive mkdir
+ * loops forever where a file system answers ENOENT for a folder whose parent exists (procfs:
+ * `--out /proc/x` spun at full CPU and ignored SIGTERM); here every error is thrown.
+ * @throws the file system's error (ENOENT, EACCES, ENOTDIR, EROFS, ...) for the level that failed
+ */
+export function makeFolders(path: string): void {
+  const missing: string[] = [];
+  for (let folder = resolve(path); !existsSync(folder); folder = dirname(folder)) {
+    missing.unshift(folder);
+    if (dirname(folder) === folder) break;
+  }
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      // Made meanwhile by another run: fine, as long as it is a folder.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(folder).isDirectory()) throw error;
+    }
   }
 }

@@ -18,6 +18,8 @@ export function hipaaIam(args: string[], env: Record<string, string> = {}): CliR
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     timeout: 120_000,
+    // A run that hangs in the kernel (Node's mkdir loop on procfs) ignores SIGTERM; the test must still end.
+    killSignal: 'SIGKILL',
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
