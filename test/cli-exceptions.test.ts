@@ -41,7 +41,10 @@ describe('--exceptions that accept every failure of mfa-audit on the demo accoun
   });
 
   it('the terminal still shows the failures as accepted', () => {
-    expect(first.stdout).toContain('🔕 IAM-006 root-hardware-mfa SUPPRESSED [high] Root MFA is a hardware device (1 SUPPRESSED)');
+    expect(first.stdout).toContain('🔕 IAM-006 root-hardware-mfa ACCEPTED [high] Root MFA is a hardware device (1 SUPPRESSED)');
+    // A control with passes beside its accepted failures reads ACCEPTED too, not ✅ PASS.
+    expect(first.stdout).toContain('🔕 IAM-001 user-console-mfa ACCEPTED [high] Console users have MFA (2 SUPPRESSED, 4 PASS, 2 NOT_APPLICABLE)');
+    expect(first.stdout).not.toMatch(/^✅ IAM-00[19] /m);
     expect(first.stdout).toContain('    🔕 dave.billing has NO MFA — HIPAA compliance gap — accepted: Console users move to Identity Center (approved by Dr. Priya Shah (CISO), until 2099-01-31)');
     expect(first.stdout).toContain('Totals: 9 PASS, 0 FAIL, 0 ERROR, 4 NOT_APPLICABLE, 5 SUPPRESSED');
   });
