@@ -80,7 +80,7 @@ describe('--exceptions that accept every failure of mfa-audit on the demo accoun
   });
 
   it('report.html names the exceptions file and what it accepted', () => {
-    expect(readFileSync(join(runs[0]!, 'report.html'), 'utf8')).toContain(`<dt>Exceptions</dt><dd>${file}: 5 failing finding(s) accepted; 0 exception(s) matched nothing; 0 expire within 30 days</dd>`);
+    expect(readFileSync(join(runs[0]!, 'report.html'), 'utf8')).toContain(`<dt>Exceptions</dt><dd>${file}: 5 failing finding(s) accepted; 0 exception(s) matched nothing; 0 expire within 30 days; 0 expired, their failures still FAIL</dd>`);
   });
 });
 
@@ -114,6 +114,7 @@ describe('--exceptions that matched nothing or expire soon', () => {
     const alice = readFindings(run).findings.find((f) => f.controlId === 'user-console-mfa' && f.resourceName === 'dr.alice.nguyen');
     expect(alice).toMatchObject({ status: 'FAIL', message: expect.stringContaining('expired on 2020-01-31') });
     expect(alice?.suppressed).toBeUndefined();
+    expect(readFileSync(join(run, 'report.html'), 'utf8')).toContain('; 1 expired, their failures still FAIL (line 5)</dd>');
   });
 
   it('keeps stderr quiet under --quiet, still recording them in run.json', () => {
