@@ -35,6 +35,7 @@ describe('hipaa-iam controls', () => {
         commands: meta.group === 'risk-register' ? ['audit'] : [meta.group, 'audit'],
         hipaa: meta.hipaa,
         sources: meta.sources,
+        optionalSources: meta.optionalSources ?? [],
         description: meta.description,
         remediation: meta.remediation,
       })),
@@ -45,16 +46,23 @@ describe('hipaa-iam controls', () => {
     const result = hipaaIam(['controls']);
     expect(result.status).toBe(0);
     const [header, ...rows] = result.stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^RISK ID +CONTROL ID +SEVERITY +GROUP +HIPAA +SOURCES +TITLE$/);
+    expect(header).toMatch(/^RISK_ID +CONTROL_ID +SEVERITY +GROUP +HIPAA +SOURCES +TITLE$/);
+    // The heading is one word a column too, so awk reads its columns as it reads the rows'.
+    expect(header!.split(/\s+/)).toHaveLength(7);
     expect(rows).toHaveLength(ALL_CHECKS.length);
-    const starts = ['CONTROL ID', 'SEVERITY', 'GROUP', 'HIPAA', 'SOURCES', 'TITLE'].map((column) => header!.indexOf(column));
+    const starts = ['CONTROL_ID', 'SEVERITY', 'GROUP', 'HIPAA', 'SOURCES', 'TITLE'].map((column) => header!.indexOf(column));
     ALL_CHECKS.forEach(({ meta }, i) => {
       const row = rows[i]!;
-      const cells = [meta.controlId, meta.severity, meta.group, meta.hipaa.join(','), meta.sources.join(',') || '-', meta.title];
+      const cells = [meta.controlId, meta.severity, meta.group, meta.hipaa.join(','), [...meta.sources, ...(meta.optionalSources ?? []).map((s) => `${s}?`)].join(',') || '-', meta.title];
       // Each cell starts under its heading.
       expect(starts.map((start, c) => row.slice(start, start + cells[c]!.length))).toEqual(cells);
       expect(row.split(/\s+/).slice(0, 6)).toEqual([meta.riskId, ...cells.slice(0, 5)]);
     });
+  });
+
+  it('SOURCES says what --controls IAM-001 reads: the optional sources too, marked ?', () => {
+    const row = hipaaIam(['controls']).stdout.split('\n').find((line) => line.startsWith('IAM-001 '));
+    expect(row!.split(/\s+/)[5]!.split(',')).toEqual(expect.arrayContaining(['credentialReport', 'virtualMfaDevices?', 'authorizationDetails?']));
   });
 
   it('--list-controls on the program prints the same, with or without --json', () => {

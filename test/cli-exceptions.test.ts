@@ -41,7 +41,10 @@ describe('--exceptions that accept every failure of mfa-audit on the demo accoun
   });
 
   it('the terminal still shows the failures as accepted', () => {
-    expect(first.stdout).toContain('🔕 IAM-006 root-hardware-mfa SUPPRESSED [high] Root MFA is a hardware device (1 SUPPRESSED)');
+    expect(first.stdout).toContain('🔕 IAM-006 root-hardware-mfa ACCEPTED [high] Root MFA is a hardware device (1 SUPPRESSED)');
+    // A control with passes beside its accepted failures reads ACCEPTED too, not ✅ PASS.
+    expect(first.stdout).toContain('🔕 IAM-001 user-console-mfa ACCEPTED [high] Console users have MFA (2 SUPPRESSED, 4 PASS, 2 NOT_APPLICABLE)');
+    expect(first.stdout).not.toMatch(/^✅ IAM-00[19] /m);
     expect(first.stdout).toContain('    🔕 dave.billing has NO MFA — HIPAA compliance gap — accepted: Console users move to Identity Center (approved by Dr. Priya Shah (CISO), until 2099-01-31)');
     expect(first.stdout).toContain('Totals: 9 PASS, 0 FAIL, 0 ERROR, 4 NOT_APPLICABLE, 5 SUPPRESSED');
   });
@@ -77,7 +80,7 @@ describe('--exceptions that accept every failure of mfa-audit on the demo accoun
   });
 
   it('report.html names the exceptions file and what it accepted', () => {
-    expect(readFileSync(join(runs[0]!, 'report.html'), 'utf8')).toContain(`<dt>Exceptions</dt><dd>${file}: 5 failing finding(s) accepted; 0 exception(s) matched nothing; 0 expire within 30 days</dd>`);
+    expect(readFileSync(join(runs[0]!, 'report.html'), 'utf8')).toContain(`<dt>Exceptions</dt><dd>${file}: 5 failing finding(s) accepted; 0 exception(s) matched nothing; 0 expire within 30 days; 0 expired, their failures still FAIL</dd>`);
   });
 });
 
@@ -111,6 +114,7 @@ describe('--exceptions that matched nothing or expire soon', () => {
     const alice = readFindings(run).findings.find((f) => f.controlId === 'user-console-mfa' && f.resourceName === 'dr.alice.nguyen');
     expect(alice).toMatchObject({ status: 'FAIL', message: expect.stringContaining('expired on 2020-01-31') });
     expect(alice?.suppressed).toBeUndefined();
+    expect(readFileSync(join(run, 'report.html'), 'utf8')).toContain('; 1 expired, their failures still FAIL (line 5)</dd>');
   });
 
   it('keeps stderr quiet under --quiet, still recording them in run.json', () => {

@@ -10,7 +10,7 @@ import { judgingCommands } from './filters.js';
 export function controlsCommand(): Command {
   return new Command('controls')
     .description('list every control: risk id, control id, severity, group, HIPAA citations and the sources it reads (also: hipaa-iam --list-controls)')
-    .addOption(new Option('--json', 'print the list as a JSON array (controlId, riskId, title, severity, group, commands, hipaa, sources, description, remediation)'))
+    .addOption(new Option('--json', 'print the list as a JSON array (controlId, riskId, title, severity, group, commands, hipaa, sources, optionalSources, description, remediation)'))
     .action((flags: { json?: boolean }) => {
       process.stdout.write(flags.json ? controlsJson(ALL_CHECKS) : controlsTable(ALL_CHECKS, colourFor(process.stdout)));
     });
@@ -30,6 +30,8 @@ export interface ControlListing {
   hipaa: string[];
   /** Snapshot sources it reads (src/snapshot/schema.ts); none for review-cadence, which reads the archive of runs. */
   sources: string[];
+  /** Sources it reads when they were collected and judges without otherwise (CheckMeta.optionalSources); `--controls` collects them too. */
+  optionalSources: string[];
   description: string;
   remediation: string;
 }
@@ -44,6 +46,7 @@ export function controlListing(checks: readonly Check[]): ControlListing[] {
     commands: judgingCommands(meta),
     hipaa: [...meta.hipaa],
     sources: [...meta.sources],
+    optionalSources: [...(meta.optionalSources ?? [])],
     description: meta.description,
     remediation: meta.remediation,
   }));
@@ -53,15 +56,20 @@ export function controlsJson(checks: readonly Check[]): string {
   return `${JSON.stringify(controlListing(checks), null, 2)}\n`;
 }
 
-const COLUMNS = ['RISK ID', 'CONTROL ID', 'SEVERITY', 'GROUP', 'HIPAA', 'SOURCES', 'TITLE'] as const;
+const COLUMNS = ['RISK_ID', 'CONTROL_ID', 'SEVERITY', 'GROUP', 'HIPAA', 'SOURCES', 'TITLE'] as const;
+
+/** The SOURCES cell: what the control reads, its optional sources marked `?` (`credentialReport,virtualMfaDevices?`); `-` for none. */
+export function sourcesCell(listing: Pick<ControlListing, 'sources' | 'optionalSources'>): string {
+  return [...listing.sources, ...listing.optionalSources.map((source) => `${source}?`)].join(',') || '-';
+}
 
 /**
- * An aligned table, one control a line. Every column but the last (the title) is one word
- * (lists are joined by commas, no spaces), so `awk '{print $2}'` or `cut` reads a column from a
+ * An aligned table, one control a line. Every column but the last (the title) is one word,
+ * headings included (lists are joined by commas, no spaces), so `awk '{print $2}'` or `cut` reads a column from a
  * pipe as well as a person reads it on a terminal.
  */
 export function controlsTable(checks: readonly Check[], c: ChalkInstance): string {
-  const rows = controlListing(checks).map((l) => [l.riskId, l.controlId, l.severity, l.group, l.hipaa.join(','), l.sources.join(',') || '-', l.title]);
+  const rows = controlListing(checks).map((l) => [l.riskId, l.controlId, l.severity, l.group, l.hipaa.join(','), sourcesCell(l), l.title]);
   const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
   return `${c.bold(line(COLUMNS))}\n${rows.map(line).join('\n')}\n`;

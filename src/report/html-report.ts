@@ -116,7 +116,7 @@ function header(input: HtmlReportInput, title: string): string {
   const x = run.exceptions;
   if (x) {
     const lines = (refs: readonly { line: number }[]) => (refs.length > 0 ? ` (line ${refs.map((e) => e.line).join(', ')})` : '');
-    facts.push(['Exceptions', esc(`${x.file}: ${x.suppressedFindings} failing finding(s) accepted; ${x.unmatched.length} exception(s) matched nothing${lines(x.unmatched)}; ${x.expiringSoon.length} expire within 30 days${lines(x.expiringSoon)}`)]);
+    facts.push(['Exceptions', esc(`${x.file}: ${x.suppressedFindings} failing finding(s) accepted; ${x.unmatched.length} exception(s) matched nothing${lines(x.unmatched)}; ${x.expiringSoon.length} expire within 30 days${lines(x.expiringSoon)}; ${x.expired.length} expired, their failures still FAIL${lines(x.expired)}`)]);
   }
   const sourceErrors =
     run.sourceErrors.length > 0
@@ -288,17 +288,29 @@ function controlSection(control: CheckMeta, findings: readonly Finding[]): strin
     ['Control ID', `<code>${esc(control.controlId)}</code>`],
     ['Severity', severityBadge(control.severity)],
     ['HIPAA', esc(control.hipaa.join('; '))],
-    ['Description', esc(control.description)],
+    ['Description', prose(control.description)],
     ['Findings', esc(tallyText(counts))],
   ];
   return [
     `<section class="control" id="${controlAnchor(control.controlId)}" data-control="${esc(control.controlId)}" data-severity="${esc(control.severity)}"${needsAttention ? ' data-attention' : ''}>`,
     `<h3><span class="risk-id">${esc(control.riskId)}</span> ${severityBadge(control.severity)} ${esc(control.title)} <code class="control-id">${esc(control.controlId)}</code></h3>`,
     `<dl class="control-facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`,
-    `<div class="fix"><strong>Remediation:</strong> ${esc(control.remediation)}${documentationLink(control.documentation)}</div>`,
+    `<div class="fix"><strong>Remediation:</strong> ${prose(control.remediation)}${documentationLink(control.documentation)}</div>`,
     findingsTables(findings, false),
     '</section>',
   ].join('\n');
+}
+
+/**
+ * Catalogue prose (a control's description and remediation) with its markdown `code` spans set as
+ * <code>, as docs/CONTROLS.md shows them; all the text is escaped, inside the spans too. A lone
+ * backtick stays a backtick.
+ */
+export function prose(text: string): string {
+  return text
+    .split(/`([^`]+)`/)
+    .map((part, i) => (i % 2 === 1 ? `<code>${esc(part)}</code>` : esc(part)))
+    .join('');
 }
 
 /** Only an https link is made a link; any other text is shown as text, so metadata cannot smuggle a javascript: URL in. */
@@ -374,7 +386,7 @@ function passingDetails(findings: readonly Finding[], withControl: boolean): str
     return [`<p class="names" data-status="${esc(status)}" data-count="${of.length}">${statusBadge(status)} <strong>${of.length.toLocaleString('en-US')} more:</strong> ${esc(text)}</p>`];
   });
   return [
-    `<details class="passing"><summary>${esc(tallyText(countByStatus(findings)))} <span class="muted">(collapsed: open to list them)</span></summary>`,
+    `<details class="passing"><summary>${esc(tallyText(countByStatus(findings)))} <span class="muted closed-hint">(collapsed: open to list them)</span></summary>`,
     briefTable(listed, withControl),
     ...names,
     '</details>',
@@ -447,14 +459,13 @@ const REGISTER_COLUMNS: readonly [string, keyof RiskRegisterRow][] = [
 const REGISTER_NOWRAP = new Set<keyof RiskRegisterRow>(['riskId', 'status', 'firstDetected', 'lastSeen', 'closedOn']);
 
 function registerSection(register: readonly RiskRegisterRow[]): string {
-  const cell = (row: RiskRegisterRow, key: keyof RiskRegisterRow): string =>
-    key === 'severity'
-      ? severityBadge(row.severity)
-      : key === 'notes'
-        ? `<span class="notes">${esc(row.notes)}</span>`
-        : REGISTER_NOWRAP.has(key)
-          ? `<span class="nowrap">${esc(row[key])}</span>`
-          : esc(row[key]);
+  const cell = (row: RiskRegisterRow, key: keyof RiskRegisterRow): string => {
+    if (key === 'severity') return severityBadge(row.severity);
+    if (key === 'notes') return `<span class="notes">${esc(row.notes)}</span>`;
+    // Description and mitigation are the catalogue's prose, `code` spans and all.
+    if (key === 'description' || key === 'mitigation') return prose(row[key]);
+    return REGISTER_NOWRAP.has(key) ? `<span class="nowrap">${esc(row[key])}</span>` : esc(row[key]);
+  };
   const rows = register.map((row) => REGISTER_COLUMNS.map(([, key]) => cell(row, key)));
   return [
     '<section id="register" class="major"><h2>Risk register</h2>',
@@ -474,7 +485,7 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; 
 .muted, .axis { color: #555; fill: #555; }
 dl.run-facts, dl.control-facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0 0 8px; }
 dt { font-weight: 600; }
-dd { margin: 0; overflow-wrap: break-word; }
+dd { margin: 0; overflow-wrap: anywhere; min-width: 0; }
 .verdict { font-size: 15px; padding: 8px 12px; border: 1px solid #999; border-left: 6px solid #1a1a1a; }
 .source-errors { border: 1px solid #e65100; padding: 6px 12px; }
 nav ol.columns { columns: 3; font-size: 13px; }
@@ -484,7 +495,8 @@ figcaption { font-size: 13px; color: #333; margin-bottom: 6px; }
 svg.chart { max-width: 100%; height: auto; font-size: 12px; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 13px; }
-th, td { border: 1px solid #bbb; padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+/* anywhere, not break-word: only anywhere lets an ARN or a policy with no space narrow a column's minimum, so a table never outgrows the page. */
+th, td { border: 1px solid #bbb; padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 table.fixed { table-layout: fixed; }
 thead th { background: #eef1f5; }
 thead { display: table-header-group; }
@@ -517,6 +529,7 @@ p.note { font-size: 13px; margin: 4px 0; }
 table.brief { margin-top: 0; }
 details.passing { margin: 4px 0 16px; border: 1px solid #c8e6c9; padding: 2px 8px; }
 details.passing > summary { cursor: pointer; font-weight: 600; color: #1b5e20; padding: 2px 0; }
+details[open] > summary .closed-hint { display: none; }
 p.names { font-size: 12px; overflow-wrap: anywhere; }
 .filters { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; gap: 6px 16px; align-items: center; padding: 8px 10px; margin: 8px 0 12px; background: #eef1f5; border: 1px solid #bbb; }
 .filters.active { border-color: #0d47a1; box-shadow: 0 0 0 1px #0d47a1; }

@@ -76,6 +76,8 @@ export function terminalSummary(checks: readonly Check[], findings: readonly Fin
     const counts = new Map<Status, number>();
     for (const f of mine) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
     const worst: Status = counts.has('ERROR') ? 'ERROR' : counts.has('FAIL') ? 'FAIL' : counts.has('PASS') ? 'PASS' : (mine[0]?.status ?? 'NOT_APPLICABLE');
+    // Failures all accepted by an exception are still failures: the control reads ACCEPTED, as the register's Accepted, never ✅ PASS.
+    const accepted = (worst === 'PASS' || worst === 'SUPPRESSED') && counts.has('SUPPRESSED');
     if (options.onlyFailures) {
       for (const f of mine) if (!FAILING.has(f.status)) hidden.findings.set(f.status, (hidden.findings.get(f.status) ?? 0) + 1);
       if (!FAILING.has(worst)) {
@@ -85,7 +87,7 @@ export function terminalSummary(checks: readonly Check[], findings: readonly Fin
     }
     const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
     lines.push(
-      `${SYMBOL[worst]} ${c.bold(`${check.meta.riskId} ${check.meta.controlId}`)} ${paint(c, worst, worst)} ${c.dim(`[${check.meta.severity}]`)} ${check.meta.title} ${c.dim(`(${tally})`)}`,
+      `${SYMBOL[accepted ? 'SUPPRESSED' : worst]} ${c.bold(`${check.meta.riskId} ${check.meta.controlId}`)} ${accepted ? c.dim('ACCEPTED') : paint(c, worst, worst)} ${c.dim(`[${check.meta.severity}]`)} ${check.meta.title} ${c.dim(`(${tally})`)}`,
     );
     const detailed = PER_PRINCIPAL_CONTROLS.has(check.meta.controlId) || worst === 'ERROR';
     for (const f of mine) {

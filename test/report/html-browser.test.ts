@@ -32,6 +32,9 @@ const REPORT = join(ARTIFACTS, 'report.html');
 const SCREENSHOT = join(ARTIFACTS, 'report.png');
 const FILTERED_SCREENSHOT = join(ARTIFACTS, 'report-filtered.png');
 const PDF = join(ARTIFACTS, 'report.pdf');
+const LIVE_LIKE = join(ARTIFACTS, 'report-live-like.html');
+const LIVE_LIKE_SCREENSHOT = join(ARTIFACTS, 'report-live-like.png');
+const WIDTH_PROBE = join(ARTIFACTS, 'width-probe.html');
 
 const CSP_VIOLATION = /violates the following Content Security Policy directive/;
 
@@ -136,6 +139,45 @@ function demoInput(): HtmlReportInput {
       { startedAt: run.startedAt, counts: run.statusCounts },
     ],
   };
+}
+
+/**
+ * The demo as a live account writes it: SSO role ARNs, policy documents in messages and
+ * evidence, long path-like names, none with a space a line could break at.
+ */
+function liveLikeInput(): HtmlReportInput {
+  const demo = demoInput();
+  const role = 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/us-east-1/AWSReservedSSO_AWSAdministratorAccess_0a1b2c3d4e5f6a7b';
+  const policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:PassRole","lambda:CreateFunction","lambda:InvokeFunction"],"Resource":"arn:aws:iam::111122223333:role/service-role/ehr-ingest-lambda-execution-role-20261123"}]}';
+  return {
+    ...demo,
+    run: { ...demo.run, caller: { arn: `${role}/dana.whitfield@clinic-example.org`, userId: 'AROAEXAMPLEEXAMPLE0001:dana.whitfield@clinic-example.org' } },
+    findings: demo.findings.map((f, i) => ({
+      ...f,
+      resourceName: i % 3 === 0 ? `AWSReservedSSO_AWSAdministratorAccess_0a1b2c3d4e5f6a7b-${f.resourceName}` : f.resourceName,
+      resourceArn: `${role}-${f.resourceName}`,
+      message: `${f.message} ${policy}`,
+      evidence: { ...f.evidence, attachedPolicyArns: [`arn:aws:iam::111122223333:policy/service-role/AWSLambdaBasicExecutionRole-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`, role], statement: policy },
+    })),
+    register: demo.register.map((row) => ({ ...row, affectedResources: `${role};${role}-backup;arn:aws:iam::111122223333:user/integrations/svc-ehr-backup-nightly-export` })),
+  };
+}
+
+/**
+ * A page (no CSP of its own) that frames `target` 1280 px wide and writes the framed page's
+ * scrollWidth and clientWidth into its DOM, for --dump-dom to read: the report's CSP lets no
+ * measuring script run inside it. Needs --allow-file-access-from-files to read the frame.
+ */
+function widthProbe(target: string): string {
+  return `<!DOCTYPE html><html><body><iframe id="f" src="${pathToFileURL(target).href}" width="1280" height="900"></iframe><script>
+document.getElementById('f').addEventListener('load', () => {
+  const d = document.getElementById('f').contentDocument;
+  const out = document.createElement('output');
+  out.id = 'width';
+  out.textContent = d ? 'scrollWidth=' + d.documentElement.scrollWidth + ' clientWidth=' + d.documentElement.clientWidth : 'unreadable';
+  document.body.appendChild(out);
+});
+</script></body></html>`;
 }
 
 interface BrowserRun {
@@ -264,6 +306,20 @@ describe.skipIf(!browserInstalled)('report.html in headless Chromium', () => {
     const run = chromium(['--dump-dom', `${reportUrl}#control-root-mfa`]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).not.toMatch(/<(tr|section|p) [^>]*\shidden[\s>=]/);
+  });
+
+  it('does not scroll sideways at 1280 px on a live-like report (long ARNs, policies and names in the cells)', () => {
+    writeFileSync(LIVE_LIKE, htmlReport(liveLikeInput()));
+    writeFileSync(WIDTH_PROBE, widthProbe(LIVE_LIKE));
+    const run = chromium(['--allow-file-access-from-files', '--virtual-time-budget=5000', '--dump-dom', pathToFileURL(WIDTH_PROBE).href]);
+    expect(run.status, run.stderr).toBe(0);
+    const measured = /<output id="width">scrollWidth=(\d+) clientWidth=(\d+)<\/output>/.exec(run.stdout);
+    expect(measured, run.stdout.slice(-400)).not.toBeNull();
+    const [scrollWidth, clientWidth] = [Number(measured![1]), Number(measured![2])];
+    expect(clientWidth).toBeGreaterThan(1200);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    const shot = chromium([`--screenshot=${LIVE_LIKE_SCREENSHOT}`, '--window-size=1280,2400', pathToFileURL(LIVE_LIKE).href]);
+    expect(shot.status, shot.stderr).toBe(0);
   });
 
   it('prints to a multi-page PDF', () => {

@@ -3,7 +3,7 @@ import type { CheckMeta, Finding, Status } from '../../src/checks/check.js';
 import type { HtmlReportInput } from '../../src/report/evidence-types.js';
 import { createHash } from 'node:crypto';
 import { ALL_CHECKS } from '../../src/checks/registry.js';
-import { hipaaStandard, htmlReport, SCRIPT_HASH } from '../../src/report/html-report.js';
+import { hipaaStandard, htmlReport, prose, SCRIPT_HASH } from '../../src/report/html-report.js';
 import { FILTER_SCRIPT } from '../../src/report/html/filter-script.js';
 import type { RunInfo } from '../../src/report/run-info.js';
 
@@ -333,7 +333,7 @@ describe('htmlReport', () => {
     const section = page.slice(page.indexOf('id="control-admin-access"'), page.indexOf('</section>', page.indexOf('id="control-admin-access"')));
 
     it('lists the failures first, and the passes collapsed under their count', () => {
-      expect(section).toContain('<details class="passing"><summary>135 PASS <span class="muted">(collapsed: open to list them)</span></summary>');
+      expect(section).toContain('<details class="passing"><summary>135 PASS <span class="muted closed-hint">(collapsed: open to list them)</span></summary>');
       expect(section).not.toMatch(/<details[^>]*\sopen/);
       expect(section.indexOf('<strong>alice</strong>')).toBeLessThan(section.indexOf('<details'));
       // The first 50 passes are rows; the other 85 are named in one paragraph.
@@ -397,5 +397,43 @@ describe('htmlReport', () => {
 
   it('is pure: the same input gives the same page', () => {
     expect(htmlReport(INPUT)).toBe(html);
+  });
+});
+
+describe('what a fresh reader found wrong in report.html', () => {
+  it('sets the catalogue\'s `code` spans as <code>, escaped, in a control\'s remediation and description and in the register', () => {
+    expect(prose('Replace `"Action": "*"` grants & review `<b>` holders')).toBe('Replace <code>&quot;Action&quot;: &quot;*&quot;</code> grants &amp; review <code>&lt;b&gt;</code> holders');
+    expect(prose('a lone ` backtick')).toBe('a lone ` backtick');
+    const control = { ...INPUT.controls[0]!, description: 'Root signs in with `MFA`.', remediation: 'Run `aws iam enable-mfa-device`.' };
+    const page = htmlReport({ ...INPUT, controls: [control, ...INPUT.controls.slice(1)], register: [{ ...INPUT.register[0]!, mitigation: 'Delete `root` keys' }] });
+    expect(page).toContain('<strong>Remediation:</strong> Run <code>aws iam enable-mfa-device</code>.');
+    expect(page).toContain('<dt>Description</dt><dd>Root signs in with <code>MFA</code>.</dd>');
+    expect(page).toContain('<td>Delete <code>root</code> keys</td>');
+    expect(page).not.toMatch(/`/);
+  });
+
+  it('says a PASS group is collapsed only while it is: the hint hides once the <details> is open', () => {
+    expect(htmlReport(INPUT)).toMatch(/details\[open\] > summary \.closed-hint \{ display: none; \}/);
+  });
+
+  it('lets a long token break anywhere in a cell or a run fact, so a live report does not scroll sideways (measured in test/report/html-browser.test.ts)', () => {
+    const page = htmlReport(INPUT);
+    expect(page).toMatch(/th, td \{[^}]*overflow-wrap: anywhere;/);
+    expect(page).toMatch(/dd \{[^}]*overflow-wrap: anywhere;/);
+  });
+
+  it('names the expired exceptions in the run facts beside the others', () => {
+    const exceptions = {
+      file: 'exceptions.csv',
+      entries: 3,
+      suppressedFindings: 1,
+      unmatched: [],
+      expiringSoon: [{ line: 2, id: 'root-mfa', resource: 'root', expires: '2026-12-01', daysLeft: 8 }],
+      expired: [{ line: 3, id: 'IAM-001', resource: 'dave', expires: '2020-01-31' }, { line: 4, id: 'IAM-010', resource: '*', expires: '2021-01-31' }],
+      notJudged: [],
+    };
+    expect(htmlReport({ ...INPUT, run: { ...RUN, exceptions } })).toContain(
+      '<dt>Exceptions</dt><dd>exceptions.csv: 1 failing finding(s) accepted; 0 exception(s) matched nothing; 1 expire within 30 days (line 2); 2 expired, their failures still FAIL (line 3, 4)</dd>',
+    );
   });
 });

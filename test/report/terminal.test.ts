@@ -84,3 +84,25 @@ describe('terminalSummary with onlyFailures', () => {
     expect(summary).not.toContain('--only-failures');
   });
 });
+
+describe('terminalSummary of a control whose every failure an exception accepts', () => {
+  const check = ALL_CHECKS.find((c) => c.meta.controlId === 'password-policy')!;
+  const finding = (status: Finding['status'], message: string) => ({ controlId: 'password-policy', status, message }) as Finding;
+  const plain = new Chalk({ level: 0 });
+
+  it('reads ACCEPTED with the exception mark, never ✅ PASS, beside its passing findings', () => {
+    const findings = [finding('SUPPRESSED', 'MinimumPasswordLength is 8 — accepted'), finding('PASS', 'RequireSymbols is true'), finding('SUPPRESSED', 'MaxPasswordAge unset — accepted')];
+    const [head] = terminalSummary([check], findings, plain).split('\n');
+    expect(head).toBe(`🔕 IAM-004 password-policy ACCEPTED [${check.meta.severity}] ${check.meta.title} (2 SUPPRESSED, 1 PASS)`);
+  });
+
+  it('reads ACCEPTED when it has no passing finding either', () => {
+    const [head] = terminalSummary([check], [finding('SUPPRESSED', 'MinimumPasswordLength is 8 — accepted')], plain).split('\n');
+    expect(head).toMatch(/^🔕 IAM-004 password-policy ACCEPTED \[/);
+  });
+
+  it('still reads FAIL when a failure is left unaccepted, and PASS when none was accepted', () => {
+    expect(terminalSummary([check], [finding('SUPPRESSED', 'a'), finding('FAIL', 'b')], plain)).toMatch(/^❌ IAM-004 password-policy FAIL /);
+    expect(terminalSummary([check], [finding('PASS', 'a')], plain)).toMatch(/^✅ IAM-004 password-policy PASS /);
+  });
+});
