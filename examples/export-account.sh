@@ -15,8 +15,14 @@
 # region enabled for the account unless --regions names them. AWS_ENDPOINT_URL, when set, is
 # passed to every call (older CLIs ignore it in the environment).
 #
+# DIR must be new or empty: files of an earlier export left beside this one's would mix two
+# exports. An answer the import reads as a fact (AWSOrganizationsNotInUseException: the account
+# stands alone; NoSuchEntity for the password policy: none is set) is kept in its .error file
+# like any other but is not a failure.
+#
 # Exit codes: 0 every call answered; 1 some calls failed (their .error files say why; the
-# folder is still complete as a record); 2 usage error or a credential report that never came.
+# folder is still complete as a record); 2 usage error (a folder that is not empty, a region
+# that is not a region name) or a credential report that never came.
 set -u
 
 usage() {
@@ -36,6 +42,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$out" ] || usage
+if [ -e "$out" ] && { [ ! -d "$out" ] || [ -n "$(ls -A "$out" 2>/dev/null)" ]; }; then
+  echo "export-account.sh: $out exists and is not an empty folder: choose a new or empty folder (an export into an old one would mix two exports)" >&2
+  exit 2
+fi
+IFS=', ' read -r -a named_regions <<<"$regions"
+for r in ${named_regions[@]+"${named_regions[@]}"}; do
+  [[ $r =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]] || { echo "export-account.sh: --regions: '$r' is not a region name (expected e.g. us-east-1)" >&2; exit 2; }
+done
 command -v aws >/dev/null 2>&1 || { echo "export-account.sh: the AWS CLI (aws) is not on PATH" >&2; exit 2; }
 
 export AWS_PAGER=""
@@ -47,6 +61,7 @@ endpoint=()
 [ -n "${AWS_ENDPOINT_URL:-}" ] && endpoint=(--endpoint-url "$AWS_ENDPOINT_URL")
 mkdir -p "$out" || exit 2
 failures=0
+facts=()
 
 # run FILE ARGS...: `aws ARGS... --output json` into FILE; on failure FILE.error holds the CLI's
 # stderr instead (never a half-written FILE, never both).
@@ -64,6 +79,15 @@ run() {
     [ -s "$path.stderr" ] || echo "aws $1 $2 failed (exit code $rc) without a message" >"$path.stderr"
     mv "$path.stderr" "$path.error"
     rm -f "$path.partial"
+    # The answers src/snapshot/import.ts reads as facts, not as failures to read.
+    if [ "$file" = organizations/describe-organization.json ] && grep -q '(AWSOrganizationsNotInUseException)' "$path.error"; then
+      facts+=("account is in no organization")
+      return 0
+    fi
+    if [ "$file" = password-policy.json ] && grep -q '(NoSuchEntity)' "$path.error"; then
+      facts+=("no password policy is set")
+      return 0
+    fi
     failures=$((failures + 1))
     echo "export-account.sh: $file: $(tr -s '\n' ' ' <"$path.error" | cut -c1-300)" >&2
   fi
@@ -163,8 +187,10 @@ for analyzer_region in $analyzer_regions; do
   done
 done
 
+noted=""
+[ ${#facts[@]} -eq 0 ] || noted=" ($(IFS=';'; echo "${facts[*]}" | sed 's/;/; /g'))"
 if [ "$failures" -gt 0 ]; then
-  echo "export-account.sh: done, $failures call(s) failed: their .error files in $out say why (the import reports them as ERROR)" >&2
+  echo "export-account.sh: done${noted}, $failures call(s) failed: their .error files in $out say why (the import reports them as ERROR)" >&2
   exit 1
 fi
-echo "export-account.sh: done; audit with: hipaa-iam audit --import $out" >&2
+echo "export-account.sh: done${noted}; audit with: hipaa-iam audit --import $out" >&2

@@ -27,7 +27,7 @@ import type { ControlFilters, RunInfo, RunScope } from './report/run-info.js';
 import { terminalSummary, totalsLine } from './report/terminal.js';
 import { CollectionError, EvidenceWriteError, errorMessage } from './errors.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
-import { NOT_COLLECTED, TOOL } from './snapshot/build.js';
+import { isReadFailure, NOT_COLLECTED, TOOL } from './snapshot/build.js';
 import { SOURCE_NAMES, type Snapshot } from './snapshot/schema.js';
 
 /** Evidence files a control group adds to its run folder. */
@@ -142,7 +142,7 @@ function auditUnderLock(request: AuditRequest): AuditResult {
     collection: snapshot.collection,
     sourceErrors: SOURCE_NAMES.flatMap((name) => {
       const source = snapshot.sources[name];
-      return source.status === 'error' && source.error.code !== NOT_COLLECTED ? [{ source: name, ...source.error }] : [];
+      return source.status === 'error' && isReadFailure(name, source.error.code) ? [{ source: name, ...source.error }] : [];
     }),
     ...sourcesNotRead(snapshot),
     ...(listAge ? { eligibleServices: listAge } : {}),

@@ -107,6 +107,28 @@ describe('an import is dated by when its data was taken', () => {
     expect(credentialsRun(['--import', datedExport('2026-06-02T10:00:00+00:00\n'), '--as-of', '2026-09-10']).run.asOf).toEqual({ at: '2026-09-10T00:00:00.000Z', from: '--as-of' });
   });
 
+  it('a date alone names its whole UTC day: --as-of the day of the report\'s newest time (later that day) is taken', () => {
+    // alice's key was made and last used at 2026-06-01T00:00:00Z; the same day at noon is in the report too.
+    const dir = datedExport();
+    const csv = join(dir, 'credential-report.csv');
+    writeFileSync(csv, readFileSync(csv, 'utf8').replace('2024-01-01T00:00:00+00:00,false', '2026-06-01T21:14:04+00:00,false'));
+    const { run, result } = credentialsRun(['--import', dir, '--as-of', '2026-06-01']);
+    expect(result.status, result.stderr).not.toBe(2);
+    expect(run.asOf).toEqual({ at: '2026-06-01T00:00:00.000Z', from: '--as-of' });
+    // A date and time is an instant: the same time of day refuses it.
+    expectRefused(['--import', dir, '--as-of', '2026-06-01T12:00:00Z'], /^hipaa-iam: --as-of 2026-06-01T12:00:00\.000Z is before 2026-06-01T21:14:04\.000Z/);
+  });
+
+  it.each([
+    ['not one timestamp', 'yesterday'],
+    ['after the run', '2999-01-01T00:00:00Z'],
+    ['before the report it dates', '2015-02-02T20:02:02+00:00'],
+  ])('with --as-of, a GeneratedTime file %s is not read: --as-of dates the import', (_label, text) => {
+    const { run, result } = credentialsRun(['--import', datedExport(text), '--as-of', '2026-06-02']);
+    expect(run.asOf).toEqual({ at: '2026-06-02T00:00:00.000Z', from: '--as-of' });
+    expect(result.stderr).not.toMatch(/credential-report-generated-time/);
+  });
+
   it('nothing dates the export: the run time, said in run.json and in one warning line suggesting --as-of', () => {
     const { run, result, rotation } = credentialsRun(['--import', datedExport()]);
     expect(run.asOf).toMatchObject({ from: 'run time (no date in the export)' });
@@ -121,7 +143,7 @@ describe('an import is dated by when its data was taken', () => {
     ['no such day', ['--as-of', '2026-02-30'], /is invalid\. expected an ISO date/],
     ['a time without a zone', ['--as-of', '2026-06-02T10:00'], /is invalid\. expected an ISO date/],
     ['in the future', ['--as-of', '2999-01-01'], /is invalid\. 2999-01-01T00:00:00\.000Z is in the future/],
-    ['before a date in the report', ['--as-of', '2026-05-31'], /^hipaa-iam: --as-of 2026-05-31T00:00:00\.000Z is before 2026-06-01T00:00:00\.000Z, a date in .*credential-report\.csv: the report was taken later/],
+    ['before a date in the report', ['--as-of', '2026-05-31'], /^hipaa-iam: --as-of 2026-05-31 is before 2026-06-01T00:00:00\.000Z, a date in .*credential-report\.csv: the report was taken later/],
   ])('--as-of %s: exit 2, one line, nothing written', (_label, flags, line) => {
     expectRefused(['--import', datedExport(), ...flags], new RegExp(`${line.source}[^\\n]*\\n$`));
   });
@@ -140,5 +162,19 @@ describe('an import is dated by when its data was taken', () => {
     ['live collection', []],
   ])('--as-of with %s: exit 2 before anything is read', (_label, source) => {
     expectRefused([...source, '--as-of', '2026-06-02'], '--as-of dates an import of AWS CLI exports (--import DIR); a live run, a snapshot and the demo are dated by their collection');
+  });
+});
+
+describe('an import where every call failed', () => {
+  it('names the export\'s own failure, not the caller identity an import never records', () => {
+    const dir = tempDir('import-no-credentials');
+    const noCredentials = 'Unable to locate credentials. You can configure credentials by running "aws configure".\n';
+    for (const file of ['credential-report.csv', 'account-authorization-details.json', 'account-summary.json', 'password-policy.json']) writeFileSync(join(dir, `${file}.error`), noCredentials);
+    const out = tempDir('import-no-credentials-out');
+    const result = hipaaIam(['audit', '--import', dir, '--out', join(out, 'evidence')]);
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/^hipaa-iam: nothing could be read from .*, so nothing was written: credential report \(iam:GenerateCredentialReport, iam:GetCredentialReport\): ExportFailed: the export of credential-report\.csv failed: Unable to locate credentials/);
+    expect(result.stderr).not.toMatch(/NotInImport/);
+    expect(readdirSync(out)).toEqual([]);
   });
 });

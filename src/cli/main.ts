@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CollectionError, EvidenceWriteError, InputError, errorMessage } from '../errors.js';
-import { ACCOUNT_ID, TOOL } from '../snapshot/build.js';
+import { ACCOUNT_ID, isReadFailure, TOOL } from '../snapshot/build.js';
 import { EXPORT_SCRIPT_PATH } from '../snapshot/import-files.js';
 import { obtainSnapshot } from '../snapshot/obtain.js';
 import { showRiskRegister } from '../report/register-command.js';
@@ -65,7 +65,7 @@ Examples:
     const snapshot = await obtainSnapshot(selectSource(flags), progressReporter());
     saveFile(flags.save, `${JSON.stringify(snapshot, null, 2)}\n`);
     setInterruptNote(`the snapshot was written in full to ${flags.save}`);
-    const failed = Object.entries(snapshot.sources).filter(([, s]) => s.status === 'error').map(([name]) => name);
+    const failed = Object.entries(snapshot.sources).filter(([name, s]) => s.status === 'error' && isReadFailure(name, s.error.code)).map(([name]) => name);
     process.stdout.write(`Snapshot of account ${snapshot.accountId} written to ${flags.save}${failed.length ? ` (sources with errors: ${failed.join(', ')})` : ''}\n`);
   });
   program.addCommand(collect);

@@ -3,6 +3,7 @@ import { SEVERITIES } from '../checks/check.js';
 import { DEFAULT_TIMEOUTS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, parseTimeoutSeconds, TIMEOUT_ENV } from '../collect/aws-clients.js';
 import { DEFAULT_FORMATS, FORMATS, type Format } from '../report/formats.js';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
+import type { ImportAsOf } from '../snapshot/import.js';
 
 /**
  * One table of options, shared by every command that reads an account, so help text and
@@ -29,7 +30,7 @@ export function sourceOptions(): Option[] {
     new Option('--snapshot <file>', 'audit a snapshot saved by `hipaa-iam collect --save` (offline)').conflicts(['import', 'demo', ...LIVE_ONLY]),
     new Option('--import <dir>', 'audit AWS CLI exports in DIR (credential-report.csv, account-authorization-details.json, ...; offline)').conflicts(['snapshot', 'demo', ...LIVE_ONLY]),
     new Option('--demo', 'audit the embedded demo account of a fictional clinic (offline)').conflicts(['snapshot', 'import', ...LIVE_ONLY]),
-    new Option('--as-of <date>', 'with --import: when the exports were taken (ISO date, or date and time with Z or an offset), so key ages and days unused count from then (default: the credential report\'s GeneratedTime from credential-report-generated-time.txt)').argParser(parseAsOf),
+    new Option('--as-of <date>', 'with --import: when the exports were taken (ISO date, or date and time with Z or an offset), so key ages and days unused count from then (default: the credential report\'s GeneratedTime from credential-report-generated-time.txt)').argParser((value: string) => parseAsOf(value)),
   ];
 }
 
@@ -53,10 +54,10 @@ export function parseRegions(value: string): string[] {
 }
 
 /**
- * `--as-of`: `2026-11-01` (midnight UTC that day) or `2026-11-01T09:30:00Z` / `…+02:00`; a time
+ * `--as-of`: `2026-11-01` (midnight UTC that day, and `day`: it names the whole day) or `2026-11-01T09:30:00Z` / `…+02:00`; a time
  * without a zone would be read in the local zone, so it is refused, and so is a date after now.
  */
-export function parseAsOf(value: string, now: Date = new Date()): Date {
+export function parseAsOf(value: string, now: Date = new Date()): ImportAsOf {
   const text = value.trim();
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
   const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
@@ -66,7 +67,7 @@ export function parseAsOf(value: string, now: Date = new Date()): Date {
     throw new InvalidArgumentError('expected an ISO date (2026-11-01) or date and time with a zone (2026-11-01T09:30:00Z)');
   }
   if (at.getTime() > now.getTime()) throw new InvalidArgumentError(`${at.toISOString()} is in the future: give the day the exports were taken`);
-  return at;
+  return { at, day: dateOnly };
 }
 
 /** "30" or "2.5" seconds → milliseconds; anything else is a usage error. */
@@ -89,7 +90,7 @@ export interface SourceFlags {
   import?: string;
   demo?: boolean;
   /** --as-of, parsed. */
-  asOf?: Date;
+  asOf?: ImportAsOf;
 }
 
 /** Judgement settings a user may override per run; the password baseline only where the password policy is judged or set. */

@@ -3,6 +3,7 @@ import { SEVERITIES, type CheckMeta, type Finding, type Severity, type Status } 
 import type { ComplianceMatrixRow, HtmlReportInput, RiskRegisterRow } from './evidence-types.js';
 import { escapeHtml as esc, failingBarChart, severityChart, STATUS_COLOURS, STATUS_ORDER, tallyText, trendChart, type FailingRow, type StatusCounts } from './html/charts.js';
 import { FILTER_SCRIPT } from './html/filter-script.js';
+import { isReadFailure } from '../snapshot/build.js';
 
 /**
  * report.html: one self-contained page an auditor opens offline and prints. Everything
@@ -118,9 +119,11 @@ function header(input: HtmlReportInput, title: string): string {
     const lines = (refs: readonly { line: number }[]) => (refs.length > 0 ? ` (line ${refs.map((e) => e.line).join(', ')})` : '');
     facts.push(['Exceptions', esc(`${x.file}: ${x.suppressedFindings} failing finding(s) accepted; ${x.unmatched.length} exception(s) matched nothing${lines(x.unmatched)}; ${x.expiringSoon.length} expire within 30 days${lines(x.expiringSoon)}; ${x.expired.length} expired, their failures still FAIL${lines(x.expired)}`)]);
   }
+  // Only failures to read: not a source left unread on purpose, nor the caller an import never records.
+  const readFailures = run.sourceErrors.filter((e) => isReadFailure(e.source, e.code));
   const sourceErrors =
-    run.sourceErrors.length > 0
-      ? `<div class="source-errors"><strong>Sources that could not be read</strong> (their controls are ERROR):<ul>${run.sourceErrors.map((e) => `<li>${esc(e.source)}: ${esc(e.code)}: ${esc(e.message)}</li>`).join('')}</ul></div>`
+    readFailures.length > 0
+      ? `<div class="source-errors"><strong>Sources that could not be read</strong> (their controls are ERROR):<ul>${readFailures.map((e) => `<li>${esc(e.source)}: ${esc(e.code)}: ${esc(e.message)}</li>`).join('')}</ul></div>`
       : '';
   return [
     '<header>',

@@ -20,6 +20,16 @@ export interface SnapshotParts {
  */
 export const NOT_COLLECTED = 'NotCollected';
 
+/**
+ * Whether a source's error (by source name and error code) is a failure to read it, which the
+ * run's "could not be read" lists name: not NotCollected (not read on purpose), nor the caller
+ * identity of an import (NotInImport: an import never records who collected the exports, and no
+ * check reads it).
+ */
+export function isReadFailure(source: string, code: string): boolean {
+  return code !== NOT_COLLECTED && !(source === 'callerIdentity' && code === 'NotInImport');
+}
+
 /** The error a source not read on purpose carries: "not needed by password-policy's controls". */
 export function notCollected(by: string): SourceError {
   return { code: NOT_COLLECTED, message: `not needed by ${by}` };

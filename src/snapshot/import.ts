@@ -21,9 +21,18 @@ export const GENERATED_TIME_FILE = {
   command: 'aws iam get-credential-report --query GeneratedTime --output text > credential-report-generated-time.txt',
 } as const;
 
+/**
+ * `--as-of`: the instant (a date alone is 00:00 UTC that day) and whether only a date was given,
+ * which names the whole UTC day: a report holding a time later that day does not contradict it.
+ */
+export interface ImportAsOf {
+  at: Date;
+  day: boolean;
+}
+
 export interface ImportOptions {
   /** `--as-of`: when the exports were taken, which dates the import over anything in the files. */
-  asOf?: Date;
+  asOf?: ImportAsOf;
 }
 
 /** What an import is dated by (the snapshot's collectedAt), and the report's own GeneratedTime if the export saved it. */
@@ -33,21 +42,24 @@ interface ImportDate {
   generatedAt: string | null;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /**
  * When the exports' data was taken, so that key ages and days unused count from that day and
- * not from the day they are audited: `--as-of` first, else the credential report's
- * GeneratedTime (GENERATED_TIME_FILE), else the run's own time, said so (`run time (no date
- * in the export)`): the report's newest timestamp is only a lower bound of when it was made,
- * and dating by it would shorten every age, so it is used only to refuse a date that the
- * report contradicts.
- * @throws InputError (exit 2) for a GeneratedTime file that is not one timestamp, a date after
- *   `now`, or a date before a timestamp in the credential report (files of different exports,
- *   or an endpoint that misreports GeneratedTime)
+ * not from the day they are audited: `--as-of` first (GENERATED_TIME_FILE is then not read at
+ * all: the user dated the import, so a stale or garbled file must not stop it), else the
+ * credential report's GeneratedTime (GENERATED_TIME_FILE), else the run's own time, said so
+ * (`run time (no date in the export)`): the report's newest timestamp is only a lower bound of
+ * when it was made, and dating by it would shorten every age, so it is used only to refuse a
+ * date that the report contradicts (for a date-only --as-of, a date on a later UTC day).
+ * @throws InputError (exit 2) for a GeneratedTime file that is not one timestamp or is after
+ *   `now` (without --as-of), or a date before a timestamp in the credential report (files of
+ *   different exports, or an endpoint that misreports GeneratedTime)
  */
-function importDate(dir: string, now: Date, asOf: Date | undefined, rows: readonly CredentialReportRow[] | null): ImportDate {
+function importDate(dir: string, now: Date, asOf: ImportAsOf | undefined, rows: readonly CredentialReportRow[] | null): ImportDate {
   const path = join(dir, GENERATED_TIME_FILE.file);
   let generatedAt: string | null = null;
-  if (existsSync(path)) {
+  if (asOf === undefined && existsSync(path)) {
     const text = readExportFile(path).replace(/^\uFEFF/, '').trim();
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(text) || Number.isNaN(Date.parse(text))) {
       throw new InputError(`${path} does not hold one ISO timestamp: remake it with ${GENERATED_TIME_FILE.command}, or date the import with --as-of`);
@@ -57,14 +69,16 @@ function importDate(dir: string, now: Date, asOf: Date | undefined, rows: readon
   }
   const dated: ImportDate =
     asOf !== undefined
-      ? { at: asOf, by: '--as-of', generatedAt }
+      ? { at: asOf.at, by: '--as-of', generatedAt }
       : generatedAt !== null
         ? { at: new Date(generatedAt), by: 'credential report GeneratedTime', generatedAt }
         : { at: now, by: 'run time (no date in the export)', generatedAt };
   if (dated.by !== 'run time (no date in the export)' && rows !== null) {
     const newest = newestReportDate(rows);
-    if (newest !== null && newest.getTime() > dated.at.getTime()) {
-      const what = dated.by === '--as-of' ? `--as-of ${dated.at.toISOString()}` : `the GeneratedTime in ${path} (${generatedAt})`;
+    // A date alone covers its whole UTC day: only a report date on a later day contradicts it.
+    const latestAllowed = asOf?.day ? asOf.at.getTime() + DAY_MS - 1 : dated.at.getTime();
+    if (newest !== null && newest.getTime() > latestAllowed) {
+      const what = dated.by === '--as-of' ? `--as-of ${asOf?.day ? asOf.at.toISOString().slice(0, 10) : dated.at.toISOString()}` : `the GeneratedTime in ${path} (${generatedAt})`;
       throw new InputError(`${what} is before ${newest.toISOString()}, a date in ${join(dir, IMPORT_FILES.credentialReport.file)}: the report was taken later; date the import with --as-of on or after that day`);
     }
   }

@@ -6,14 +6,14 @@ import { withoutUrlCredentials } from '../url-credentials.js';
 import { NOT_COLLECTED, resolveAccountId } from './build.js';
 import { crossCheckSources } from './cross-check.js';
 import { exportedFileNames } from './import-files.js';
-import { importAwsCliExports } from './import.js';
+import { importAwsCliExports, type ImportAsOf } from './import.js';
 import { DEMO_SNAPSHOT_PATH, loadSnapshot } from './load.js';
 import { SOURCE_LABELS, SOURCE_NAMES, type Snapshot } from './schema.js';
 
 export type SourceSelection =
   | { kind: 'live'; live: LiveSourceOptions }
   | { kind: 'snapshot'; path: string }
-  | { kind: 'import'; dir: string; /** --as-of: when the exports were taken. */ asOf?: Date }
+  | { kind: 'import'; dir: string; /** --as-of: when the exports were taken. */ asOf?: ImportAsOf }
   | { kind: 'demo' };
 
 /**
@@ -90,7 +90,9 @@ function refuseUnfiled(snapshot: Snapshot, from: string): Snapshot {
   const read = SOURCE_NAMES.map((name) => [name, snapshot.sources[name]] as const).filter(([, s]) => s.status === 'ok' || s.error.code !== NOT_COLLECTED);
   const failed = read.filter(([, s]) => s.status === 'error');
   if (failed.length === read.length && failed.length > 0) {
-    const [name, first] = failed[0]!;
+    // An import never records the caller (NotInImport) and a source not needed is NotCollected:
+    // neither says why nothing could be read, so the first other failure is named.
+    const [name, first] = failed.find(([, s]) => s.status === 'error' && s.error.code !== 'NotInImport' && s.error.code !== NOT_COLLECTED) ?? failed[0]!;
     const why = first.status === 'error' ? `${first.error.code}: ${first.error.message}` : '';
     throw new CollectionError(`nothing could be read from ${from}, so nothing was written: ${SOURCE_LABELS[name]}: ${why}`);
   }

@@ -227,6 +227,9 @@ describe.skipIf(!motoInstalled || CLIS.length === 0)('examples/export-account.sh
     expect(completeFindings.filter((f) => f.status === 'ERROR').map(key)).toEqual([]);
     expect(completeFindings.filter((f) => f.controlId === 'access-analyzer-enabled').map((f) => f.status)).toEqual(REGIONS.split(',').map(() => 'PASS'));
     expect(complete.status, complete.stderr).toBe(1);
+    // Every source was read: no "could not be read" for the caller an import never records.
+    expect(readFindings(completeRun).run.sourceErrors).toEqual([]);
+    expect(readFileSync(join(completeRun, 'report.html'), 'utf8')).not.toContain('class="source-errors"');
   }, 300_000);
 
   it('without --regions, the script asks every region DescribeRegions lists, and the import checks the same enabled regions as live', () => {

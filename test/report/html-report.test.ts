@@ -274,6 +274,18 @@ describe('htmlReport', () => {
     expect(page).not.toContain(HOSTILE);
   });
 
+  it('leaves out of "could not be read" the caller an import never records and sources not read on purpose', () => {
+    const notFailures = [
+      { source: 'callerIdentity', code: 'NotInImport', message: 'an import of AWS CLI exports does not record who collected them' },
+      { source: 'accessAnalyzer', code: 'NotCollected', message: "not needed by password-policy's controls" },
+    ];
+    expect(htmlReport({ ...INPUT, run: { ...RUN, sourceErrors: notFailures } })).not.toContain('class="source-errors"');
+    const page = htmlReport({ ...INPUT, run: { ...RUN, sourceErrors: [...notFailures, { source: 'trails', code: 'NotInImport', message: 'not in the folder' }] } });
+    const box = /<div class="source-errors">.*?<\/div>/s.exec(page)?.[0];
+    expect(box).toContain('trails: NotInImport: not in the folder');
+    expect(box).not.toMatch(/callerIdentity|NotCollected/);
+  });
+
   it('says what a remediating run planned or changed, and what could not be planned, escaped', () => {
     const summary = { command: 'boundary --apply', planned: 4, applied: 2, alreadyInPlace: 0, failed: 1, skipped: 1, blocked: [`eu-west-1: ${HOSTILE}`], warnings: [] };
     const applied = htmlReport({ ...INPUT, run: { ...RUN, remediation: { ...summary, mode: 'apply' } } });
