@@ -1,5 +1,5 @@
 import { accountFinding, defineCheck, sourceData } from '../check.js';
-import { logsManagementEvents, trailResource } from './trails.js';
+import { logsManagementEvents, trailResource, type Trail } from './trails.js';
 
 /** A multi-region trail exists, is logging, and records management events. */
 export default defineCheck({
@@ -24,7 +24,9 @@ export default defineCheck({
       management: logsManagementEvents(t),
     }));
     const good = judged.find((j) => j.logging === true && j.management === true);
-    const describe = judged.map((j) => `${j.trail.name}: logging ${j.logging ?? 'unknown'}, management events ${j.management ?? 'unknown'}`);
+    // An unknown says what stopped the read (AccessDenied, a file not in the export), so the ERROR tells what to fix.
+    const unknown = (read: Trail['status'] | Trail['eventSelectors']) => (read.status === 'error' ? `unknown (${read.error.code}: ${read.error.message})` : 'unknown');
+    const describe = judged.map((j) => `${j.trail.name}: logging ${j.logging ?? unknown(j.trail.status)}, management events ${j.management ?? unknown(j.trail.eventSelectors)}`);
     const evidence = { collectedInRegion: region, trails: trails.map((t) => t.name), multiRegionTrails: describe };
     if (good) return [{ ...trailResource(good.trail), status: 'PASS', message: `${good.trail.name} is a multi-region trail logging management events`, evidence }];
     if (judged.some((j) => j.logging === null || j.management === null)) {

@@ -46,6 +46,13 @@ describe('cloudtrail-multi-region (IAM-026)', () => {
   ])('%s → %s', (_label, trails, expected) => {
     expect(findingsOf(cloudtrailMultiRegion, withTrails(...trails)).map((f) => f.status)).toEqual([expected]);
   });
+
+  it('says why a trail\'s status or selectors are unknown: the error that stopped each read', () => {
+    const missing = { status: 'error' as const, error: { code: 'NotInImport', message: 'cloudtrail/us-east-1/123456789012/org.get-event-selectors.json is not in the export' } };
+    const [finding] = findingsOf(cloudtrailMultiRegion, withTrails(trail('org', { status: denied, eventSelectors: missing })));
+    expect(finding?.status).toBe('ERROR');
+    expect(finding?.message).toContain('org: logging unknown (AccessDeniedException: cloudtrail:GetTrailStatus), management events unknown (NotInImport: cloudtrail/us-east-1/123456789012/org.get-event-selectors.json is not in the export)');
+  });
 });
 
 describe('per-trail settings (IAM-027, IAM-028, IAM-029)', () => {
