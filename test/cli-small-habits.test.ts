@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { hipaaIam, tempDir } from './support/cli.js';
 
 const ACCOUNT = '111122223333';
-const HINT = 'hipaa-iam has no --output: use --format csv,json,html for formats, --out DIR for the folder\n';
+const HINT = 'hipaa-iam has no --output: use --json for the findings on stdout, --format csv,json,html for the evidence files, --out DIR for the folder\n';
 
 describe('risk-register prints a table for people, --csv and --json for programs', () => {
   const out = tempDir('register-views');

@@ -151,7 +151,7 @@ function oneLine(text: string): string {
  * commander would only say "unknown option" and suggest --out, a folder. Caught before
  * parsing, for every command, so the line points to both.
  */
-const OUTPUT_FLAG_HINT = 'hipaa-iam has no --output: use --format csv,json,html for formats, --out DIR for the folder';
+const OUTPUT_FLAG_HINT = 'hipaa-iam has no --output: use --json for the findings on stdout, --format csv,json,html for the evidence files, --out DIR for the folder';
 
 function hasOutputFlag(args: readonly string[]): boolean {
   for (const arg of args) {
