@@ -58,6 +58,7 @@ export async function resolveAwsProfile(options: { profile?: string; region?: st
     throw new InputError(`the AWS profile ${JSON.stringify(name)} (${namedBy}) is in neither ${files.configFilepath ?? '~/.aws/config'} nor ${files.filepath ?? '~/.aws/credentials'}; name a profile those files hold (aws configure list-profiles)`);
   }
   const profile: Profile = { ...credentialsFile[section], ...configFile[section] };
+  refuseBrokenCredentialSettings(section, configFile, credentialsFile, files.configFilepath ?? '~/.aws/config');
   const fromFiles = <T>(configFileSelector: (profile: Profile, file?: ParsedIniData) => T | undefined, preferCredentials = false) =>
     loadConfig<T | undefined>(
       { environmentVariableSelector: () => undefined, configFileSelector, default: () => undefined },
@@ -152,4 +153,28 @@ export function describeEndpoints(profile: AwsProfile, services: readonly Servic
   const [only] = byUrl.keys();
   if (byUrl.size === 1 && byUrl.get(only!)!.length === services.length) return `endpoint ${only}`;
   return [...byUrl].map(([url, ids]) => `endpoint ${url} for ${ids.map((id) => id.toLowerCase()).join(', ')}`).join(', ');
+}
+
+/**
+ * What the AWS CLI names before it calls anything, and the SDK's chain turns into a TypeError or
+ * "Could not load credentials from any providers" (exit 3): an sso_session with no
+ * [sso-session NAME] section, a source_profile no file holds, a loop of source_profiles.
+ * @throws InputError (exit 2) naming the profile and the setting
+ */
+function refuseBrokenCredentialSettings(start: string, configFile: ParsedIniData, credentialsFile: ParsedIniData, configPath: string): void {
+  const visited: string[] = [];
+  for (let name: string | undefined = start; name !== undefined; ) {
+    if (visited.includes(name)) throw new InputError(`the AWS profile ${JSON.stringify(start)}: its source_profile settings loop (${[...visited, name].join(' → ')}); point one of them at a profile with its own credentials`);
+    visited.push(name);
+    const profile: Profile = { ...credentialsFile[name], ...configFile[name] };
+    if (profile.sso_session !== undefined && !configFile[['sso-session', profile.sso_session].join(CONFIG_PREFIX_SEPARATOR)]) {
+      throw new InputError(`the AWS profile ${JSON.stringify(name)} names sso_session = ${profile.sso_session}, but ${configPath} has no [sso-session ${profile.sso_session}] section`);
+    }
+    const source = profile.role_arn !== undefined ? profile.source_profile : undefined;
+    if (source !== undefined && source !== name && !configFile[source] && !credentialsFile[source]) {
+      throw new InputError(`the AWS profile ${JSON.stringify(name)} names source_profile = ${source}, which neither shared file holds; name a profile those files hold (aws configure list-profiles)`);
+    }
+    // A profile that is its own source_profile uses its own static keys, as the CLI does.
+    name = source !== undefined && source !== name ? source : undefined;
+  }
 }

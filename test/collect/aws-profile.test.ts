@@ -170,3 +170,52 @@ describe('resolveAwsProfile: endpoints, as the SDK picks them', () => {
     await expect(resolveAwsProfile({ profile: 'broken' }, { HOME })).rejects.toBeInstanceOf(InputError);
   });
 });
+
+describe('resolveAwsProfile: credential settings the AWS CLI names before calling anything', () => {
+  const HOME = home(
+    [
+      '[profile sso]',
+      'sso_session = nosuch',
+      '',
+      '[profile good-sso]',
+      'sso_session = corp',
+      'sso_account_id = 111122223333',
+      'sso_role_name = Auditor',
+      '',
+      '[sso-session corp]',
+      'sso_region = us-east-1',
+      'sso_start_url = https://example.awsapps.com/start',
+      '',
+      '[profile cyc1]',
+      'role_arn = arn:aws:iam::111122223333:role/a',
+      'source_profile = cyc2',
+      '',
+      '[profile cyc2]',
+      'role_arn = arn:aws:iam::111122223333:role/b',
+      'source_profile = cyc1',
+      '',
+      '[profile orphan]',
+      'role_arn = arn:aws:iam::111122223333:role/a',
+      'source_profile = gone',
+      '',
+      '[profile self]',
+      'role_arn = arn:aws:iam::111122223333:role/a',
+      'source_profile = self',
+    ].join('\n'),
+    '[self]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n',
+  );
+
+  it.each([
+    ['an sso_session without its section', 'sso', /names sso_session = nosuch, but .* has no \[sso-session nosuch\] section/],
+    ['a loop of source_profiles', 'cyc1', /source_profile settings loop \(cyc1 → cyc2 → cyc1\)/],
+    ['a source_profile no file holds', 'orphan', /names source_profile = gone, which neither shared file holds/],
+  ])('%s is a usage error (exit 2) naming it', async (_label, profile, message) => {
+    await expect(resolveAwsProfile({ profile }, { HOME })).rejects.toThrow(message);
+    await expect(resolveAwsProfile({ profile }, { HOME })).rejects.toBeInstanceOf(InputError);
+  });
+
+  it('a whole sso_session, and a profile that is its own source_profile, are read', async () => {
+    await expect(resolveAwsProfile({ profile: 'good-sso' }, { HOME })).resolves.toMatchObject({ name: 'good-sso' });
+    await expect(resolveAwsProfile({ profile: 'self' }, { HOME })).resolves.toMatchObject({ name: 'self' });
+  });
+});
