@@ -113,9 +113,11 @@ describe('interrupting a run', () => {
     const path = join(out, ACCOUNT, 'risk-register.csv');
     for (const delay of [5, 40, 80, 120, 160, 200, 260, 320]) {
       const child = spawn(process.execPath, [BIN, 'audit', '--demo', '--out', out, '--quiet'], { stdio: 'ignore', env: { PATH: process.env.PATH ?? '' } });
+      // Listened for from the start: a run that ends before the kill emits 'exit' only once.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await exited;
       const rows = register(out);
       expect(rows.find((r) => r['Risk ID'] === 'IAM-001')?.Owner, `killed after ${delay} ms`).toBe('Dr. Priya Shah (CISO)');
       expect(rows.length).toBeGreaterThan(20);

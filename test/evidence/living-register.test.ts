@@ -161,9 +161,12 @@ describe('register-partial-file-left: nothing a killed run leaves behind survive
     saveRegister(path, readRegister(path).map((r) => ({ ...r, Notes: 'KEEP' })));
     for (const delay of [150, 300, 450, 600, 750]) {
       const child = spawn(process.execPath, [BIN, 'audit', '--snapshot', BASE, '--out', out, '--quiet'], { stdio: 'ignore' });
+      // Listened for from the start: a fast machine may finish the run before the kill, and an
+      // 'exit' already emitted is never emitted again.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await exited;
       expect(readRegister(path).every((r) => r.Notes === 'KEEP'), `killed after ${delay} ms`).toBe(true);
     }
     expect(auditBase(out, '--quiet').status).toBe(3);
