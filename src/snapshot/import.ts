@@ -122,19 +122,17 @@ export function importAwsCliExports(dir: string, now: Date = new Date(), options
     status: 'error' as const,
     error: recordedFailure(exportFolder, IMPORT_FILES[name].file) ?? { code: 'NotInImport', message: `${IMPORT_FILES[name].file} is not in ${dir} (make it with: ${IMPORT_FILES[name].command})` },
   });
-  // Size-bounded; JSON parsed by parseExportJson, which names the CLI's yaml/text/table output.
-  const readPath = (path: string): string => readExportFile(path);
-  const read = (name: keyof typeof IMPORT_FILES): string | null => {
-    const path = join(dir, IMPORT_FILES[name].file);
-    return existsSync(path) ? readPath(path) : null;
-  };
-  const jsonAt = (path: string, text: string): Record<string, unknown> => parseExportJson(path, text);
-  const json = (name: keyof typeof IMPORT_FILES, text: string) => jsonAt(join(dir, IMPORT_FILES[name].file), text);
+  // Size-bounded (readExportFile); JSON parsed by parseExportJson, which names the CLI's yaml/text/table output.
   const exportFolder: ExportFolder = {
     dir,
-    text: (file) => (existsSync(join(dir, file)) ? readPath(join(dir, file)) : null),
-    json: (file) => (existsSync(join(dir, file)) ? jsonAt(join(dir, file), readPath(join(dir, file))) : null),
+    text: (file) => (existsSync(join(dir, file)) ? readExportFile(join(dir, file)) : null),
+    json: (file) => {
+      const text = exportFolder.text(file);
+      return text === null ? null : parseExportJson(join(dir, file), text);
+    },
   };
+  const read = (name: keyof typeof IMPORT_FILES): string | null => exportFolder.text(IMPORT_FILES[name].file);
+  const json = (name: keyof typeof IMPORT_FILES, text: string) => parseExportJson(join(dir, IMPORT_FILES[name].file), text);
   const folder = (() => {
     try {
       return readdirSync(dir).sort();
@@ -152,7 +150,7 @@ export function importAwsCliExports(dir: string, now: Date = new Date(), options
       if (number === null) continue;
       if (number === 'misnamed') throw new InputError(`${join(dir, file)} fits no page name of ${files.base}: name page 1 ${files.base}.json and page N ${files.base}-N.json`);
       const path = join(dir, file);
-      pages.push({ file, number, value: jsonAt(path, readPath(path)) });
+      pages.push({ file, number, value: parseExportJson(path, readExportFile(path)) });
     }
     if (pages.length === 0) return null;
     const result = mergeExportPages({ ...PAGED_EXPORTS[name], ...files }, pages, summaryMap);
