@@ -13,14 +13,15 @@ const TARGET_SECONDS = 5;
 const TARGET_BYTES = 1024 ** 3;
 
 const snapshot = generateSnapshot(PRINCIPALS, POLICIES);
-const settings = { ...DEFAULT_SETTINGS, runArchive: [] };
+const settings = DEFAULT_SETTINGS;
+const history = { reviews: [] };
 const started = performance.now();
 // One check at a time, in registry order, so the slowest show (shared caches are paid by the first that needs them).
 const findings = [];
 const perCheck = [];
 for (const check of ALL_CHECKS) {
   const t = performance.now();
-  findings.push(...runChecks([check], snapshot, settings, new Date(NOW)));
+  findings.push(...runChecks([check], snapshot, settings, new Date(NOW), history));
   perCheck.push([check.meta.controlId, (performance.now() - t) / 1000]);
 }
 const seconds = (performance.now() - started) / 1000;

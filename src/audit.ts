@@ -104,8 +104,8 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   // Checks judge "now" as of collection, so a saved snapshot gives the same verdicts later.
   // Only verified full audits are access reviews (IAM-003): a subcommand run looked at a part.
   const reviews = archive.runs.filter((r) => r.scope === 'full').map((r) => r.startedAt);
-  const settings = { ...DEFAULT_SETTINGS, runArchive: reviews, ...request.settings };
-  const judged = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt));
+  const settings = { ...DEFAULT_SETTINGS, ...request.settings };
+  const judged = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt), { reviews });
   const runDate = request.startedAt.toISOString().slice(0, 10);
   const findings = request.exceptions ? applyExceptions(judged, request.exceptions.exceptions, runDate) : judged;
   const exceptions = request.exceptions ? exceptionsUse(request.exceptions, judged, controls, runDate) : undefined;

@@ -15,12 +15,6 @@ export interface Settings {
   /** IAM-003: the longest allowed gap between reviews, and how far back to look. */
   reviewCadenceDays: number;
   reviewWindowDays: number;
-  /**
-   * IAM-003: start times of the full audits of this account in the evidence archive whose
-   * manifest verifies (subcommand runs and unverifiable folders are not access reviews);
-   * null when there is no archive to read (the check then says so rather than guessing).
-   */
-  runArchive: string[] | null;
   /** IAM-021, IAM-022: the dated HIPAA-eligible services list (built in, or --eligible-services FILE). */
   eligibleServices: EligibleServicesList;
   passwordPolicy: {
@@ -38,7 +32,6 @@ export const DEFAULT_SETTINGS: Settings = {
   maxRoleSessionHours: 4,
   reviewCadenceDays: 31,
   reviewWindowDays: 92,
-  runArchive: null,
   eligibleServices: BUILT_IN_ELIGIBLE_SERVICES,
   passwordPolicy: { minimumPasswordLength: 14, maxPasswordAge: 90, passwordReusePrevention: 24 },
 };

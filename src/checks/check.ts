@@ -1,5 +1,6 @@
 import type { Snapshot, SourceData, SourceName } from '../snapshot/schema.js';
 import type { Settings } from '../settings.js';
+import type { AccountModel } from '../policy/effective-permissions.js';
 
 export const STATUSES = ['PASS', 'FAIL', 'ERROR', 'MANUAL', 'NOT_APPLICABLE', 'SUPPRESSED'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -72,10 +73,45 @@ export interface Suppression {
   exceptionResource?: string;
 }
 
+/**
+ * What the runs before this one say, read from the evidence archive by the caller (src/audit.ts):
+ * checks never read files.
+ */
+export interface RunHistory {
+  /**
+   * IAM-003: start times (ISO 8601) of the full audits of this account in the evidence archive
+   * whose manifest verifies (subcommand runs and unverifiable folders are not access reviews);
+   * null when there is no archive to read (the check then says so rather than guessing).
+   */
+  reviews: string[] | null;
+}
+
+/** No archive was read: a check that needs one says so (ERROR) instead of guessing. */
+export const NO_HISTORY: RunHistory = { reviews: null };
+
+/**
+ * Everything a check judges, built once per run by the engine (src/checks/engine.ts) and passed
+ * to every check: the snapshot, the thresholds, the time the run judges as of (the snapshot's
+ * collection time), the account model (principals with their policies compiled once, group
+ * membership, trust) and the run history.
+ */
+export interface CheckContext {
+  readonly snapshot: Snapshot;
+  readonly settings: Settings;
+  readonly now: Date;
+  /**
+   * The account model of the snapshot's authorization details, built on first use and shared by
+   * every check of the run. Reading it throws when authorizationDetails is unavailable; a check
+   * reads it only when that source is among its `sources` (the engine has then made it ERROR).
+   */
+  readonly model: AccountModel;
+  readonly history: RunHistory;
+}
+
 export interface Check {
   meta: CheckMeta;
-  /** Pure: the same snapshot, settings and `now` always give the same findings. */
-  run(snapshot: Snapshot, settings: Settings, now: Date): FindingDraft[];
+  /** Pure: the same context always gives the same findings. */
+  run(context: CheckContext): FindingDraft[];
 }
 
 export function defineCheck(check: Check): Check {

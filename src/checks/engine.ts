@@ -1,16 +1,37 @@
 import { errorMessage } from '../errors.js';
 import { SOURCE_LABELS, type Snapshot } from '../snapshot/schema.js';
 import type { Settings } from '../settings.js';
-import { accountFinding, type Check, type Finding, type FindingDraft } from './check.js';
+import { AccountModel } from '../policy/effective-permissions.js';
+import { accountFinding, NO_HISTORY, sourceData, type Check, type CheckContext, type Finding, type FindingDraft, type RunHistory } from './check.js';
 
 /**
- * Runs checks against a snapshot. A check whose sources failed, or that throws, yields
+ * The context every check of a run shares: the account model is built once, on first use (a run
+ * of password-policy never builds it), and never outlives the run.
+ */
+export function checkContext(snapshot: Snapshot, settings: Settings, now: Date, history: RunHistory = NO_HISTORY): CheckContext {
+  let model: AccountModel | null = null;
+  return {
+    snapshot,
+    settings,
+    now,
+    history,
+    get model() {
+      model ??= new AccountModel(sourceData(snapshot, 'authorizationDetails'), now);
+      return model;
+    },
+  };
+}
+
+/**
+ * Runs checks against a snapshot, as of `now` (the snapshot's collection time, so a saved
+ * snapshot gives the same verdicts later). A check whose sources failed, or that throws, yields
  * one ERROR finding with the reason: nothing is ever guessed to PASS.
  */
-export function runChecks(checks: readonly Check[], snapshot: Snapshot, settings: Settings, now: Date): Finding[] {
+export function runChecks(checks: readonly Check[], snapshot: Snapshot, settings: Settings, now: Date, history: RunHistory = NO_HISTORY): Finding[] {
+  const context = checkContext(snapshot, settings, now, history);
   const findings: Finding[] = [];
   for (const check of checks) {
-    for (const draft of evaluate(check, snapshot, settings, now)) {
+    for (const draft of evaluate(check, context)) {
       findings.push({
         controlId: check.meta.controlId,
         riskId: check.meta.riskId,
@@ -24,7 +45,8 @@ export function runChecks(checks: readonly Check[], snapshot: Snapshot, settings
   return findings;
 }
 
-function evaluate(check: Check, snapshot: Snapshot, settings: Settings, now: Date): FindingDraft[] {
+function evaluate(check: Check, context: CheckContext): FindingDraft[] {
+  const { snapshot } = context;
   const unavailable = check.meta.sources.flatMap((name) => {
     const source = snapshot.sources[name];
     return source.status === 'error' ? [`${SOURCE_LABELS[name]}: ${source.error.code}: ${source.error.message}`] : [];
@@ -33,7 +55,7 @@ function evaluate(check: Check, snapshot: Snapshot, settings: Settings, now: Dat
     return [accountFinding(snapshot.accountId, 'ERROR', `could not be evaluated: ${unavailable.join('; ')}`, { unavailableSources: unavailable })];
   }
   try {
-    const drafts = check.run(snapshot, settings, now);
+    const drafts = check.run(context);
     if (drafts.length === 0) {
       return [accountFinding(snapshot.accountId, 'ERROR', 'the check returned no finding (a defect in hipaa-iam; please report it)', {})];
     }

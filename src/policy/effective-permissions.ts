@@ -693,20 +693,3 @@ export class AccountModel {
     return detailsIndex(this.details).members.get(group) ?? [];
   }
 }
-
-const models = new WeakMap<AuthorizationDetails, Map<number, AccountModel>>();
-
-/** The model of a snapshot's authorization details at a time, shared by every check of a run. */
-export function accountModel(details: AuthorizationDetails, now: Date): AccountModel {
-  let byTime = models.get(details);
-  if (!byTime) {
-    byTime = new Map();
-    models.set(details, byTime);
-  }
-  let model = byTime.get(now.getTime());
-  if (!model) {
-    model = new AccountModel(details, now);
-    byTime.set(now.getTime(), model);
-  }
-  return model;
-}

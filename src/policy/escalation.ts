@@ -1,6 +1,5 @@
-import type { AuthorizationDetails, IamGroup, IamRole, IamUser, InstanceProfile, PolicyDocument } from '../snapshot/schema.js';
+import type { IamGroup, IamRole, IamUser, InstanceProfile, PolicyDocument } from '../snapshot/schema.js';
 import {
-  accountModel,
   adminAccess,
   decide,
   explain,
@@ -1333,15 +1332,7 @@ class Analyzer {
   }
 }
 
-const analyses = new WeakMap<AccountModel, Map<string, PrincipalEscalation>>();
-
-/** Escalation paths of every user and role, computed once per snapshot and time. */
-export function analyseEscalation(details: AuthorizationDetails, now: Date): Map<string, PrincipalEscalation> {
-  const model = accountModel(details, now);
-  let result = analyses.get(model);
-  if (!result) {
-    result = new Analyzer(model).analyse();
-    analyses.set(model, result);
-  }
-  return result;
+/** Escalation paths of every user and role of the run's account model, keyed by principal ARN. */
+export function analyseEscalation(model: AccountModel): Map<string, PrincipalEscalation> {
+  return new Analyzer(model).analyse();
 }

@@ -38,7 +38,7 @@ function narrowedTo(snapshot: Snapshot, keep: readonly SourceName[]): Snapshot {
   return { ...snapshot, sources: sources as Snapshot['sources'] };
 }
 
-const judge = (checks: readonly Check[], snapshot: Snapshot) => runChecks(checks, snapshot, { ...DEFAULT_SETTINGS, runArchive: [] }, new Date(snapshot.collectedAt));
+const judge = (checks: readonly Check[], snapshot: Snapshot) => runChecks(checks, snapshot, DEFAULT_SETTINGS, new Date(snapshot.collectedAt), { reviews: [] });
 
 /** Snapshots on which a check, given only the sources it declares (sourcesNeeded), judges otherwise than on the full snapshot. */
 function misjudgedOn(check: Check): string[] {
@@ -59,7 +59,7 @@ describe('every source a check reads is declared', () => {
   it('would catch a check that reads a source it does not declare', () => {
     const rogue = defineCheck({
       meta: { ...userConsoleMfa.meta, controlId: 'rogue', sources: ['credentialReport'], optionalSources: [] },
-      run: (snapshot) => {
+      run: ({ snapshot }) => {
         const users = optionalSourceData(snapshot, 'authorizationDetails')?.users.length ?? 0;
         return [{ status: 'PASS', resourceType: 'AWS::::Account', resourceArn: '', resourceName: '', message: `${sourceData(snapshot, 'credentialReport').rows.length} rows, ${users} users`, evidence: {} }];
       },

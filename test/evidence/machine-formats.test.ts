@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS } from '../../src/settings.js';
 import { DEMO_SNAPSHOT_PATH, loadSnapshot } from '../../src/snapshot/load.js';
 
 const snapshot = loadSnapshot(DEMO_SNAPSHOT_PATH);
-const findings = runChecks(ALL_CHECKS, snapshot, { ...DEFAULT_SETTINGS, runArchive: [] }, new Date(snapshot.collectedAt));
+const findings = runChecks(ALL_CHECKS, snapshot, DEFAULT_SETTINGS, new Date(snapshot.collectedAt), { reviews: [] });
 const run: RunInfo = {
   tool: { name: 'hipaa-iam', version: 'test' },
   command: 'audit',

@@ -24,7 +24,7 @@ const OLD_RUN = join(FIXTURE, ACCOUNT, '2026-11-29T20-11-14Z');
 const EXCEPTIONS = loadExceptions(join(FIXTURE, 'exceptions.csv'), ALL_CHECKS.map((c) => c.meta));
 const MFA_AUDIT = checksForGroup('mfa-audit');
 const snapshot = loadSnapshot(DEMO_SNAPSHOT_PATH);
-const judged = runChecks(MFA_AUDIT, snapshot, { ...DEFAULT_SETTINGS, runArchive: [] }, new Date(snapshot.collectedAt));
+const judged = runChecks(MFA_AUDIT, snapshot, DEFAULT_SETTINGS, new Date(snapshot.collectedAt), { reviews: [] });
 const findings = applyExceptions(judged, EXCEPTIONS.exceptions, '2026-12-01');
 const accepted = findings.filter((f) => f.status === 'SUPPRESSED');
 const run: RunInfo = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adminAccess, canDo, policyPermissions, type AdminStatus } from '../../src/policy/effective-permissions.js';
+import { AccountModel } from '../../src/policy/effective-permissions.js';
 import { analyseEscalation } from '../../src/policy/escalation.js';
 import type { AuthorizationDetails, IamRole, PolicyDocument } from '../../src/snapshot/schema.js';
 import { ACCOUNT, NOW, iamRole, iamUser } from '../support/snapshot.js';
@@ -62,7 +63,7 @@ describe('AWS managed policies, as AWS wrote them', () => {
 
 describe('privilege escalation with AWS managed policies', () => {
   const statusOf = (details: AuthorizationDetails) => {
-    const result = analyseEscalation(details, NOW);
+    const result = analyseEscalation(new AccountModel(details, NOW));
     return Object.fromEntries([...result.values()].map((r) => [r.name.replace(/^holds-/, ''), r.status]));
   };
 
@@ -85,13 +86,13 @@ describe('privilege escalation with AWS managed policies', () => {
   });
 
   it('IAMFullAccess escalates by itself, for certain', () => {
-    const result = [...analyseEscalation(account([]), NOW).values()].find((r) => r.name === 'holds-IAMFullAccess');
+    const result = [...analyseEscalation(new AccountModel(account([]), NOW)).values()].find((r) => r.name === 'holds-IAMFullAccess');
     expect(result?.paths[0]?.certainty).toBe('definite');
     expect(result?.paths.map((p) => p.method)).toEqual(expect.arrayContaining(['iam:AttachUserPolicy', 'iam:PutUserPolicy']));
   });
 
   it('when an administrator role trusts Lambda: Lambda full access escalates for certain, PowerUserAccess only through an existing function', () => {
-    const result = analyseEscalation(account([adminRole('lambda-admin', 'lambda.amazonaws.com')]), NOW);
+    const result = analyseEscalation(new AccountModel(account([adminRole('lambda-admin', 'lambda.amazonaws.com')]), NOW));
     const byName = (name: string) => [...result.values()].find((r) => r.name === name);
     const lambda = byName('holds-AWSLambda_FullAccess');
     expect(lambda?.status).toBe('escalates');
@@ -105,7 +106,7 @@ describe('privilege escalation with AWS managed policies', () => {
   });
 
   it('when an administrator role is an EC2 instance role: EC2 full access cannot pass it but may rewrite the user data of an instance running as it, SSM-capable PowerUser may reach it', () => {
-    const result = analyseEscalation(account([adminRole('ec2-admin', 'ec2.amazonaws.com')]), NOW);
+    const result = analyseEscalation(new AccountModel(account([adminRole('ec2-admin', 'ec2.amazonaws.com')]), NOW));
     const byName = (name: string) => [...result.values()].find((r) => r.name === name);
     // Issue 9 (case escalation-ec2-user-data): ec2:* on * changes an instance's user data and restarts it.
     const ec2 = byName('holds-AmazonEC2FullAccess');

@@ -17,7 +17,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-getting-started.html',
     sources: ['accessAnalyzer'],
   },
-  run(snapshot) {
+  run({ snapshot }) {
     const source = sourceData(snapshot, 'accessAnalyzer');
     // No region checked is no evidence of an analyzer anywhere.
     if (Object.keys(source.regions).length === 0) return [accountFinding(snapshot.accountId, 'ERROR', 'no region was checked for an analyzer')];

@@ -20,7 +20,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings-remediate.html',
     sources: ['accessAnalyzer'],
   },
-  run(snapshot) {
+  run({ snapshot }) {
     const findings: FindingDraft[] = [];
     const cleanRegions: string[] = [];
     const blindRegions: string[] = [];

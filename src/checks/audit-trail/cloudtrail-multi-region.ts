@@ -15,7 +15,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail.html',
     sources: ['cloudTrail'],
   },
-  run(snapshot) {
+  run({ snapshot }) {
     const { trails, region } = sourceData(snapshot, 'cloudTrail');
     const multiRegion = trails.filter((t) => t.isMultiRegionTrail);
     const judged = multiRegion.map((t) => ({

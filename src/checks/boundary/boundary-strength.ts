@@ -47,7 +47,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
     sources: ['authorizationDetails'],
   },
-  run(snapshot, _settings, now) {
+  run({ snapshot, now }) {
     const details = sourceData(snapshot, 'authorizationDetails');
     const usedBy = boundariesInUse(details);
     if (usedBy.size === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'no user or role has a permissions boundary')];

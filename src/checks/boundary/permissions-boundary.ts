@@ -15,7 +15,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
     sources: ['authorizationDetails'],
   },
-  run(snapshot, settings) {
+  run({ snapshot, settings }) {
     const details = sourceData(snapshot, 'authorizationDetails');
     const required = settings.requiredPermissionsBoundaryArn;
     const principals = [

@@ -16,7 +16,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id-credentials-access-keys-update.html',
     sources: ['credentialReport'],
   },
-  run(snapshot, settings, now) {
+  run({ snapshot, settings, now }) {
     const limit = settings.accessKeyMaxAgeDays;
     const findings: FindingDraft[] = [];
     for (const row of sourceData(snapshot, 'credentialReport').rows) {

@@ -16,7 +16,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html',
     sources: ['credentialReport'],
   },
-  run(snapshot) {
+  run({ snapshot }) {
     const findings: FindingDraft[] = [];
     for (const row of sourceData(snapshot, 'credentialReport').rows) {
       if (isRootRow(row)) continue;

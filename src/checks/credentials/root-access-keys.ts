@@ -14,7 +14,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html',
     sources: ['accountSummary'],
   },
-  run(snapshot) {
+  run({ snapshot }) {
     const present = sourceData(snapshot, 'accountSummary').summaryMap.AccountAccessKeysPresent;
     if (present === undefined) throw new Error('the account summary has no AccountAccessKeysPresent entry');
     const pass = present === 0;

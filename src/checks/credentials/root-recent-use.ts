@@ -16,7 +16,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html',
     sources: ['credentialReport'],
   },
-  run(snapshot, settings, now) {
+  run({ snapshot, settings, now }) {
     const root = sourceData(snapshot, 'credentialReport').rows.find(isRootRow);
     if (!root) throw new Error('the credential report has no <root_account> row');
     const window = settings.rootRecentUseDays;

@@ -19,7 +19,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html',
     sources: ['credentialReport'],
   },
-  run(snapshot, settings, now) {
+  run({ snapshot, settings, now }) {
     const limit = settings.unusedCredentialDays;
     const findings: FindingDraft[] = [];
     for (const row of sourceData(snapshot, 'credentialReport').rows) {

@@ -1,4 +1,4 @@
-import { accountModel, adminAccess, hitLabel, type AdminAccess, type PrincipalPermissions } from '../../policy/effective-permissions.js';
+import { adminAccess, hitLabel, type AdminAccess, type PrincipalPermissions } from '../../policy/effective-permissions.js';
 import { isServiceLinkedRole } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft, type Status } from '../check.js';
 
@@ -34,9 +34,8 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_manage-attach-detach.html',
     sources: ['authorizationDetails'],
   },
-  run(snapshot, _settings, now) {
+  run({ snapshot, model }) {
     const details = sourceData(snapshot, 'authorizationDetails');
-    const model = accountModel(details, now);
     const findings: FindingDraft[] = [];
     for (const user of details.users) findings.push(judge(model.userPermissions(user), 'AWS::IAM::User', 'user', { groups: user.groups }));
     for (const group of details.groups) {

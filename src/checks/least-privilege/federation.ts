@@ -19,7 +19,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers.html',
     sources: ['identityProviders', 'authorizationDetails', 'credentialReport'],
   },
-  run(snapshot) {
+  run({ snapshot }) {
     const providers = sourceData(snapshot, 'identityProviders');
     const workforceOidc = providers.oidc.filter((p) => !WORKLOAD_OIDC.test(p.arn));
     const identityCenterRoles = sourceData(snapshot, 'authorizationDetails').roles.filter(isIdentityCenterRole).map((r) => r.name);

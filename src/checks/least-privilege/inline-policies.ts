@@ -15,7 +15,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html',
     sources: ['authorizationDetails'],
   },
-  run(snapshot) {
+  run({ snapshot }) {
     const principals = customerPrincipals(sourceData(snapshot, 'authorizationDetails'));
     if (principals.length === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no users, groups or roles of its own')];
     return principals.map(({ kind, resourceType, entity }) => {

@@ -40,7 +40,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/kms/latest/developerguide/iam-policies-best-practices.html',
     sources: ['authorizationDetails'],
   },
-  run(snapshot, _settings, now) {
+  run({ snapshot, now }) {
     return judgeCustomerPolicies(snapshot, now, (policy, base, context): FindingDraft => {
       const statements = policy.compiled.statements;
       const deniedEverywhere = (action: string) =>

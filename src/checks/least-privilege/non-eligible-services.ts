@@ -1,5 +1,5 @@
 import { indexEligibleServices, eligibleServicesEvidence } from '../../hipaa/eligible-services.js';
-import { accountModel, adminAccess, isAdministrator, reachableServices, type PrincipalPermissions } from '../../policy/effective-permissions.js';
+import { adminAccess, isAdministrator, reachableServices, type PrincipalPermissions } from '../../policy/effective-permissions.js';
 import { isServiceLinkedRole } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
 
@@ -24,9 +24,8 @@ export default defineCheck({
     sources: ['authorizationDetails'],
     usesEligibleServices: true,
   },
-  run(snapshot, settings, now) {
+  run({ snapshot, settings, model }) {
     const details = sourceData(snapshot, 'authorizationDetails');
-    const model = accountModel(details, now);
     const index = indexEligibleServices(settings.eligibleServices);
     const listEvidence = eligibleServicesEvidence(settings.eligibleServices);
     // Every verdict that depends on the list says which list: it goes stale as AWS adds services.

@@ -1,5 +1,5 @@
 import { analyseEscalation, type EscalationPath, type PrincipalEscalation } from '../../policy/escalation.js';
-import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
+import { accountFinding, defineCheck, type FindingDraft } from '../check.js';
 
 /**
  * No user or role that is not already an administrator can make itself one.
@@ -38,9 +38,8 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
     sources: ['authorizationDetails'],
   },
-  run(snapshot, _settings, now) {
-    const details = sourceData(snapshot, 'authorizationDetails');
-    const analysis = analyseEscalation(details, now);
+  run({ snapshot, model }) {
+    const analysis = analyseEscalation(model);
     const findings: FindingDraft[] = [];
     for (const result of analysis.values()) {
       if (result.serviceLinked) continue;

@@ -36,7 +36,7 @@ export default defineCheck({
     sources: ['organizations'],
     usesEligibleServices: true,
   },
-  run(snapshot, settings) {
+  run({ snapshot, settings }) {
     const organizations = sourceData(snapshot, 'organizations');
     const list = settings.eligibleServices;
     if (!organizations.inOrganization) {

@@ -31,7 +31,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html',
     sources: ['authorizationDetails'],
   },
-  run(snapshot, _settings, now) {
+  run({ snapshot, now }) {
     return judgeCustomerPolicies(snapshot, now, (policy, base, context): FindingDraft => {
       // Deny statements of the same policy that take back a whole service everywhere, always.
       let denied = ActionSet.EMPTY;

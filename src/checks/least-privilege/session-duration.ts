@@ -16,7 +16,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html',
     sources: ['authorizationDetails'],
   },
-  run(snapshot, settings) {
+  run({ snapshot, settings }) {
     const limitSeconds = settings.maxRoleSessionHours * 3600;
     const details = sourceData(snapshot, 'authorizationDetails');
     const roles = details.roles.filter((r) => !isServiceLinkedRole(r) && isAssumedByPeople(r));

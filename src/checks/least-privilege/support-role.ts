@@ -16,7 +16,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/awssupport/latest/user/accessing-support.html',
     sources: ['authorizationDetails'],
   },
-  run(snapshot) {
+  run({ snapshot }) {
     const roles = sourceData(snapshot, 'authorizationDetails').roles.filter((r) => r.attachedPolicies.some((p) => SUPPORT_POLICY.test(p.arn)));
     if (roles.length === 0) return [accountFinding(snapshot.accountId, 'FAIL', 'no role has AWSSupportAccess attached')];
     return roles.map((role) => ({

@@ -14,7 +14,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_add-remove-users.html',
     sources: ['authorizationDetails'],
   },
-  run(snapshot) {
+  run({ snapshot }) {
     const users = sourceData(snapshot, 'authorizationDetails').users;
     if (users.length === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no IAM users')];
     return users.map((user) => {

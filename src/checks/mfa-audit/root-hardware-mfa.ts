@@ -18,7 +18,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-hw-mfa-for-root.html',
     sources: ['accountSummary', 'virtualMfaDevices'],
   },
-  run(snapshot) {
+  run({ snapshot }) {
     const arn = rootArn(snapshot.accountId);
     const enabled = sourceData(snapshot, 'accountSummary').summaryMap.AccountMFAEnabled;
     if (enabled === undefined) throw new Error('the account summary has no AccountMFAEnabled entry');

@@ -14,7 +14,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html',
     sources: ['accountSummary'],
   },
-  run(snapshot) {
+  run({ snapshot }) {
     const enabled = sourceData(snapshot, 'accountSummary').summaryMap.AccountMFAEnabled;
     if (enabled === undefined) throw new Error('the account summary has no AccountMFAEnabled entry');
     const pass = enabled === 1;

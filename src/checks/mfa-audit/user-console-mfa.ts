@@ -18,7 +18,7 @@ export default defineCheck({
     // The MFA type of each user's device, and users created since the report was generated.
     optionalSources: ['virtualMfaDevices', 'authorizationDetails'],
   },
-  run(snapshot) {
+  run({ snapshot }) {
     const report = sourceData(snapshot, 'credentialReport');
     const devices = optionalSourceData(snapshot, 'virtualMfaDevices');
     const findings: FindingDraft[] = [];

@@ -61,7 +61,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html',
     sources: ['passwordPolicy'],
   },
-  run(snapshot, settings) {
+  run({ snapshot, settings }) {
     const policy = sourceData(snapshot, 'passwordPolicy').policy;
     const resourceArn = `arn:aws:iam::${snapshot.accountId}:account-password-policy`;
     return parameters(settings.passwordPolicy).map((parameter): FindingDraft => {

@@ -4,7 +4,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * The archive of runs shows an access review at least every N days (default 31) over the last
- * 3 months; this run counts as the latest review. `settings.runArchive` holds only full audits
+ * 3 months; this run counts as the latest review. `history.reviews` holds only full audits
  * whose manifest verifies (src/audit.ts, src/report/archive.ts): a subcommand run looked at part
  * of the account and wrote no access-review.csv, and a folder that does not verify proves nothing.
  */
@@ -21,8 +21,8 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html',
     sources: [],
   },
-  run(snapshot, settings, now) {
-    const archive = settings.runArchive;
+  run({ snapshot, settings, now, history }) {
+    const archive = history.reviews;
     if (archive === null) {
       return [accountFinding(snapshot.accountId, 'ERROR', 'the archive of earlier runs was not available to judge the review cadence')];
     }

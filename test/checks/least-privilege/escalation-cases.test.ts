@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import privilegeEscalation from '../../../src/checks/least-privilege/privilege-escalation.js';
 import sessionDuration from '../../../src/checks/least-privilege/session-duration.js';
+import { AccountModel } from '../../../src/policy/effective-permissions.js';
 import { analyseEscalation } from '../../../src/policy/escalation.js';
 import { loadSnapshot } from '../../../src/snapshot/load.js';
 import { authorizationDetailsSchema, type AuthorizationDetails, type IamRole } from '../../../src/snapshot/schema.js';
@@ -17,7 +18,7 @@ import { allow, doc, inline } from './helpers.js';
 
 const casePath = (name: string, file: string) => fileURLToPath(new URL(`../../fixtures/cases/${name}/${file}`, import.meta.url));
 const caseDetails = (name: string): AuthorizationDetails => authorizationDetailsSchema.parse(JSON.parse(readFileSync(casePath(name, 'snapshot-authorization-details.json'), 'utf8')));
-const probe = (details: AuthorizationDetails) => [...analyseEscalation(details, NOW).values()].find((r) => r.name === 'probe-role');
+const probe = (details: AuthorizationDetails) => [...analyseEscalation(new AccountModel(details, NOW)).values()].find((r) => r.name === 'probe-role');
 const finding = (details: AuthorizationDetails, name = 'probe-role') => findingsOf(privilegeEscalation, withPrincipals(details)).find((f) => f.resourceName === name);
 
 describe('escalation-create-role-boundary-carried', () => {

@@ -16,7 +16,7 @@ describe('review-cadence (IAM-003)', () => {
     ['runs older than the window do not count', [daysAgo(200), daysAgo(150)], 'FAIL'],
     ['no archive to read', null, 'ERROR'],
   ])('%s → %s', (_label, runArchive, status) => {
-    const findings = runChecks([reviewCadence], snapshotWith(() => {}), { ...DEFAULT_SETTINGS, runArchive }, NOW);
+    const findings = runChecks([reviewCadence], snapshotWith(() => {}), DEFAULT_SETTINGS, NOW, { reviews: runArchive });
     expect(findings.map((f) => f.status)).toEqual([status]);
   });
 });
