@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { SEVERITIES } from '../checks/check.js';
-import { DEFAULT_TIMEOUTS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, parseTimeoutSeconds, TIMEOUT_ENV } from '../collect/aws-clients.js';
+import { DEFAULT_TIMEOUTS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, parseTimeoutSeconds, TIMEOUT_ENV } from '../collect/live-settings.js';
 import { DEFAULT_FORMATS, FORMATS, type Format } from '../report/formats.js';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.js';
 import type { ImportAsOf } from '../snapshot/import.js';

@@ -2,7 +2,6 @@ import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { InputError, errorMessage } from '../errors.js';
 import { chainReport, verifyChain } from '../report/chain.js';
-import { kmsTrustedKey } from '../report/kms.js';
 import { keyFingerprint, parsePublicKey, type TrustedKey } from '../report/signature.js';
 import { verifyRunFolder } from '../report/verify.js';
 
@@ -44,7 +43,8 @@ export function verifyCommand(): Command {
 /** The key the verifier trusts: a pinned fingerprint and the key file it pins, or a KMS key named here; never the folder's own. */
 async function trustedKeyFrom(flags: VerifyFlags): Promise<TrustedKey | undefined> {
   if (flags.kmsKeyId && (flags.publicKey || flags.keyFingerprint)) throw new InputError('give either --kms-key-id or --key-fingerprint with --public-key, not both');
-  if (flags.kmsKeyId) return kmsTrustedKey(flags.kmsKeyId, flags.profile);
+  // The KMS client (and the SDK) is loaded only when a KMS key is named.
+  if (flags.kmsKeyId) return (await import('../report/kms.js')).kmsTrustedKey(flags.kmsKeyId, flags.profile);
   if (!flags.publicKey && !flags.keyFingerprint) return undefined;
   if (!flags.publicKey || !flags.keyFingerprint) throw new InputError('--key-fingerprint and --public-key go together: the file gives the key, the fingerprint says it is the one you trust');
   if (!/^SHA256:[A-Za-z0-9+/]{43}=?$/.test(flags.keyFingerprint)) throw new InputError(`--key-fingerprint ${flags.keyFingerprint} is not a fingerprint; expected SHA256: and 43 base64 characters`);

@@ -2,6 +2,8 @@ import { booleanSelector, CONFIG_PREFIX_SEPARATOR, loadConfig, loadSharedConfigF
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 
+export { describeEndpoints } from './live-settings.js';
+
 /**
  * The services hipaa-iam calls, by the SDK's serviceId: it names the environment variable
  * (AWS_ENDPOINT_URL_<ID>, spaces as underscores, upper case) and the key of a `[services NAME]`
@@ -136,23 +138,6 @@ function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
-}
-
-/**
- * The endpoint(s) a profile gave, as a run's description names them: one URL when every
- * service of `services` shares it, else each URL with its services; null when none was given.
- * Callers strip credentials from the text (withoutUrlCredentials) before it is written.
- */
-export function describeEndpoints(profile: AwsProfile, services: readonly ServiceId[]): string | null {
-  const byUrl = new Map<string, ServiceId[]>();
-  for (const id of services) {
-    const url = profile.endpoints[id];
-    if (url) byUrl.set(url, [...(byUrl.get(url) ?? []), id]);
-  }
-  if (byUrl.size === 0) return null;
-  const [only] = byUrl.keys();
-  if (byUrl.size === 1 && byUrl.get(only!)!.length === services.length) return `endpoint ${only}`;
-  return [...byUrl].map(([url, ids]) => `endpoint ${url} for ${ids.map((id) => id.toLowerCase()).join(', ')}`).join(', ');
 }
 
 /**

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { accessAnalyzerFromRegions, activeAnalyzers, analyzersFromAnswer, enabledRegionsFromAnswer, findingsFromAnswer, regionListError } from '../collect/access-analyzer.js';
-import { trailEventSelectors, trailFromAnswer, trailsFromAnswer, trailStatus, type TrailAnswer } from '../collect/cloudtrail.js';
-import { identityProvidersFromAnswers } from '../collect/identity-providers.js';
-import { isNotInOrganization, organizationFromAnswer, policySummariesFromAnswer, scpFromAnswer, withScpsUnreadable } from '../collect/organizations.js';
+import { accessAnalyzerFromRegions, activeAnalyzers, analyzersFromAnswer, enabledRegionsFromAnswer, findingsFromAnswer, regionListError } from '../collect/access-analyzer-answers.js';
+import { trailEventSelectors, trailFromAnswer, trailsFromAnswer, trailStatus, type TrailAnswer } from '../collect/cloudtrail-answers.js';
+import { identityProvidersFromAnswers } from '../collect/identity-provider-answers.js';
+import { isNotInOrganization, organizationFromAnswer, policySummariesFromAnswer, scpFromAnswer, withScpsUnreadable } from '../collect/organizations-answers.js';
 import { codedError, sourceError, type Result } from '../collect/source-error.js';
 import { errorMessage, InputError } from '../errors.js';
 import { continuationOf } from './export-pages.js';

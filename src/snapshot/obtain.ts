@@ -1,6 +1,6 @@
-import { COLLECTION_SERVICES, createAwsClients, type LiveSourceOptions } from '../collect/aws-clients.js';
-import { describeEndpoints, type AwsProfile } from '../collect/aws-profile.js';
-import { collectLive, type NeededSources } from '../collect/live.js';
+import type { AwsProfile } from '../collect/aws-profile.js';
+import type { NeededSources } from '../collect/live.js';
+import { COLLECTION_SERVICES, describeEndpoints, type LiveSourceOptions } from '../collect/live-settings.js';
 import { CollectionError, InputError } from '../errors.js';
 import { withoutUrlCredentials } from '../url-credentials.js';
 import { NOT_COLLECTED, resolveAccountId } from './build.js';
@@ -45,6 +45,8 @@ async function readSnapshot(selection: SourceSelection, progress: (message: stri
     case 'demo':
       return loadSnapshot(DEMO_SNAPSHOT_PATH);
     case 'live': {
+      // The SDK (six clients, most of a second and over 100 MiB) is loaded only by a live run.
+      const [{ createAwsClients }, { collectLive }] = await Promise.all([import('../collect/aws-clients.js'), import('../collect/live.js')]);
       const clients = await createAwsClients(selection.live);
       const description = liveDescription(clients.profile!, selection.live.roleArn);
       return refuseUnfiled(await collectLive({ clients, description, progress, regions: selection.live.regions, ...(needed ? { needed } : {}) }), description);
