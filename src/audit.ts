@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { SEVERITIES, STATUSES, type Check, type ControlGroup, type Finding, type Severity, type Status } from './checks/check.js';
 import { runChecks } from './checks/engine.js';
 import { ALL_CHECKS, checksForGroup } from './checks/registry.js';
@@ -66,6 +67,8 @@ export interface AuditRequest {
   filters?: ControlFilters;
   /** The terminal summary shows only controls and lines that FAIL or are ERROR (--only-failures). */
   onlyFailures?: boolean;
+  /** How long each phase took, in milliseconds: 'checks', 'report:<file name>' per evidence file, 'write' (manifest hashing and writing), 'register'. */
+  onPhase?: (phase: string, milliseconds: number) => void;
 }
 
 export interface AuditResult {
@@ -105,7 +108,8 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   // Only verified full audits are access reviews (IAM-003): a subcommand run looked at a part.
   const reviews = archive.runs.filter((r) => r.scope === 'full').map((r) => r.startedAt);
   const settings = { ...DEFAULT_SETTINGS, ...request.settings };
-  const judged = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt), { reviews });
+  const timed = phaseTimer(request.onPhase);
+  const judged = timed('checks', () => runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt), { reviews }));
   const runDate = request.startedAt.toISOString().slice(0, 10);
   const findings = request.exceptions ? applyExceptions(judged, request.exceptions.exceptions, runDate) : judged;
   const exceptions = request.exceptions ? exceptionsUse(request.exceptions, judged, controls, runDate) : undefined;
@@ -157,34 +161,35 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   const matrix = complianceMatrix(checks, findings);
   const previousRun = history.at(-1);
   const files: Record<string, string> = { 'run.json': runJson(run) };
-  const findingsDocument = findingsJson(run, findings);
+  const findingsDocument = timed('report:findings.json', () => findingsJson(run, findings));
   if (formats.has('json')) files['findings.json'] = findingsDocument;
   if (formats.has('csv')) {
-    files['findings.csv'] = findingsCsv(findings);
+    files['findings.csv'] = timed('report:findings.csv', () => findingsCsv(findings));
     for (const group of new Set(checks.map((c) => c.meta.group))) {
       const report = GROUP_REPORTS[group];
-      if (report) files[report.file] = report.render(findings);
+      if (report) files[report.file] = timed(`report:${report.file}`, () => report.render(findings));
     }
     // The monthly access review a manager signs: only a full audit has every verdict it joins.
-    if (scope === 'full') files['access-review.csv'] = accessReviewCsv(snapshot, findings);
-    files['compliance-matrix.csv'] = complianceMatrixCsv(matrix);
-    files['changes.csv'] = changesCsv(previousRun ? runFindings(previousRun.dir) : null, findings);
-    files[LIVING_REGISTER] = riskRegisterCsv(register);
+    if (scope === 'full') files['access-review.csv'] = timed('report:access-review.csv', () => accessReviewCsv(snapshot, findings));
+    files['compliance-matrix.csv'] = timed('report:compliance-matrix.csv', () => complianceMatrixCsv(matrix));
+    files['changes.csv'] = timed('report:changes.csv', () => changesCsv(previousRun ? runFindings(previousRun.dir) : null, findings));
+    files[LIVING_REGISTER] = timed(`report:${LIVING_REGISTER}`, () => riskRegisterCsv(register));
   }
-  if (formats.has('ocsf')) files['findings.ocsf.json'] = ocsfDetectionFindings(run, findings);
-  if (formats.has('asff')) files['findings.asff.json'] = asffFindings(run, findings, snapshot.origin.region ?? (snapshot.sources.cloudTrail.status === 'ok' ? snapshot.sources.cloudTrail.data.region : 'us-east-1'));
+  if (formats.has('ocsf')) files['findings.ocsf.json'] = timed('report:findings.ocsf.json', () => ocsfDetectionFindings(run, findings));
+  if (formats.has('asff')) files['findings.asff.json'] = timed('report:findings.asff.json', () => asffFindings(run, findings, snapshot.origin.region ?? (snapshot.sources.cloudTrail.status === 'ok' ? snapshot.sources.cloudTrail.data.region : 'us-east-1')));
   if (formats.has('html')) {
     const trend = [...history.map((r) => ({ startedAt: r.startedAt, counts: r.statusCounts })), { startedAt: run.startedAt, counts: statusCounts }];
-    files['report.html'] = htmlReport({ run, controls: checks.map((c) => c.meta), findings, matrix, register, trend });
+    files['report.html'] = timed('report:report.html', () => htmlReport({ run, controls: checks.map((c) => c.meta), findings, matrix, register, trend }));
   }
   Object.assign(files, request.extraFiles);
   // The account's runs form a chain: each manifest records the hash of the one written before it.
   const previous = chainLink(archive.runs);
-  files[MANIFEST_FILE] = `${JSON.stringify(buildManifest(files, { tool: TOOL, accountId: snapshot.accountId, runStartedAt: run.startedAt, previous }), null, 2)}\n`;
-
-  const runDir = writeRunFolder(outDir, snapshot.accountId, request.startedAt, files);
+  const runDir = timed('write', () => {
+    files[MANIFEST_FILE] = `${JSON.stringify(buildManifest(files, { tool: TOOL, accountId: snapshot.accountId, runStartedAt: run.startedAt, previous }), null, 2)}\n`;
+    return writeRunFolder(outDir, snapshot.accountId, request.startedAt, files);
+  });
   try {
-    carryRegisterForward(living, (rows) => nextRiskRegister(rows, checks, findings, runDate), runDir, archive.runs);
+    timed('register', () => carryRegisterForward(living, (rows) => nextRiskRegister(rows, checks, findings, runDate), runDir, archive.runs));
   } catch (error) {
     if (error instanceof CollectionError) throw error;
     // The run is filed and verifiable; only the register did not advance. Exit 3, never 2 ("nothing written").
@@ -234,6 +239,17 @@ function sourcesNotRead(snapshot: Snapshot): Pick<RunInfo, 'sourcesNotRead'> {
     return source.status === 'error' && source.error.code === NOT_COLLECTED ? [{ source: name, reason: source.error.message }] : [];
   });
   return notRead.length > 0 ? { sourcesNotRead: notRead } : {};
+}
+
+/** Runs `work`, telling onPhase how long it took (milliseconds); nothing is timed without it. */
+function phaseTimer(onPhase: AuditRequest['onPhase']): <T>(phase: string, work: () => T) => T {
+  return (phase, work) => {
+    if (!onPhase) return work();
+    const started = performance.now();
+    const result = work();
+    onPhase(phase, performance.now() - started);
+    return result;
+  };
 }
 
 /** DESIGN.md: 3 when anything could not be judged (it wins), 1 for failures at or above the bar. */
