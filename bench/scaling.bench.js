@@ -92,8 +92,10 @@ function child(args) {
   const result = spawnSync(process.execPath, [SELF, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) {
     const why = result.signal ? `killed by ${result.signal}` : `exit ${result.status}`;
-    const lastLine = (result.stderr ?? '').trim().split('\n').filter(Boolean).at(-1) ?? '';
-    return { error: `${why}${lastLine ? `: ${lastLine.slice(0, 200)}` : ''}` };
+    // Node ends a crash with its version; the reason is the error's own line (RangeError, heap out of memory).
+    const lines = (result.stderr ?? '').trim().split('\n').filter(Boolean);
+    const reason = lines.find((line) => /\b\w*Error\b|FATAL|out of memory/.test(line)) ?? lines.at(-1) ?? '';
+    return { error: `${why}${reason ? `: ${reason.trim().slice(0, 200)}` : ''}` };
   }
   return JSON.parse(result.stdout.trim().split('\n').at(-1));
 }
@@ -140,7 +142,7 @@ function table(rows) {
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---:').join('|')}|`];
   for (const r of rows) {
     if (r.error || r.audit?.error) {
-      const cells = [r.principals.toLocaleString('en-US'), r.snapshotBytes ? mb(r.snapshotBytes) : '–', seconds(r.model?.readParseMs), `did not complete: ${(r.error ?? r.audit.error).replace(/\|/g, '/')}`];
+      const cells = [r.principals.toLocaleString('en-US'), r.snapshotBytes ? mb(r.snapshotBytes) : '–', seconds(r.model?.readParseMs), '–', seconds(r.model?.modelMs), `did not complete: ${(r.error ?? r.audit.error).replace(/\|/g, '/')}`];
       lines.push(`| ${[...cells, ...head.slice(cells.length).map(() => '')].join(' | ')} |`);
       continue;
     }
