@@ -16,7 +16,7 @@
 // section (between its scaling-bench markers).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -233,7 +233,8 @@ function main(options) {
     console.log(line);
   };
   console.log('');
-  print(`Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${mib(totalmem())} memory, Node ${process.version}:`);
+  // Other work on the machine slows every figure: the load says how quiet the run was.
+  print(`Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${mib(totalmem())} memory, Node ${process.version}; load average ${loadavg()[0].toFixed(1)} at the end:`);
   print();
   print(table(rows));
   print();
