@@ -255,6 +255,8 @@ function byAttention(controls: readonly CheckMeta[], findings: readonly Finding[
 const FULL_ROWS = 100;
 /** Passing findings listed with their message per control when its <details> is opened; the rest by resource name only. */
 const PASSING_ROWS = 50;
+/** Passing findings beyond PASSING_ROWS named per status; the rest are counted. */
+const PASSING_NAMES = 100;
 const MAX_MESSAGE_CHARS = 600;
 const BRIEF_MESSAGE_CHARS = 160;
 
@@ -390,8 +392,9 @@ function briefTable(findings: readonly Finding[], withControl: boolean): string 
 
 /**
  * PASS and NOT_APPLICABLE findings under one closed <details> whose summary gives their
- * counts. Opened, it lists the first PASSING_ROWS with their message, then the rest by
- * resource name in one paragraph per status: thousands of passes cost one text node, not a row each.
+ * counts. Opened, it lists the first PASSING_ROWS with their message, then the rest summarised
+ * in one paragraph per status: their count and the first PASSING_NAMES resource names, the others
+ * left to findings.json and findings.csv, so that thousands of passes cost a line, not a name each.
  */
 function passingDetails(findings: readonly Finding[], withControl: boolean): string {
   const listed = findings.slice(0, PASSING_ROWS);
@@ -399,7 +402,9 @@ function passingDetails(findings: readonly Finding[], withControl: boolean): str
   const names = STATUS_ORDER.flatMap((status) => {
     const of = rest.filter((f) => f.status === status);
     if (of.length === 0) return [];
-    const text = of.map((f) => (withControl ? `${f.controlId}: ${f.resourceName}` : f.resourceName)).join(', ');
+    const named = of.slice(0, PASSING_NAMES).map((f) => (withControl ? `${f.controlId}: ${f.resourceName}` : f.resourceName));
+    const others = of.length - named.length;
+    const text = others > 0 ? `${named.join(', ')} and ${others.toLocaleString('en-US')} other${others === 1 ? '' : 's'} (every one is in findings.json and findings.csv)` : named.join(', ');
     return [`<p class="names" data-status="${esc(status)}" data-count="${of.length}">${statusBadge(status)} <strong>${of.length.toLocaleString('en-US')} more:</strong> ${esc(text)}</p>`];
   });
   return [
