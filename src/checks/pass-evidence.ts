@@ -10,12 +10,12 @@ function empty(value: unknown): boolean {
 /**
  * A PASS finding with the evidence an auditor needs and no more: its evidence without the fields
  * that state only an absence (no grant, no limit, nothing unreadable: null, [] or {}), which the
- * PASS itself says, and without the fields named in `drop` (context that matters to a failure,
- * such as a group's member list). Any other status is returned as given: what failed, and why,
- * is never slimmed. Booleans and zeros are facts and stay.
+ * PASS itself says, except those named in `keep` (an empty list that is what the PASS rests on,
+ * such as "no permission-changing action left"). Any other status is returned as given: what
+ * failed, and why, is never slimmed. Booleans and zeros are facts and stay.
  */
-export function passing<T extends Pick<FindingDraft, 'status' | 'evidence'>>(finding: T, drop: readonly string[] = []): T {
+export function passing<T extends Pick<FindingDraft, 'status' | 'evidence'>>(finding: T, keep: readonly string[] = []): T {
   if (finding.status !== 'PASS') return finding;
-  const evidence = Object.fromEntries(Object.entries(finding.evidence).filter(([key, value]) => !empty(value) && !drop.includes(key)));
+  const evidence = Object.fromEntries(Object.entries(finding.evidence).filter(([key, value]) => keep.includes(key) || !empty(value)));
   return { ...finding, evidence };
 }

@@ -109,7 +109,8 @@ export default defineCheck({
         return { ...base, status: 'FAIL', message: `boundary ${name} allows every IAM action (iam:*)${iamConditions.length > 0 ? ` when ${[...new Set(iamConditions)].join(' and ')}` : ''}, so the ${principals.length} principal(s) within it can rewrite their own permissions`, evidence };
       }
       const review = stillAllowed.length > 0 ? `; it still allows ${stillAllowed.join(', ')} — review` : '';
-      return passing({ ...base, status: 'PASS', message: `boundary ${name} grants neither administrator access nor iam:*${review}`, evidence });
+      // An empty list of permission-changing actions is what the pass rests on: it stays.
+      return passing({ ...base, status: 'PASS', message: `boundary ${name} grants neither administrator access nor iam:*${review}`, evidence }, ['permissionChangingActionsAllowed']);
     });
   },
 });
