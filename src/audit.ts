@@ -7,17 +7,17 @@ import { runChecks } from './checks/engine.js';
 import { ALL_CHECKS, checksForGroup } from './checks/registry.js';
 import { applyExceptions, exceptionsUse, exceptionsWarnings, type ExceptionsFile } from './exceptions.js';
 import { BUILT_IN_ELIGIBLE_SERVICES, eligibleServicesAge, staleEligibleServicesWarning } from './hipaa/eligible-services.js';
-import { accessReviewCsv } from './report/access-review-csv.js';
+import { accessReviewCsvChunks } from './report/access-review-csv.js';
 import { withAccountLock, type LockTiming } from './report/account-lock.js';
 import { LIVING_REGISTER, readLivingRegister, readRunArchive, runFindings, sameScope, type ArchivedRun, type LivingRegister } from './report/archive.js';
 import { changesCsv } from './report/changes.js';
 import { complianceMatrix, complianceMatrixCsv } from './report/compliance-matrix.js';
-import { replaceFileAtomically, writeRunFolder } from './report/evidence-writer.js';
-import { findingsCsv, findingsJson, runJson } from './report/findings.js';
+import { replaceFileAtomically, writeRunFolder, type FileContent } from './report/evidence-writer.js';
+import { findingsCsvChunks, findingsJsonChunks, runJson } from './report/findings.js';
 import { DEFAULT_FORMATS, type Format } from './report/formats.js';
-import { asffFindings, ocsfDetectionFindings } from './report/machine-formats.js';
-import { groupCsv } from './report/group-csv.js';
-import { htmlReport } from './report/html-report.js';
+import { asffFindingsChunks, ocsfDetectionFindingsChunks } from './report/machine-formats.js';
+import { groupCsvChunks } from './report/group-csv.js';
+import { htmlReportChunks } from './report/html-report.js';
 import { chainLink } from './report/chain.js';
 import { buildManifest, MANIFEST_FILE } from './report/manifest.js';
 import { mfaAuditCsv } from './report/mfa-audit-csv.js';
@@ -32,16 +32,21 @@ import { isReadFailure, NOT_COLLECTED, TOOL } from './snapshot/build.js';
 import { SOURCE_NAMES, type Snapshot } from './snapshot/schema.js';
 
 /** Evidence files a control group adds to its run folder. */
-const GROUP_REPORTS: Partial<Record<ControlGroup, { file: string; render: (findings: readonly Finding[]) => string }>> = {
-  'password-policy': { file: 'password-policy.csv', render: passwordPolicyCsv },
-  'mfa-audit': { file: 'mfa-audit.csv', render: mfaAuditCsv },
+const GROUP_REPORTS: Partial<Record<ControlGroup, { file: string; render: (findings: readonly Finding[]) => Iterable<string> }>> = {
+  'password-policy': { file: 'password-policy.csv', render: (findings) => rendered(() => passwordPolicyCsv(findings)) },
+  'mfa-audit': { file: 'mfa-audit.csv', render: (findings) => rendered(() => mfaAuditCsv(findings)) },
   ...Object.fromEntries(
     (['credentials', 'least-privilege', 'boundary', 'analyzer', 'audit-trail'] as const).map((group) => [
       group,
-      { file: `${group}.csv`, render: (findings: readonly Finding[]) => groupCsv(checksForGroup(group), findings) },
+      { file: `${group}.csv`, render: (findings: readonly Finding[]) => groupCsvChunks(checksForGroup(group), findings) },
     ]),
   ),
 };
+
+/** A small file rendered when it is written (so its time counts as its own), as one chunk. */
+function* rendered(render: () => string): Generator<string> {
+  yield render();
+}
 
 
 export interface AuditRequest {
@@ -67,7 +72,12 @@ export interface AuditRequest {
   filters?: ControlFilters;
   /** The terminal summary shows only controls and lines that FAIL or are ERROR (--only-failures). */
   onlyFailures?: boolean;
-  /** How long each phase took, in milliseconds: 'checks', 'report:<file name>' per evidence file, 'write' (manifest hashing and writing), 'register'. */
+  /**
+   * Told how long each phase took, in milliseconds, as it ends: 'checks' (judging, exceptions
+   * applied), 'report:<file name>' per evidence file (producing its content), 'write' (encoding,
+   * hashing, writing, flushing and renaming the run folder) and 'register' (carrying the living
+   * register forward). For benches; it must not throw.
+   */
   onPhase?: (phase: string, milliseconds: number) => void;
 }
 
@@ -78,8 +88,11 @@ export interface AuditResult {
   summary: string;
   /** One line each, for stderr (a stale eligible-services list); also recorded in run.json. */
   warnings: string[];
-  /** The findings document, the very text of findings.json (also when --format leaves that file out), for --json on stdout. */
-  findingsDocument: string;
+  /**
+   * The findings document, the very text of findings.json (also when --format leaves that file
+   * out), for --json on stdout: a fresh generator of its chunks at each call, never one string.
+   */
+  findingsDocument: () => Iterable<string>;
 }
 
 /**
@@ -108,11 +121,12 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   // Only verified full audits are access reviews (IAM-003): a subcommand run looked at a part.
   const reviews = archive.runs.filter((r) => r.scope === 'full').map((r) => r.startedAt);
   const settings = { ...DEFAULT_SETTINGS, ...request.settings };
-  const timed = phaseTimer(request.onPhase);
-  const judged = timed('checks', () => runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt), { reviews }));
+  const checksStarted = performance.now();
+  const judged = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt), { reviews });
   const runDate = request.startedAt.toISOString().slice(0, 10);
   const findings = request.exceptions ? applyExceptions(judged, request.exceptions.exceptions, runDate) : judged;
   const exceptions = request.exceptions ? exceptionsUse(request.exceptions, judged, controls, runDate) : undefined;
+  request.onPhase?.('checks', performance.now() - checksStarted);
 
   // The list's age is judged against the run, not the snapshot: it is about what the run relied on.
   const listAge = checks.some((c) => c.meta.usesEligibleServices) ? eligibleServicesAge(settings.eligibleServices, request.startedAt) : undefined;
@@ -160,36 +174,41 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   const register = nextRiskRegister(living.rows, checks, findings, runDate);
   const matrix = complianceMatrix(checks, findings);
   const previousRun = history.at(-1);
-  const files: Record<string, string> = { 'run.json': runJson(run) };
-  const findingsDocument = timed('report:findings.json', () => findingsJson(run, findings));
-  if (formats.has('json')) files['findings.json'] = findingsDocument;
+  // Every evidence file is a generator, rendered as it is written: no string holds a whole file.
+  const files: Record<string, FileContent> = { 'run.json': runJson(run) };
+  const findingsDocument = () => findingsJsonChunks(run, findings);
+  if (formats.has('json')) files['findings.json'] = findingsDocument();
   if (formats.has('csv')) {
-    files['findings.csv'] = timed('report:findings.csv', () => findingsCsv(findings));
+    files['findings.csv'] = findingsCsvChunks(findings);
     for (const group of new Set(checks.map((c) => c.meta.group))) {
       const report = GROUP_REPORTS[group];
-      if (report) files[report.file] = timed(`report:${report.file}`, () => report.render(findings));
+      if (report) files[report.file] = report.render(findings);
     }
     // The monthly access review a manager signs: only a full audit has every verdict it joins.
-    if (scope === 'full') files['access-review.csv'] = timed('report:access-review.csv', () => accessReviewCsv(snapshot, findings));
-    files['compliance-matrix.csv'] = timed('report:compliance-matrix.csv', () => complianceMatrixCsv(matrix));
-    files['changes.csv'] = timed('report:changes.csv', () => changesCsv(previousRun ? runFindings(previousRun.dir) : null, findings));
-    files[LIVING_REGISTER] = timed(`report:${LIVING_REGISTER}`, () => riskRegisterCsv(register));
+    if (scope === 'full') files['access-review.csv'] = accessReviewCsvChunks(snapshot, findings);
+    files['compliance-matrix.csv'] = rendered(() => complianceMatrixCsv(matrix));
+    files['changes.csv'] = rendered(() => changesCsv(previousRun ? runFindings(previousRun.dir) : null, findings));
+    files[LIVING_REGISTER] = rendered(() => riskRegisterCsv(register));
   }
-  if (formats.has('ocsf')) files['findings.ocsf.json'] = timed('report:findings.ocsf.json', () => ocsfDetectionFindings(run, findings));
-  if (formats.has('asff')) files['findings.asff.json'] = timed('report:findings.asff.json', () => asffFindings(run, findings, snapshot.origin.region ?? (snapshot.sources.cloudTrail.status === 'ok' ? snapshot.sources.cloudTrail.data.region : 'us-east-1')));
+  if (formats.has('ocsf')) files['findings.ocsf.json'] = ocsfDetectionFindingsChunks(run, findings);
+  if (formats.has('asff')) files['findings.asff.json'] = asffFindingsChunks(run, findings, snapshot.origin.region ?? (snapshot.sources.cloudTrail.status === 'ok' ? snapshot.sources.cloudTrail.data.region : 'us-east-1'));
   if (formats.has('html')) {
     const trend = [...history.map((r) => ({ startedAt: r.startedAt, counts: r.statusCounts })), { startedAt: run.startedAt, counts: statusCounts }];
-    files['report.html'] = timed('report:report.html', () => htmlReport({ run, controls: checks.map((c) => c.meta), findings, matrix, register, trend }));
+    files['report.html'] = htmlReportChunks({ run, controls: checks.map((c) => c.meta), findings, matrix, register, trend });
   }
   Object.assign(files, request.extraFiles);
   // The account's runs form a chain: each manifest records the hash of the one written before it.
   const previous = chainLink(archive.runs);
-  const runDir = timed('write', () => {
-    files[MANIFEST_FILE] = `${JSON.stringify(buildManifest(files, { tool: TOOL, accountId: snapshot.accountId, runStartedAt: run.startedAt, previous }), null, 2)}\n`;
-    return writeRunFolder(outDir, snapshot.accountId, request.startedAt, files);
+  // The manifest is written last, from the hashes of the bytes written (never read back).
+  const manifest = (hashes: Record<string, string>) => ({
+    [MANIFEST_FILE]: `${JSON.stringify(buildManifest(hashes, { tool: TOOL, accountId: snapshot.accountId, runStartedAt: run.startedAt, previous }), null, 2)}\n`,
   });
+
+  const runDir = writeRunFolder(outDir, snapshot.accountId, request.startedAt, files, { last: manifest, ...(request.onPhase ? { onPhase: request.onPhase } : {}) });
+  const registerStarted = performance.now();
   try {
-    timed('register', () => carryRegisterForward(living, (rows) => nextRiskRegister(rows, checks, findings, runDate), runDir, archive.runs));
+    carryRegisterForward(living, (rows) => nextRiskRegister(rows, checks, findings, runDate), runDir, archive.runs);
+    request.onPhase?.('register', performance.now() - registerStarted);
   } catch (error) {
     if (error instanceof CollectionError) throw error;
     // The run is filed and verifiable; only the register did not advance. Exit 3, never 2 ("nothing written").
@@ -239,17 +258,6 @@ function sourcesNotRead(snapshot: Snapshot): Pick<RunInfo, 'sourcesNotRead'> {
     return source.status === 'error' && source.error.code === NOT_COLLECTED ? [{ source: name, reason: source.error.message }] : [];
   });
   return notRead.length > 0 ? { sourcesNotRead: notRead } : {};
-}
-
-/** Runs `work`, telling onPhase how long it took (milliseconds); nothing is timed without it. */
-function phaseTimer(onPhase: AuditRequest['onPhase']): <T>(phase: string, work: () => T) => T {
-  return (phase, work) => {
-    if (!onPhase) return work();
-    const started = performance.now();
-    const result = work();
-    onPhase(phase, performance.now() - started);
-    return result;
-  };
 }
 
 /** DESIGN.md: 3 when anything could not be judged (it wins), 1 for failures at or above the bar. */

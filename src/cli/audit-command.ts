@@ -57,7 +57,7 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
     onOutputNote: setInterruptNote,
   });
   // --json: stdout is the findings document alone, for `| jq`; what a person reads moves to stderr.
-  if (flags.json) process.stdout.write(result.findingsDocument);
+  if (flags.json) writeChunks(process.stdout, result.findingsDocument());
   const forPeople = flags.json ? process.stderr : process.stdout;
   if (!flags.quiet) {
     for (const warning of result.warnings) process.stderr.write(`hipaa-iam: warning: ${warning}\n`);
@@ -83,4 +83,20 @@ export function auditCommand(name: string, description: string, checks: readonly
 
 function signOption(): Option {
   return new Option('--sign-with-kms <key-id>', "sign the run's manifest.json with this asymmetric AWS KMS key (KMS Sign; ECC_NIST_P256 or RSA, KeyUsage SIGN_VERIFY), writing manifest.sig.json beside it");
+}
+
+/** Writes text chunks gathered to about 64 KiB a write, so a large document is never one string and costs few writes. */
+function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): void {
+  let pending: string[] = [];
+  let size = 0;
+  for (const chunk of chunks) {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= 1 << 16) {
+      stream.write(pending.join(''));
+      pending = [];
+      size = 0;
+    }
+  }
+  if (size > 0) stream.write(pending.join(''));
 }

@@ -2,7 +2,7 @@ import type { Finding } from '../checks/check.js';
 import { isRootRow, reportDate, reportFlag } from '../snapshot/credential-report.js';
 import { isServiceLinkedRole } from '../snapshot/principals.js';
 import type { Snapshot } from '../snapshot/schema.js';
-import { toCsv } from './csv.js';
+import { csvChunks, toCsv } from './csv.js';
 
 /** Services whose resources typically hold ePHI: a manager should look twice at access to them. */
 export const EPHI_SERVICES: ReadonlySet<string> = new Set([
@@ -17,9 +17,17 @@ export const EPHI_SERVICES: ReadonlySet<string> = new Set([
  * facts (groups, policies, activity) from the snapshot. Nothing is judged here.
  */
 export function accessReviewCsv(snapshot: Snapshot, findings: readonly Finding[]): string {
+  return [...accessReviewCsvChunks(snapshot, findings)].join('');
+}
+
+/** accessReviewCsv's text in chunks of rows, each row built as it is written. */
+export function* accessReviewCsvChunks(snapshot: Snapshot, findings: readonly Finding[]): Generator<string> {
   const details = snapshot.sources.authorizationDetails;
   const header = ['Principal Type', 'Name', 'ARN', 'Groups', 'Policies', 'Administrator', 'Services Reachable', 'ePHI Services Reachable', 'MFA', 'Permissions Boundary', 'Last Activity', 'Manager Approval', 'Review Notes'];
-  if (details.status !== 'ok') return toCsv(header, [['ERROR', '', '', '', '', '', '', '', '', '', `authorization details unavailable: ${details.error.message}`, '', '']]);
+  if (details.status !== 'ok') {
+    yield toCsv(header, [['ERROR', '', '', '', '', '', '', '', '', '', `authorization details unavailable: ${details.error.message}`, '', '']]);
+    return;
+  }
 
   const byControl = (id: string) => new Map(findings.filter((f) => f.controlId === id).map((f) => [f.resourceArn, f]));
   const admin = byControl('admin-access');
@@ -27,6 +35,7 @@ export function accessReviewCsv(snapshot: Snapshot, findings: readonly Finding[]
   const mfa = byControl('user-console-mfa');
   const report = snapshot.sources.credentialReport.status === 'ok' ? snapshot.sources.credentialReport.data.rows.filter((r) => !isRootRow(r)) : [];
   const reportByArn = new Map(report.map((r) => [r.arn ?? '', r]));
+  const { users, roles } = details.data;
   const groups = new Map(details.data.groups.map((g) => [g.name, g]));
 
   const adminVerdict = (arn: string) => {
@@ -43,22 +52,23 @@ export function accessReviewCsv(snapshot: Snapshot, findings: readonly Finding[]
     return [list.join(' '), list.filter((s) => EPHI_SERVICES.has(s) || s === '*').join(' ')];
   };
 
-  const rows: unknown[][] = [];
-  for (const user of details.data.users) {
-    const row = reportByArn.get(user.arn);
-    const lastActivity = row ? [reportDate(row, 'password_last_used'), reportDate(row, 'access_key_1_last_used_date'), reportDate(row, 'access_key_2_last_used_date')].filter((d): d is string => d !== null).sort().at(-1) ?? 'never' : 'unknown';
-    const policies = [
-      ...user.attachedPolicies.map((p) => p.name),
-      ...user.inlinePolicies.map((p) => `${p.name} (inline)`),
-      ...user.groups.flatMap((g) => [...(groups.get(g)?.attachedPolicies.map((p) => `${p.name} (via ${g})`) ?? []), ...(groups.get(g)?.inlinePolicies.map((p) => `${p.name} (inline, via ${g})`) ?? [])]),
-    ];
-    const mfaFinding = mfa.get(user.arn);
-    const mfaCell = row && reportFlag(row, 'password_enabled') === false ? 'no console password' : mfaFinding ? String(mfaFinding.evidence.mfaActive === true ? `yes (${mfaFinding.evidence.mfaType})` : 'NO') : 'unknown';
-    rows.push(['user', user.name, user.arn, user.groups.join(' '), policies.join('; '), adminVerdict(user.arn), ...serviceCells(user.arn), mfaCell, user.permissionsBoundary?.arn ?? 'none', lastActivity, '', '']);
+  function* rows(): Generator<unknown[]> {
+    for (const user of users) {
+      const row = reportByArn.get(user.arn);
+      const lastActivity = row ? [reportDate(row, 'password_last_used'), reportDate(row, 'access_key_1_last_used_date'), reportDate(row, 'access_key_2_last_used_date')].filter((d): d is string => d !== null).sort().at(-1) ?? 'never' : 'unknown';
+      const policies = [
+        ...user.attachedPolicies.map((p) => p.name),
+        ...user.inlinePolicies.map((p) => `${p.name} (inline)`),
+        ...user.groups.flatMap((g) => [...(groups.get(g)?.attachedPolicies.map((p) => `${p.name} (via ${g})`) ?? []), ...(groups.get(g)?.inlinePolicies.map((p) => `${p.name} (inline, via ${g})`) ?? [])]),
+      ];
+      const mfaFinding = mfa.get(user.arn);
+      const mfaCell = row && reportFlag(row, 'password_enabled') === false ? 'no console password' : mfaFinding ? String(mfaFinding.evidence.mfaActive === true ? `yes (${mfaFinding.evidence.mfaType})` : 'NO') : 'unknown';
+      yield ['user', user.name, user.arn, user.groups.join(' '), policies.join('; '), adminVerdict(user.arn), ...serviceCells(user.arn), mfaCell, user.permissionsBoundary?.arn ?? 'none', lastActivity, '', ''];
+    }
+    for (const role of roles.filter((r) => !isServiceLinkedRole(r))) {
+      const policies = [...role.attachedPolicies.map((p) => p.name), ...role.inlinePolicies.map((p) => `${p.name} (inline)`)];
+      yield ['role', role.name, role.arn, '', policies.join('; '), adminVerdict(role.arn), ...serviceCells(role.arn), 'not applicable (role)', role.permissionsBoundary?.arn ?? 'none', role.lastUsed ?? 'never', '', ''];
+    }
   }
-  for (const role of details.data.roles.filter((r) => !isServiceLinkedRole(r))) {
-    const policies = [...role.attachedPolicies.map((p) => p.name), ...role.inlinePolicies.map((p) => `${p.name} (inline)`)];
-    rows.push(['role', role.name, role.arn, '', policies.join('; '), adminVerdict(role.arn), ...serviceCells(role.arn), 'not applicable (role)', role.permissionsBoundary?.arn ?? 'none', role.lastUsed ?? 'never', '', '']);
-  }
-  return toCsv(header, rows);
+  yield* csvChunks(header, rows());
 }

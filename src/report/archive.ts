@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Finding, Status } from '../checks/check.js';
 import { InputError, errorMessage } from '../errors.js';
 import { vouchedRuns } from './chain.js';
-import { compareWithManifest, MANIFEST_FILE, sha256, SIGNATURE_FILE, type Manifest, type PreviousRun } from './manifest.js';
+import { documentFindings } from './findings.js';
+import { compareWithManifest, MANIFEST_FILE, sha256, sha256File, SIGNATURE_FILE, type Manifest, type PreviousRun } from './manifest.js';
 import { decodeRegister, parseRiskRegister, RegisterFormatError, type RegisterEncoding, type RegisterRow } from './risk-register.js';
 import type { RunScope } from './run-info.js';
 
@@ -78,7 +79,7 @@ function verifiedRun(dir: string): ArchivedRun | null {
     for (const name of readdirSync(dir)) {
       if (name === MANIFEST_FILE || name === SIGNATURE_FILE) continue;
       if (!statSync(join(dir, name)).isFile()) return null;
-      present[name] = sha256(readFileSync(join(dir, name)));
+      present[name] = sha256File(join(dir, name));
     }
     const { changed, added, removed } = compareWithManifest(manifest as Manifest, present);
     if (changed.length + added.length + removed.length > 0 || !('run.json' in present)) return null;
@@ -109,8 +110,9 @@ function verifiedRun(dir: string): ArchivedRun | null {
  */
 export function runFindings(runDir: string): Finding[] | null {
   try {
-    const document = JSON.parse(readFileSync(join(runDir, 'findings.json'), 'utf8')) as { findings?: unknown };
-    return Array.isArray(document.findings) ? (document.findings as Finding[]).map(asRecorded) : null;
+    // Shared evidence (findings.json's sharedEvidence table) is resolved, so a finding reads as it was judged.
+    const findings = documentFindings(JSON.parse(readFileSync(join(runDir, 'findings.json'), 'utf8')));
+    return findings ? (findings as unknown as Finding[]).map(asRecorded) : null;
   } catch {
     return null;
   }

@@ -27,6 +27,29 @@ export function neutraliseCell(value: unknown): string {
  * spreadsheet keeps it in its cell: csv-stringify 6.9 quotes a lone CR only when told to once
  * record_delimiter is set.
  */
-export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  return stringify([header.map(neutraliseCell), ...rows.map((row) => row.map(neutraliseCell))], { record_delimiter: '\n', quoted_match: /[\r\n]/ });
+export function toCsv(header: readonly string[], rows: Iterable<readonly unknown[]>): string {
+  return [...csvChunks(header, rows)].join('');
+}
+
+/** Records rendered per chunk by csvChunks. */
+const CSV_BATCH = 500;
+
+/**
+ * toCsv's text in chunks of a few hundred records, rows read as they are needed (the rows may be
+ * a generator), so a large CSV is never one string; the chunks joined are toCsv's text.
+ */
+export function* csvChunks(header: readonly string[], rows: Iterable<readonly unknown[]>): Generator<string> {
+  let batch: string[][] = [header.map(neutraliseCell)];
+  for (const row of rows) {
+    batch.push(row.map(neutraliseCell));
+    if (batch.length >= CSV_BATCH) {
+      yield csvText(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield csvText(batch);
+}
+
+function csvText(records: string[][]): string {
+  return stringify(records, { record_delimiter: '\n', quoted_match: /[\r\n]/ });
 }

@@ -1,4 +1,5 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CollectionError, EvidenceWriteError, errorMessage } from '../errors.js';
 import { ACCOUNT_ID } from '../snapshot/build.js';
@@ -10,13 +11,34 @@ export function runFolderName(at: Date): string {
 }
 
 /**
+ * A file's content: text, bytes, or text in chunks (a generator), so that no single string need
+ * hold a large evidence file; chunks are encoded as UTF-8 and written as they come.
+ */
+export type FileContent = string | Buffer | Iterable<string>;
+
+export interface RunFolderOptions {
+  /**
+   * Files written last, from the SHA-256 (hex) of every file written before them, by name: the
+   * manifest. Their own bytes are in no hash.
+   */
+  last?: (sha256ByName: Record<string, string>) => Record<string, FileContent>;
+  /**
+   * Told, per file, the milliseconds spent producing its chunks (`report:<name>`), and once the
+   * folder is in place, those spent encoding, hashing, writing, flushing and renaming (`write`).
+   */
+  onPhase?: (phase: string, milliseconds: number) => void;
+}
+
+/**
  * Writes a run's files into `<out>/<account>/<timestamp>/` all at once: they go to a hidden
  * temporary folder that is renamed into place, so a crash leaves no half-written run, and an
  * existing run folder is never touched. A name taken meanwhile (another process writing into
- * the same folder without the account lock) moves on to the next `-N` suffix. A failure to write
- * is an EvidenceWriteError (exit 3).
+ * the same folder without the account lock) moves on to the next `-N` suffix. Each file's
+ * SHA-256 is computed from the very bytes written, as they are written (never read back), and
+ * handed to `options.last`. A failure to write, or a generator that throws, is an
+ * EvidenceWriteError (exit 3), and nothing is left behind.
  */
-export function writeRunFolder(outDir: string, accountId: string, startedAt: Date, files: Record<string, string>): string {
+export function writeRunFolder(outDir: string, accountId: string, startedAt: Date, files: Record<string, FileContent>, options: RunFolderOptions = {}): string {
   // The account id is a path segment: anything but 12 digits could reach outside --out.
   if (!ACCOUNT_ID.test(accountId)) throw new Error(`refusing to file evidence under account id ${JSON.stringify(accountId)}: an account id is 12 digits`);
   const accountDir = join(outDir, accountId);
@@ -30,7 +52,15 @@ export function writeRunFolder(outDir: string, accountId: string, startedAt: Dat
   const temporary = join(accountDir, `.${base}.${process.pid}.partial`);
   try {
     mkdirSync(temporary);
-    for (const [name, content] of Object.entries(files)) writeDurably(join(temporary, name), content, 'wx');
+    const timing = { producing: 0, writing: 0 };
+    const hashes: Record<string, string> = {};
+    for (const [name, content] of Object.entries(files)) {
+      const produced = timing.producing;
+      hashes[name] = writeStream(join(temporary, name), content, timing);
+      options.onPhase?.(`report:${name}`, timing.producing - produced);
+    }
+    for (const [name, content] of Object.entries(options.last?.(hashes) ?? {})) writeStream(join(temporary, name), content, timing);
+    const started = performance.now();
     syncFolder(temporary);
     for (let n = 1; ; n += 1) {
       const target = join(accountDir, n === 1 ? base : `${base}-${n}`);
@@ -43,11 +73,59 @@ export function writeRunFolder(outDir: string, accountId: string, startedAt: Dat
         throw error;
       }
       syncFolder(accountDir);
+      options.onPhase?.('write', timing.writing + performance.now() - started);
       return target;
     }
   } catch (error) {
     rmSync(temporary, { recursive: true, force: true });
     throw new EvidenceWriteError(`cannot write evidence into ${accountDir}: ${errorMessage(error)}; nothing was written`);
+  }
+}
+
+/** Chunks of a file are gathered to about this many UTF-16 code units before they are encoded, hashed and written. */
+const WRITE_BATCH = 1 << 16;
+
+/**
+ * Writes content to a new file (exclusive create), flushed to disk; returns the SHA-256 (hex) of
+ * the bytes written. Time spent in the content's generator and in the writing are added apart.
+ */
+function writeStream(path: string, content: FileContent, timing: { producing: number; writing: number }): string {
+  const fd = openSync(path, 'wx');
+  try {
+    const hash = createHash('sha256');
+    const put = (bytes: Buffer) => {
+      const started = performance.now();
+      hash.update(bytes);
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+      timing.writing += performance.now() - started;
+    };
+    if (typeof content === 'string' || Buffer.isBuffer(content)) {
+      put(typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+    } else {
+      let pending: string[] = [];
+      let size = 0;
+      const iterator = content[Symbol.iterator]();
+      for (;;) {
+        const started = performance.now();
+        const next = iterator.next();
+        timing.producing += performance.now() - started;
+        if (next.done) break;
+        pending.push(next.value);
+        size += next.value.length;
+        if (size >= WRITE_BATCH) {
+          put(Buffer.from(pending.join(''), 'utf8'));
+          pending = [];
+          size = 0;
+        }
+      }
+      if (size > 0) put(Buffer.from(pending.join(''), 'utf8'));
+    }
+    const started = performance.now();
+    fsyncSync(fd);
+    timing.writing += performance.now() - started;
+    return hash.digest('hex');
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Finding, Status } from '../checks/check.js';
-import { toCsv } from './csv.js';
+import { csvChunks } from './csv.js';
+import { resolveSharedEvidence, sharedEvidenceTable, withSharedReferences, type SharedEvidence } from './shared-evidence.js';
 import type { RunInfo } from './run-info.js';
 
 export const FINDINGS_SCHEMA_VERSION = 1;
@@ -13,13 +14,46 @@ export function underlyingStatus(f: Finding): Exclude<Status, 'SUPPRESSED'> {
 }
 
 /**
- * findings.json: `{ schemaVersion, run, findings }`, each finding with the underlying status
- * (FAIL for an accepted failure) and, when an exception accepted it, `suppressed` beside the
- * status ({ justification, approver, expires, exceptionLine, exceptionId, exceptionResource }).
- * archive.ts runFindings reads it back as SUPPRESSED.
+ * findings.json: `{ schemaVersion, run, sharedEvidence?, findings }`, each finding with the
+ * underlying status (FAIL for an accepted failure) and, when an exception accepted it,
+ * `suppressed` beside the status ({ justification, approver, expires, exceptionLine,
+ * exceptionId, exceptionResource }). An evidence value that is large and repeated is stored
+ * once in `sharedEvidence` and referred to as `{ "$ref": "#/sharedEvidence/<id>" }`
+ * (src/report/shared-evidence.ts; docs/DESIGN.md). archive.ts runFindings reads it back, an
+ * accepted failure as SUPPRESSED and every reference resolved.
  */
 export function findingsJson(run: RunInfo, findings: readonly Finding[]): string {
-  const ordered = findings.map((f) => ({
+  return [...findingsJsonChunks(run, findings)].join('');
+}
+
+/**
+ * findingsJson's text in chunks, a finding at a time: the chunks joined are the text of
+ * findingsJson, byte for byte (JSON.stringify's two-space layout), and no string holds the whole.
+ */
+export function* findingsJsonChunks(run: RunInfo, findings: readonly Finding[]): Generator<string> {
+  const shared = sharedEvidenceTable(findings.map((f) => f.evidence));
+  yield `{\n  "schemaVersion": ${FINDINGS_SCHEMA_VERSION},\n  "run": ${indented(run, 2)}`;
+  if (shared.values.size > 0) {
+    yield ',\n  "sharedEvidence": {';
+    let first = true;
+    for (const [id, value] of shared.values) {
+      yield `${first ? '' : ','}\n    ${JSON.stringify(id)}: ${indented(value, 4)}`;
+      first = false;
+    }
+    yield '\n  }';
+  }
+  if (findings.length === 0) {
+    yield ',\n  "findings": []\n}\n';
+    return;
+  }
+  yield ',\n  "findings": [';
+  for (let i = 0; i < findings.length; i += 1) yield `${i === 0 ? '' : ','}\n    ${indented(findingRecord(findings[i]!, shared), 4)}`;
+  yield '\n  ]\n}\n';
+}
+
+/** A finding as findings.json records it (the public shape of docs/DESIGN.md), its shared evidence referred to. */
+function findingRecord(f: Finding, shared: SharedEvidence): Record<string, unknown> {
+  return {
     controlId: f.controlId,
     riskId: f.riskId,
     title: f.title,
@@ -32,16 +66,46 @@ export function findingsJson(run: RunInfo, findings: readonly Finding[]): string
     resourceName: f.resourceName,
     message: f.message,
     hipaa: f.hipaa,
-    evidence: f.evidence,
-  }));
-  return `${JSON.stringify({ schemaVersion: FINDINGS_SCHEMA_VERSION, run, findings: ordered }, null, 2)}\n`;
+    evidence: withSharedReferences(f.evidence, shared),
+  };
 }
+
+/** JSON.stringify(value, null, 2) as it reads nested `depth` spaces deep (JSON text holds no raw line break but its layout's). */
+function indented(value: unknown, depth: number): string {
+  const text = JSON.stringify(value, null, 2);
+  return depth === 0 ? text : text.replace(/\n/g, `\n${' '.repeat(depth)}`);
+}
+
+/**
+ * The findings of a findings.json document as written, every shared-evidence reference resolved
+ * (documents from before the table have none); null when it has no findings list.
+ */
+export function documentFindings(document: unknown): Record<string, unknown>[] | null {
+  if (typeof document !== 'object' || document === null) return null;
+  const { findings, sharedEvidence } = document as { findings?: unknown; sharedEvidence?: unknown };
+  if (!Array.isArray(findings)) return null;
+  return findings.map((f: unknown) => {
+    if (typeof f !== 'object' || f === null) return f as Record<string, unknown>;
+    const record = f as Record<string, unknown>;
+    return 'evidence' in record ? { ...record, evidence: resolveSharedEvidence(record.evidence, sharedEvidence) } : record;
+  });
+}
+
+const FINDINGS_CSV_HEADER = ['Control ID', 'Risk ID', 'Title', 'Status', 'Severity', 'Resource Type', 'Resource ARN', 'Resource Name', 'Message', 'HIPAA', 'Suppressed', 'Justification', 'Approver', 'Expires'];
 
 /** findings.csv: a row per finding, the underlying status, and the accepting exception in the last four columns. */
 export function findingsCsv(findings: readonly Finding[]): string {
-  return toCsv(
-    ['Control ID', 'Risk ID', 'Title', 'Status', 'Severity', 'Resource Type', 'Resource ARN', 'Resource Name', 'Message', 'HIPAA', 'Suppressed', 'Justification', 'Approver', 'Expires'],
-    findings.map((f) => [
+  return [...findingsCsvChunks(findings)].join('');
+}
+
+/** findingsCsv's text in chunks of rows. */
+export function findingsCsvChunks(findings: readonly Finding[]): Generator<string> {
+  return csvChunks(FINDINGS_CSV_HEADER, findingsCsvRows(findings));
+}
+
+function* findingsCsvRows(findings: readonly Finding[]): Generator<unknown[]> {
+  for (const f of findings) {
+    yield [
       f.controlId,
       f.riskId,
       f.title,
@@ -56,8 +120,8 @@ export function findingsCsv(findings: readonly Finding[]): string {
       f.suppressed?.justification ?? '',
       f.suppressed?.approver ?? '',
       f.suppressed?.expires ?? '',
-    ]),
-  );
+    ];
+  }
 }
 
 export function runJson(run: RunInfo): string {

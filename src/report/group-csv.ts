@@ -1,5 +1,5 @@
 import type { Check, Finding } from '../checks/check.js';
-import { toCsv } from './csv.js';
+import { csvChunks } from './csv.js';
 
 /** Evidence flattened for a spreadsheet: `key: value; …`, lists joined, objects as JSON. */
 function evidenceText(evidence: Record<string, unknown>): string {
@@ -11,9 +11,16 @@ function evidenceText(evidence: Record<string, unknown>): string {
 
 /** One row per finding of a subcommand group's controls, evidence included, for the group's CSV. */
 export function groupCsv(checks: readonly Check[], findings: readonly Finding[]): string {
+  return [...groupCsvChunks(checks, findings)].join('');
+}
+
+/** groupCsv's text in chunks of rows. */
+export function groupCsvChunks(checks: readonly Check[], findings: readonly Finding[]): Generator<string> {
   const ids = new Set(checks.map((c) => c.meta.controlId));
-  const rows = findings
-    .filter((f) => ids.has(f.controlId))
-    .map((f) => [f.riskId, f.controlId, f.status, f.severity, f.resourceType, f.resourceName, f.resourceArn, f.message, evidenceText(f.evidence), f.hipaa.join('; ')]);
-  return toCsv(['Risk ID', 'Control ID', 'Status', 'Severity', 'Resource Type', 'Resource Name', 'Resource ARN', 'Message', 'Evidence', 'HIPAA'], rows);
+  function* rows(): Generator<unknown[]> {
+    for (const f of findings) {
+      if (ids.has(f.controlId)) yield [f.riskId, f.controlId, f.status, f.severity, f.resourceType, f.resourceName, f.resourceArn, f.message, evidenceText(f.evidence), f.hipaa.join('; ')];
+    }
+  }
+  return csvChunks(['Risk ID', 'Control ID', 'Status', 'Severity', 'Resource Type', 'Resource Name', 'Resource ARN', 'Message', 'Evidence', 'HIPAA'], rows());
 }

@@ -20,10 +20,15 @@ function findingUid(run: RunInfo, f: Finding): string {
  * failures, what could not be evaluated and what needs a person. A PASS is not a detection.
  */
 export function ocsfDetectionFindings(run: RunInfo, findings: readonly Finding[]): string {
+  return [...ocsfDetectionFindingsChunks(run, findings)].join('');
+}
+
+/** ocsfDetectionFindings's text in chunks, an event at a time. */
+export function ocsfDetectionFindingsChunks(run: RunInfo, findings: readonly Finding[]): Generator<string> {
   const time = Date.parse(run.startedAt);
-  const events = findings
-    .filter((f) => f.status === 'FAIL' || f.status === 'SUPPRESSED' || f.status === 'ERROR' || f.status === 'MANUAL')
-    .map((f) => ({
+  const events = mapped(
+    findings.filter((f) => f.status === 'FAIL' || f.status === 'SUPPRESSED' || f.status === 'ERROR' || f.status === 'MANUAL'),
+    (f) => ({
       activity_id: 1,
       activity_name: 'Create',
       category_uid: 2,
@@ -50,8 +55,23 @@ export function ocsfDetectionFindings(run: RunInfo, findings: readonly Finding[]
       metadata: { version: '1.1.0', product: { name: run.tool.name, vendor_name: 'hipaa-iam', version: run.tool.version }, log_name: run.command },
       // As findings.json: the underlying status, and the exception that accepted it beside it.
       unmapped: { hipaa_iam_status: underlyingStatus(f), ...(f.status === 'SUPPRESSED' ? { suppressed: f.suppressed ?? {} } : {}), risk_id: f.riskId, hipaa: f.hipaa, evidence: f.evidence },
-    }));
-  return `${JSON.stringify(events, null, 2)}\n`;
+    }),
+  );
+  return jsonArrayChunks(events);
+}
+
+function* mapped<T, U>(items: readonly T[], map: (item: T) => U): Generator<U> {
+  for (const item of items) yield map(item);
+}
+
+/** JSON.stringify(items, null, 2) and a line break, an item at a time: the chunks joined are that text. */
+function* jsonArrayChunks(items: Iterable<unknown>): Generator<string> {
+  let first = true;
+  for (const item of items) {
+    yield `${first ? '[' : ','}\n  ${JSON.stringify(item, null, 2).replace(/\n/g, '\n  ')}`;
+    first = false;
+  }
+  yield first ? '[]\n' : '\n]\n';
 }
 
 /** ASFF ProductFields (string values, at most 2048 characters) naming the exception that accepted a failure. */
@@ -90,10 +110,15 @@ const ASFF_RESOURCE_TYPES: Record<string, string> = {
  * finding with its compliance status, HIPAA citations as related requirements.
  */
 export function asffFindings(run: RunInfo, findings: readonly Finding[], region: string): string {
+  return [...asffFindingsChunks(run, findings, region)].join('');
+}
+
+/** asffFindings's text in chunks, a finding at a time. */
+export function asffFindingsChunks(run: RunInfo, findings: readonly Finding[], region: string): Generator<string> {
   const partition = /^arn:(aws[a-z-]*):/.exec(run.caller?.arn ?? '')?.[1] ?? 'aws';
   const productArn = `arn:${partition}:securityhub:${region}:${run.accountId}:product/${run.accountId}/default`;
   const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
-  const items = findings.map((f) => ({
+  const items = mapped(findings, (f) => ({
     SchemaVersion: '2018-10-08',
     Id: findingUid(run, f),
     ProductArn: productArn,
@@ -111,5 +136,5 @@ export function asffFindings(run: RunInfo, findings: readonly Finding[], region:
     Workflow: { Status: f.status === 'SUPPRESSED' ? 'SUPPRESSED' : f.status === 'PASS' ? 'RESOLVED' : 'NEW' },
     RecordState: 'ACTIVE',
   }));
-  return `${JSON.stringify(items, null, 2)}\n`;
+  return jsonArrayChunks(items);
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 export const MANIFEST_FILE = 'manifest.json';
 /** The manifest's signature (src/report/signature.ts), beside it and outside its file list: it signs the manifest. */
@@ -29,8 +30,25 @@ export function sha256(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-export function buildManifest(files: Record<string, string>, meta: Omit<Manifest, 'schemaVersion' | 'algorithm' | 'files' | 'previous'> & { previous: PreviousRun | null }): Manifest {
-  const hashes = Object.fromEntries(Object.keys(files).sort().map((name) => [name, sha256(files[name]!)]));
+/**
+ * The SHA-256 (hex) of a file's bytes, read in pieces of 1 MiB, so that a large evidence file
+ * is never held whole. Throws the file system's error.
+ */
+export function sha256File(path: string): string {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) hash.update(buffer.subarray(0, read));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+/** The manifest of a run folder from the SHA-256 (hex) of each of its files, by name (src/report/evidence-writer.ts computes them as it writes). */
+export function buildManifest(sha256ByName: Record<string, string>, meta: Omit<Manifest, 'schemaVersion' | 'algorithm' | 'files' | 'previous'> & { previous: PreviousRun | null }): Manifest {
+  const hashes = Object.fromEntries(Object.keys(sha256ByName).sort().map((name) => [name, sha256ByName[name]!]));
   const { previous, ...rest } = meta;
   return { schemaVersion: 1, ...rest, algorithm: 'sha256', previous, files: hashes };
 }

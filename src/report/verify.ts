@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError, errorMessage } from '../errors.js';
-import { compareWithManifest, MANIFEST_FILE, sha256, SIGNATURE_FILE, type Manifest } from './manifest.js';
+import { compareWithManifest, MANIFEST_FILE, sha256, sha256File, SIGNATURE_FILE, type Manifest } from './manifest.js';
 import { parseSignature, signatureValid, type TrustedKey } from './signature.js';
 
 export interface VerifyOptions {
@@ -69,7 +69,7 @@ export function checkRunFolder(runDir: string, options: VerifyOptions = {}): Run
     const entry = lstatSync(join(runDir, name));
     if (entry.isDirectory()) problems.push(`unexpected sub-folder ${name}/`);
     else if (!entry.isFile()) problems.push(`${name} is not a regular file (a link or device)`);
-    else present[name] = sha256(readFileSync(join(runDir, name)));
+    else present[name] = sha256File(join(runDir, name));
   }
   const { changed, added, removed } = compareWithManifest(manifest, present);
   if (changed.length) problems.push(`changed: ${changed.join(', ')}`);

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../src/checks/check.js';
+import { documentFindings } from '../../src/report/findings.js';
 
 const BIN = new URL('../../bin/hipaa-iam.js', import.meta.url).pathname;
 
@@ -37,8 +38,10 @@ export function runFolders(out: string, account: string): string[] {
   }
 }
 
+/** findings.json of a run, its shared evidence resolved (src/report/shared-evidence.ts), as runFindings reads it. */
 export function readFindings(runDir: string): { schemaVersion: number; run: Record<string, unknown>; findings: Finding[] } {
-  return JSON.parse(readFileSync(join(runDir, 'findings.json'), 'utf8'));
+  const document = JSON.parse(readFileSync(join(runDir, 'findings.json'), 'utf8')) as { schemaVersion: number; run: Record<string, unknown>; findings: Finding[] };
+  return { ...document, findings: (documentFindings(document) ?? document.findings) as unknown as Finding[] };
 }
 
 /** `controlId resourceName` → status, the shape live-path assertions compare. */

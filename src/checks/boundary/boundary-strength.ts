@@ -4,6 +4,7 @@ import { adminAccess, canDo, hitLabel, policyPermissions } from '../../policy/ef
 import { coversAllResources, statementLabel } from '../../policy/statement.js';
 import { boundariesInUse } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
+import { passing } from '../pass-evidence.js';
 
 /** IAM actions that let a principal change permissions (its own or others'): what a boundary is there to cap. */
 const PERMISSION_CHANGING = [
@@ -108,7 +109,8 @@ export default defineCheck({
         return { ...base, status: 'FAIL', message: `boundary ${name} allows every IAM action (iam:*)${iamConditions.length > 0 ? ` when ${[...new Set(iamConditions)].join(' and ')}` : ''}, so the ${principals.length} principal(s) within it can rewrite their own permissions`, evidence };
       }
       const review = stillAllowed.length > 0 ? `; it still allows ${stillAllowed.join(', ')} — review` : '';
-      return { ...base, status: 'PASS', message: `boundary ${name} grants neither administrator access nor iam:*${review}`, evidence };
+      // An empty list of permission-changing actions is what the pass rests on: it stays.
+      return passing({ ...base, status: 'PASS', message: `boundary ${name} grants neither administrator access nor iam:*${review}`, evidence }, ['permissionChangingActionsAllowed']);
     });
   },
 });

@@ -1,5 +1,6 @@
 import { isServiceLinkedRole } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
+import { passing } from '../pass-evidence.js';
 
 /** Every IAM user and every role that is not service-linked has a permissions boundary (or the required one). */
 export default defineCheck({
@@ -28,7 +29,7 @@ export default defineCheck({
       const base = { resourceType, resourceArn: entity.arn, resourceName: entity.name, evidence: { principalType: kind, permissionsBoundary: boundary, requiredBoundary: required } };
       if (boundary === null) return { ...base, status: 'FAIL', message: `${kind} ${entity.name} has no permissions boundary` };
       if (required !== null && boundary !== required) return { ...base, status: 'FAIL', message: `${kind} ${entity.name} has boundary ${boundary}, not the required ${required}` };
-      return { ...base, status: 'PASS', message: `${kind} ${entity.name} has permissions boundary ${boundary.split('/').pop()}` };
+      return passing({ ...base, status: 'PASS', message: `${kind} ${entity.name} has permissions boundary ${boundary.split('/').pop()}` });
     });
   },
 });

@@ -1,6 +1,7 @@
 import { isRootRow } from '../../snapshot/credential-report.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
 import { activeKeys, daysSince } from './credential-dates.js';
+import { passing } from '../pass-evidence.js';
 
 /** No active access key is older than the limit (one finding per active key). */
 export default defineCheck({
@@ -33,7 +34,7 @@ export default defineCheck({
         findings.push(
           age > limit
             ? { ...base, status: 'FAIL', message: `${name} is ${age} days old (limit ${limit})`, evidence }
-            : { ...base, status: 'PASS', message: `${name} is ${age} days old`, evidence },
+            : passing({ ...base, status: 'PASS', message: `${name} is ${age} days old`, evidence }),
         );
       }
     }

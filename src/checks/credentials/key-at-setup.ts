@@ -1,6 +1,7 @@
 import { isRootRow, reportDate, reportFlag } from '../../snapshot/credential-report.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
 import { activeKeys } from './credential-dates.js';
+import { passing } from '../pass-evidence.js';
 
 /** A key made in the same minutes as its user came from the creation wizard, not from a need. */
 const SETUP_WINDOW_MS = 10 * 60_000;
@@ -33,7 +34,7 @@ export default defineCheck({
       findings.push(
         atSetup.length > 0
           ? { ...base, status: 'FAIL', message: `${row.user}: access key ${atSetup.map((k) => k.slot).join(' and ')} was created with the user and never used` }
-          : { ...base, status: 'PASS', message: `${row.user}: no unused key from user setup` },
+          : passing({ ...base, status: 'PASS', message: `${row.user}: no unused key from user setup` }),
       );
     }
     return findings.length > 0 ? findings : [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'no console user has an active access key')];

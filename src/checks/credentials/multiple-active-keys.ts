@@ -1,6 +1,7 @@
 import { isRootRow } from '../../snapshot/credential-report.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
 import { activeKeys } from './credential-dates.js';
+import { passing } from '../pass-evidence.js';
 
 /** No user has two active access keys (one finding per user with an active key). */
 export default defineCheck({
@@ -26,7 +27,7 @@ export default defineCheck({
       findings.push(
         keys.length > 1
           ? { ...base, status: 'FAIL', message: `${row.user} has ${keys.length} active access keys` }
-          : { ...base, status: 'PASS', message: `${row.user} has one active access key` },
+          : passing({ ...base, status: 'PASS', message: `${row.user} has one active access key` }),
       );
     }
     return findings.length > 0 ? findings : [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'no IAM user has an active access key')];

@@ -1,6 +1,7 @@
 import { isRootRow, reportDate, reportFlag } from '../../snapshot/credential-report.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
 import { activeKeys, daysSince } from './credential-dates.js';
+import { passing } from '../pass-evidence.js';
 
 /**
  * No console password or active key has gone unused longer than the limit. A credential
@@ -49,7 +50,7 @@ export default defineCheck({
       } else if (unknown.length > 0) {
         findings.push({ ...base, status: 'ERROR', message: `${row.user}: no date to judge ${unknown.map((c) => c.credential).join(', ')} by` });
       } else {
-        findings.push({ ...base, status: 'PASS', message: `${row.user}: every credential used or created within ${limit} days` });
+        findings.push(passing({ ...base, status: 'PASS', message: `${row.user}: every credential used or created within ${limit} days` }));
       }
     }
     return findings.length > 0 ? findings : [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'no IAM user has a password or an active access key')];

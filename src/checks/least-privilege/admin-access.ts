@@ -1,6 +1,7 @@
 import { adminAccess, hitLabel, type AdminAccess, type PrincipalPermissions } from '../../policy/effective-permissions.js';
 import { isServiceLinkedRole } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft, type Status } from '../check.js';
+import { passing } from '../pass-evidence.js';
 
 /**
  * No user, group or role has administrator access.
@@ -55,7 +56,7 @@ function judge(perms: PrincipalPermissions, resourceType: string, kind: string, 
   const grantedBy = access.grants.map((h) => hitLabel(perms, h));
   const evidence = { principalType: kind, ...extra, adminStatus: access.status, grantedBy, limits: access.limits, except: access.except, remains: access.remains ?? null, leftOut: access.leftOut ?? null, unreadablePolicies: perms.unreadable };
   const base = { resourceType, resourceArn: arn, resourceName: name, evidence };
-  const finding = (status: Status, message: string): FindingDraft => ({ ...base, status, message });
+  const finding = (status: Status, message: string): FindingDraft => passing({ ...base, status, message });
   const via = grantedBy.length > 0 ? ` through ${grantedBy.join('; ')}` : '';
   switch (access.status) {
     case 'admin':

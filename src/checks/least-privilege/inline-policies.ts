@@ -1,5 +1,6 @@
 import { customerPrincipals } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData } from '../check.js';
+import { passing } from '../pass-evidence.js';
 
 /** No user, group or role has inline policies (one finding per principal). */
 export default defineCheck({
@@ -23,7 +24,7 @@ export default defineCheck({
       const base = { resourceType, resourceArn: entity.arn, resourceName: entity.name, evidence: { principalType: kind, inlinePolicies: names } };
       return names.length > 0
         ? { ...base, status: 'FAIL' as const, message: `${kind} ${entity.name} has inline ${names.length === 1 ? 'policy' : 'policies'} ${names.join(', ')}` }
-        : { ...base, status: 'PASS' as const, message: `${kind} ${entity.name} has no inline policy` };
+        : passing({ ...base, status: 'PASS' as const, message: `${kind} ${entity.name} has no inline policy` });
     });
   },
 });

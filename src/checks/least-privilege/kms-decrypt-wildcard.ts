@@ -3,6 +3,7 @@ import { statementLabel, type CompiledStatement } from '../../policy/statement.j
 import { globMatches, isAllStar } from '../../policy/wildcard.js';
 import { defineCheck, type FindingDraft } from '../check.js';
 import { judgeCustomerPolicies } from './customer-policies.js';
+import { passing } from '../pass-evidence.js';
 
 const DECRYPT_ACTIONS = ['kms:Decrypt', 'kms:ReEncryptFrom'];
 
@@ -69,9 +70,9 @@ export default defineCheck({
         return { ...base, status: 'FAIL', message: `${policy.label} allows ${what.join('; ')}`, evidence };
       }
       if (confined.length > 0) {
-        return { ...base, status: 'PASS', message: `${policy.label} allows decryption on all keys only under ${confined.flatMap((c) => c.confinedBy as string[]).join('; ')}`, evidence };
+        return passing({ ...base, status: 'PASS', message: `${policy.label} allows decryption on all keys only under ${confined.flatMap((c) => c.confinedBy as string[]).join('; ')}`, evidence });
       }
-      return { ...base, status: 'PASS', message: `${policy.label} does not allow kms:Decrypt or kms:ReEncryptFrom on all keys`, evidence };
+      return passing({ ...base, status: 'PASS', message: `${policy.label} does not allow kms:Decrypt or kms:ReEncryptFrom on all keys`, evidence });
     });
   },
 });

@@ -4,6 +4,7 @@ import { describeClause, evaluateClauses } from '../../policy/conditions.js';
 import { coversAllResources, statementLabel } from '../../policy/statement.js';
 import { defineCheck, type FindingDraft } from '../check.js';
 import { judgeCustomerPolicies } from './customer-policies.js';
+import { passing } from '../pass-evidence.js';
 
 /**
  * No customer-managed or inline policy allows every action of a service (`s3:*`, `ec2:*` …),
@@ -68,7 +69,7 @@ export default defineCheck({
         });
       }
       const evidence = { serviceWildcards: wildcards, cancelledByDeny: cancelled, attachmentCount: policy.attachmentCount, permissionsBoundaryUsageCount: policy.permissionsBoundaryUsageCount };
-      if (wildcards.length === 0) return { ...base, status: 'PASS', message: `${policy.label} allows no service:*${cancelled.length > 0 ? ' (a Deny in it takes back the ones it grants)' : ''}`, evidence };
+      if (wildcards.length === 0) return passing({ ...base, status: 'PASS', message: `${policy.label} allows no service:*${cancelled.length > 0 ? ' (a Deny in it takes back the ones it grants)' : ''}`, evidence });
       const summary = wildcards.map((w) => `${w.grants}${w.conditions.length > 0 ? ` when ${w.conditions.join(' and ')}` : ''}`).join('; ');
       return { ...base, status: 'FAIL', message: `${policy.label} allows ${summary}`, evidence };
     });

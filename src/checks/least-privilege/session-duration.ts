@@ -1,6 +1,7 @@
 import { isAssumedByPeople, trustedPrincipals } from '../../policy/trust.js';
 import { isServiceLinkedRole } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
+import { passing } from '../pass-evidence.js';
 
 /** Roles people assume allow sessions of at most the limit (default 4 hours), for automatic logoff. */
 export default defineCheck({
@@ -32,7 +33,7 @@ export default defineCheck({
       if (role.maxSessionDuration === null) return { ...base, status: 'ERROR', message: `${role.name}: its maximum session duration is unknown (${details.roleSessionLimitsError ?? 'authorization details omit it; add list-roles.json to an import'})` };
       const hours = role.maxSessionDuration / 3600;
       return role.maxSessionDuration <= limitSeconds
-        ? { ...base, status: 'PASS', message: `${role.name}: sessions last at most ${hours} h` }
+        ? passing({ ...base, status: 'PASS', message: `${role.name}: sessions last at most ${hours} h` })
         : { ...base, status: 'FAIL', message: `${role.name}: sessions may last ${hours} h (limit ${settings.maxRoleSessionHours} h)` };
     });
   },

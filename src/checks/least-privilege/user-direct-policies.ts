@@ -1,4 +1,5 @@
 import { accountFinding, defineCheck, sourceData } from '../check.js';
+import { passing } from '../pass-evidence.js';
 
 /** Users get permissions only through groups: no attached or inline user policies (per user). */
 export default defineCheck({
@@ -22,7 +23,7 @@ export default defineCheck({
       const base = { resourceType: 'AWS::IAM::User', resourceArn: user.arn, resourceName: user.name, evidence: { directPolicies: direct, groups: user.groups } };
       return direct.length > 0
         ? { ...base, status: 'FAIL' as const, message: `${user.name} has policies of its own: ${direct.join(', ')}` }
-        : { ...base, status: 'PASS' as const, message: `${user.name} gets permissions only through groups` };
+        : passing({ ...base, status: 'PASS' as const, message: `${user.name} gets permissions only through groups` });
     });
   },
 });

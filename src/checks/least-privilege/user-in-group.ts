@@ -1,4 +1,5 @@
 import { accountFinding, defineCheck, sourceData } from '../check.js';
+import { passing } from '../pass-evidence.js';
 
 /** Every IAM user is a member of at least one group (per user). */
 export default defineCheck({
@@ -20,7 +21,7 @@ export default defineCheck({
     return users.map((user) => {
       const base = { resourceType: 'AWS::IAM::User', resourceArn: user.arn, resourceName: user.name, evidence: { groups: user.groups } };
       return user.groups.length > 0
-        ? { ...base, status: 'PASS' as const, message: `${user.name} is in ${user.groups.join(', ')}` }
+        ? passing({ ...base, status: 'PASS' as const, message: `${user.name} is in ${user.groups.join(', ')}` })
         : { ...base, status: 'FAIL' as const, message: `${user.name} is in no group` };
     });
   },

@@ -1,6 +1,7 @@
 import { mfaEnforcementOf } from '../../policy/mfa-deny.js';
 import { isRootRow, reportFlag } from '../../snapshot/credential-report.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
+import { passing } from '../pass-evidence.js';
 
 /**
  * Every console user is subject, directly or through a group, to a Deny on
@@ -49,7 +50,7 @@ export default defineCheck({
       } else if (consoleAccess === null) {
         findings.push({ ...base, status: 'ERROR', message: `${name}: the credential report does not say whether a console password exists`, evidence });
       } else if (enforcing.length > 0) {
-        findings.push({ ...base, status: 'PASS', message: `${name} is subject to deny-without-MFA: ${enforcing.join('; ')}`, evidence });
+        findings.push(passing({ ...base, status: 'PASS', message: `${name} is subject to deny-without-MFA: ${enforcing.join('; ')}`, evidence }));
       } else if (unreadable.length > 0) {
         findings.push({ ...base, status: 'ERROR', message: `${name}: no enforcing policy found, and ${unreadable.join('; ')} could not be read`, evidence });
       } else {

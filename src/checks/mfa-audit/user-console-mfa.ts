@@ -1,6 +1,7 @@
 import { isRootRow, reportDate, reportFlag } from '../../snapshot/credential-report.js';
 import { accountFinding, defineCheck, optionalSourceData, sourceData, type FindingDraft } from '../check.js';
 import { mfaTypeOf } from './mfa-type.js';
+import { passing } from '../pass-evidence.js';
 
 /** Every IAM user with a console password has MFA active; users without one are not applicable. */
 export default defineCheck({
@@ -43,7 +44,7 @@ export default defineCheck({
       } else if (consoleAccess === null || mfaActive === null) {
         findings.push({ ...base, status: 'ERROR', message: `${name}: the credential report does not say whether console access or MFA is active` });
       } else if (mfaActive) {
-        findings.push({ ...base, status: 'PASS', message: `${name} has MFA enabled (${evidence.mfaType}) — compliant` });
+        findings.push(passing({ ...base, status: 'PASS', message: `${name} has MFA enabled (${evidence.mfaType}) — compliant` }));
       } else {
         findings.push({ ...base, status: 'FAIL', message: `${name} has NO MFA — HIPAA compliance gap` });
       }

@@ -1,0 +1,21 @@
+import type { FindingDraft } from './check.js';
+
+/** A field that states only an absence: null, undefined, an empty list or an empty object. */
+function empty(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value).length === 0;
+}
+
+/**
+ * A PASS finding with the evidence an auditor needs and no more: its evidence without the fields
+ * that state only an absence (no grant, no limit, nothing unreadable: null, [] or {}), which the
+ * PASS itself says, except those named in `keep` (an empty list that is what the PASS rests on,
+ * such as "no permission-changing action left"). Any other status is returned as given: what
+ * failed, and why, is never slimmed. Booleans and zeros are facts and stay.
+ */
+export function passing<T extends Pick<FindingDraft, 'status' | 'evidence'>>(finding: T, keep: readonly string[] = []): T {
+  if (finding.status !== 'PASS') return finding;
+  const evidence = Object.fromEntries(Object.entries(finding.evidence).filter(([key, value]) => keep.includes(key) || !empty(value)));
+  return { ...finding, evidence };
+}
