@@ -14,12 +14,13 @@ export function ownMethod<T>(spec: OwnMethodSpec<T>): OwnMethod {
     ...meta,
     paths(from, perms, analysis, depth) {
       const out: EscalationPath[] = [];
-      const count = new Map<string, number>();
-      const full = (id: string) => perId !== undefined && (count.get(id) ?? 0) >= perId;
-      for (const target of targets(from, perms, analysis, depth, full)) {
+      let count: Map<string, number> | null = null;
+      const full = (id: string) => perId !== undefined && (count?.get(id) ?? 0) >= perId;
+      for (const target of targets(from, perms, analysis, depth)) {
         for (const path of pathsTo(from, perms, target, analysis, depth)) {
           if (full(path.method)) continue;
           out.push(path);
+          count ??= new Map();
           count.set(path.method, (count.get(path.method) ?? 0) + 1);
         }
         if (perId !== undefined && meta.pathIds.every(full)) break;

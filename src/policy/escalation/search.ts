@@ -2,6 +2,7 @@ import type { IamGroup, IamRole, IamUser, InstanceProfile, ManagedPolicy, Policy
 import { isServiceLinkedRole } from '../../snapshot/principals.js';
 import { adminAccess, hypothetical, isAdministrator, policyPermissions, type AccessRequest, type AccountModel, type PrincipalPermissions } from '../effective-permissions.js';
 import type { ReachingPolicy } from '../principal-policies.js';
+import { compilePolicy } from '../statement.js';
 import { namedPrincipals, trustedServices, type ServiceTrust } from '../role-trust.js';
 import { MAX_TARGETS } from './method.js';
 import { ArnIndex, Sieve } from './sieve.js';
@@ -22,7 +23,8 @@ const MORE_TARGETS = 3;
 export class EscalationSearch implements Analysis {
   readonly model: AccountModel;
   readonly templates: Templates;
-  readonly adminPolicyArns: readonly string[];
+  readonly administratorAccess: string;
+  private adminPolicies: readonly string[] | null = null;
   private readonly sieve: Sieve;
   private readonly selfMethods: OwnMethod[];
   private readonly cappedMethods: OwnMethod[];
@@ -31,7 +33,7 @@ export class EscalationSearch implements Analysis {
   private readonly nodes: Principal[] = [];
   private readonly byArn = new Map<string, Principal>();
   private readonly policiesByArn = new Map<string, ManagedPolicy>();
-  private readonly boundaryAdmin = new Map<string, boolean>();
+  private readonly policyAdmin = new Map<ManagedPolicy, boolean>();
   private readonly groupAdmin = new Map<string, boolean>();
   /** policy ARN → the principals (and groups) it is attached to. */
   private readonly attached = new Map<string, Attachments>();
@@ -73,10 +75,7 @@ export class EscalationSearch implements Analysis {
       const perms = model.rolePermissions(role);
       this.addNode({ type: 'role', name: role.name, arn: role.arn, role, perms, admin: adminAccess(perms) });
     }
-    this.adminPolicyArns = [
-      `arn:${partition}:iam::aws:policy/AdministratorAccess`,
-      ...model.details.policies.filter((p) => !p.awsManaged && p.document && isAdministrator(adminAccess(policyPermissions(p, model.now)))).map((p) => p.arn),
-    ];
+    this.administratorAccess = `arn:${partition}:iam::aws:policy/AdministratorAccess`;
     const attach = (arn: string) => {
       let entry = this.attached.get(arn);
       if (!entry) {
@@ -117,6 +116,10 @@ export class EscalationSearch implements Analysis {
     return this.sieve.mightTarget(perms, action, arn);
   }
 
+  mightApply(perms: PrincipalPermissions, action: string, arn: string): boolean {
+    return perms.unreadable.length > 0 || this.sieve.mightTarget(perms, action, arn);
+  }
+
   users(perms: PrincipalPermissions, actions: readonly string[]): readonly IamUser[] {
     return this.sieve.targets(perms, actions, this.userIndex);
   }
@@ -151,15 +154,29 @@ export class EscalationSearch implements Analysis {
   // ---------------------------------------------------------------------------------------------
   // Facts of the account
 
-  admitsAdmin(boundaryArn: string | null): boolean {
-    if (boundaryArn === null) return true;
-    let known = this.boundaryAdmin.get(boundaryArn);
+  /** AdministratorAccess first, then the customer-managed policies that grant everything (found when first asked). */
+  get adminPolicyArns(): readonly string[] {
+    this.adminPolicies ??= [this.administratorAccess, ...this.model.details.policies.filter((p) => !p.awsManaged && this.grantsAdmin(p)).map((p) => p.arn)];
+    return this.adminPolicies;
+  }
+
+  /** Whether a managed policy grants administrator access on its own (judged once per run). */
+  private grantsAdmin(policy: ManagedPolicy): boolean {
+    if (!policy.document) return false;
+    let known = this.policyAdmin.get(policy);
     if (known === undefined) {
-      const policy = this.policiesByArn.get(boundaryArn);
-      known = policy?.document ? isAdministrator(adminAccess(policyPermissions(policy, this.model.now))) : false;
-      this.boundaryAdmin.set(boundaryArn, known);
+      // Only an Allow of a wildcard or NotAction can grant every action: a policy without one is no administrator's.
+      const broad = compilePolicy(policy.document).statements.some((s) => s.effect === 'Allow' && s.action && (s.action.negated || s.action.patterns.some((p) => p.includes('*'))));
+      known = broad && isAdministrator(adminAccess(policyPermissions(policy, this.model.now)));
+      this.policyAdmin.set(policy, known);
     }
     return known;
+  }
+
+  admitsAdmin(boundaryArn: string | null): boolean {
+    if (boundaryArn === null) return true;
+    const policy = this.policiesByArn.get(boundaryArn);
+    return policy ? this.grantsAdmin(policy) : false;
   }
 
   groupGrantsAdmin(group: IamGroup): boolean {
@@ -217,9 +234,8 @@ export class EscalationSearch implements Analysis {
    * customer-managed policies that grant everything too.
    */
   policyArnContexts(perms: PrincipalPermissions, action: string): AccessRequest['context'][] {
-    const first = this.adminPolicyArns.slice(0, 1);
     const tests = perms.identity.some((e) => e.policy.statementsFor(action).some((s) => s.conditions.some((c) => c.keyLower === 'iam:policyarn')));
-    return (tests ? this.adminPolicyArns : first).map((arn) => ({ 'iam:PolicyARN': arn }));
+    return (tests ? this.adminPolicyArns : [this.administratorAccess]).map((arn) => ({ 'iam:PolicyARN': arn }));
   }
 
   /**
@@ -265,13 +281,13 @@ export class EscalationSearch implements Analysis {
     // A boundary that caps administrator access caps whatever the principal grants itself, unless it takes the boundary away.
     const capped = !this.admitsAdmin(perms.principal.boundaryArn) && Boolean(perms.principal.boundaryArn);
     const paths: EscalationPath[] = [];
-    for (const method of capped ? this.cappedMethods : this.selfMethods) paths.push(...method.paths(from, perms, this, depth));
+    for (const method of this.sieve.methodsFor(perms, from.type, capped ? this.cappedMethods : this.selfMethods)) paths.push(...method.paths(from, perms, this, depth));
     return paths;
   }
 
   private conferPaths(from: Principal): EscalationPath[] {
     const paths: EscalationPath[] = [];
-    for (const method of this.conferMethods) paths.push(...method.paths(from, from.perms, this, 0));
+    for (const method of this.sieve.methodsFor(from.perms, from.type, this.conferMethods)) paths.push(...method.paths(from, from.perms, this, 0));
     return paths;
   }
 
@@ -301,6 +317,8 @@ export class EscalationSearch implements Analysis {
     const chains = new Map<Principal, string[]>();
     const isServiceLinked = (n: Principal) => (n.role ? isServiceLinkedRole(n.role) : false);
     const record = (node: Principal, paths: EscalationPath[]) => {
+      // No path, no entry: a principal without one reads as one never recorded.
+      if (paths.length === 0) return;
       let entry = this.results.get(node.arn);
       if (!entry) {
         entry = { paths: [], reached: false };
@@ -332,17 +350,24 @@ export class EscalationSearch implements Analysis {
     const trustingSessionsOf = new Map<string, Principal[]>();
     const trustingAnyone: Principal[] = [];
     const servicesOf = new Map<Principal, string[]>();
-    for (const node of this.nodes) {
-      if (!node.role || isServiceLinked(node)) continue;
-      const named = namedPrincipals(node.role);
-      if (named.accounts.includes(node.arn.split(':')[4] ?? '')) trustsAccount.add(node);
-      if (named.anyone) trustingAnyone.push(node);
-      for (const arn of named.arns) trustNaming.set(arn, [...(trustNaming.get(arn) ?? []), node]);
-      for (const role of named.sessionsOf) trustingSessionsOf.set(role, [...(trustingSessionsOf.get(role) ?? []), node]);
-      servicesOf.set(node, [...new Set(this.serviceTrust(node.role).map((t) => t.service))]);
-    }
+    // Who trusts whom: read from the trust policies once the first principal is reached (an account where none is needs none of it).
+    let trustRead = false;
+    const readTrust = () => {
+      if (trustRead) return;
+      trustRead = true;
+      for (const node of this.nodes) {
+        if (!node.role || isServiceLinked(node)) continue;
+        const named = namedPrincipals(node.role);
+        if (named.accounts.includes(node.arn.split(':')[4] ?? '')) trustsAccount.add(node);
+        if (named.anyone) trustingAnyone.push(node);
+        for (const arn of named.arns) trustNaming.set(arn, [...(trustNaming.get(arn) ?? []), node]);
+        for (const role of named.sessionsOf) trustingSessionsOf.set(role, [...(trustingSessionsOf.get(role) ?? []), node]);
+        servicesOf.set(node, [...new Set(this.serviceTrust(node.role).map((t) => t.service))]);
+      }
+    };
     const reach: Reach = { reached, reachedUsers, reachedRoles, reachedAccountTrusting, reachedByService, trustNaming, trustingSessionsOf, trustingAnyone, trustsAccount, servicesOf };
     const markReached = (node: Principal, chain: string[]) => {
+      readTrust();
       reached.add(node);
       chains.set(node, chain);
       if (node.type === 'user') reachedUsers.push(node);
@@ -372,7 +397,8 @@ export class EscalationSearch implements Analysis {
     // Then, round by round, those who can act as someone already reached (role chains need several rounds).
     const examined = new Map<Principal, Set<Principal>>();
     const sources = this.nodes.filter((n) => !isAdministrator(n.admin));
-    let changed = true;
+    // Every way to act as another principal leads to one already reached: with none, there is nothing to look for.
+    let changed = reached.size > 0;
     while (changed) {
       changed = false;
       for (const from of sources) {

@@ -134,8 +134,8 @@ export type EscalationMethod = OwnMethod | BecomeMethod;
 
 /** A self or confer method written as its targets and the paths to each. */
 export interface OwnMethodSpec<T> extends Omit<OwnMethod, 'paths'> {
-  /** How it picks targets; `full(id)` tells whether paths of that id need no more targets. */
-  targets(from: Principal, perms: PrincipalPermissions, analysis: Analysis, depth: number, full: (pathId: string) => boolean): Iterable<T>;
+  /** How it picks targets (lazily: once every path id has `perId` paths, no more are asked for). */
+  targets(from: Principal, perms: PrincipalPermissions, analysis: Analysis, depth: number): Iterable<T>;
   /** How it builds the paths to one target. */
   pathsTo(from: Principal, perms: PrincipalPermissions, target: T, analysis: Analysis, depth: number): EscalationPath[];
   /** At most this many paths per evidence id (more targets are more of the same evidence); unlimited when absent. */
@@ -180,6 +180,8 @@ export interface Attachments {
 export interface Analysis {
   readonly model: AccountModel;
   readonly templates: Templates;
+  /** The ARN of AWS's AdministratorAccess in this partition. */
+  readonly administratorAccess: string;
   /** AdministratorAccess first, then the customer-managed policies that grant everything. */
   readonly adminPolicyArns: readonly string[];
 
@@ -190,6 +192,11 @@ export interface Analysis {
   holds(from: Principal, action: string): boolean;
   /** Whether an identity Allow for the action could name this resource. */
   mightTarget(perms: PrincipalPermissions, action: string, arn: string): boolean;
+  /**
+   * Whether the policy engine could allow the action on this resource: false only when no
+   * identity Allow names it and every policy could be read (an unreadable one leaves it open).
+   */
+  mightApply(perms: PrincipalPermissions, action: string, arn: string): boolean;
   /** The users, roles, groups or attached customer-managed policies some Allow for one of the actions could name. */
   users(perms: PrincipalPermissions, actions: readonly string[]): readonly IamUser[];
   roles(perms: PrincipalPermissions, actions: readonly string[]): readonly IamRole[];

@@ -36,7 +36,7 @@ export const ownPermissionsBoundary = ownMethod<Principal>({
   pathsTo(from, perms, _itself, analysis) {
     const paths: EscalationPath[] = [];
     for (const action of actionsFor(from)) {
-      const context = action.startsWith('iam:Put') ? { 'iam:PermissionsBoundary': analysis.adminPolicyArns[0] ?? '' } : undefined;
+      const context = action.startsWith('iam:Put') ? { 'iam:PermissionsBoundary': analysis.administratorAccess } : undefined;
       const run = runSteps(perms, [[{ action, resource: exact(from.arn), ...(context ? { context } : {}) }]]);
       if (run.ok) {
         paths.push(withChain({ method: action, kind: 'self', description: `removes or replaces its own permissions boundary, leaving its identity policies in force`, target: `${from.type} ${from.name}`, targetArn: from.arn, certainty: run.certainty, steps: run.steps, notes: [] }));

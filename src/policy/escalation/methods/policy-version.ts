@@ -22,7 +22,8 @@ export const ownPolicyVersion = ownMethod<[string, ReachingPolicy]>({
   summary: 'writes a new default version of a customer-managed policy attached to it, or makes another version the default',
   ways: [{ actions: [CREATE] }, { actions: [SET_DEFAULT] }],
   pathIds: [CREATE, SET_DEFAULT],
-  targets(_from, perms) {
+  targets(_from, perms, analysis) {
+    if (!analysis.mayDo(perms, CREATE) && !analysis.mayDo(perms, SET_DEFAULT)) return [];
     const own = new Map<string, ReachingPolicy>();
     for (const r of perms.reaching) if (r.kind === 'managed' && r.policyArn && !isAwsManaged(r.policyArn)) own.set(r.policyArn, r);
     return own;
@@ -30,7 +31,7 @@ export const ownPolicyVersion = ownMethod<[string, ReachingPolicy]>({
   pathsTo(_from, perms, [arn, r], analysis) {
     const paths: EscalationPath[] = [];
     for (const action of [CREATE, SET_DEFAULT]) {
-      if (!analysis.mayDo(perms, action)) continue;
+      if (!analysis.mayDo(perms, action) || !analysis.mightApply(perms, action, arn)) continue;
       const run = runSteps(perms, [[{ action, resource: exact(arn) }]]);
       if (!run.ok) continue;
       const setDefault = action === SET_DEFAULT;
