@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adminAccess, canDo, policyPermissions, type AdminStatus } from '../../src/policy/effective-permissions.js';
 import { AccountModel } from '../../src/policy/effective-permissions.js';
-import { analyseEscalation } from '../../src/policy/escalation.js';
+import { analyseEscalation } from '../../src/policy/escalation/index.js';
 import type { AuthorizationDetails, IamRole, PolicyDocument } from '../../src/snapshot/schema.js';
 import { ACCOUNT, NOW, iamRole, iamUser } from '../support/snapshot.js';
 import { attachment, awsManagedPolicy, MANAGED_POLICY_NAMES, type ManagedPolicyName } from './managed-policies.js';

@@ -1,4 +1,4 @@
-import { analyseEscalation, type EscalationPath, type PrincipalEscalation } from '../../policy/escalation.js';
+import { analyseEscalation, type EscalationPath, type PrincipalEscalation } from '../../policy/escalation/index.js';
 import { accountFinding, defineCheck, type FindingDraft } from '../check.js';
 
 /**

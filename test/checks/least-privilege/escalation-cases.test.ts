@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import privilegeEscalation from '../../../src/checks/least-privilege/privilege-escalation.js';
 import sessionDuration from '../../../src/checks/least-privilege/session-duration.js';
 import { AccountModel } from '../../../src/policy/effective-permissions.js';
-import { analyseEscalation } from '../../../src/policy/escalation.js';
+import { analyseEscalation } from '../../../src/policy/escalation/index.js';
 import { loadSnapshot } from '../../../src/snapshot/load.js';
 import { authorizationDetailsSchema, type AuthorizationDetails, type IamRole } from '../../../src/snapshot/schema.js';
 import { findingsOf, NOW, withPrincipals } from '../../support/snapshot.js';
