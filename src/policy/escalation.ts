@@ -865,7 +865,7 @@ class Analyzer {
         [{ action: 'iam:CreateRole', resource: chosen(newRole), context: boundary }],
         [...this.policyArnContexts(perms, 'iam:AttachRolePolicy').map((context) => ({ action: 'iam:AttachRolePolicy', resource: chosen(newRole), context: { ...context, ...boundary } })), { action: 'iam:PutRolePolicy', resource: chosen(newRole), context: boundary }],
       ]);
-      const assumeDenied = decide(perms, { action: 'sts:AssumeRole', resource: chosen(newRole) }).verdict === 'denied';
+      const assumeDenied = decide(perms, { action: 'sts:AssumeRole', resource: chosen(newRole) }).verdict === 'explicitDeny';
       if (run && !assumeDenied) paths.push(withChain({ method: 'iam:CreateRole', kind: 'self', description: 'creates a new role that trusts it, makes the role an administrator and assumes it', target: 'a new role', targetArn: newRole, certainty: run.certainty, steps: run.steps, notes: [] }));
     }
 
@@ -1064,7 +1064,7 @@ class Analyzer {
     const trust = trustFor(role, perms.principal, perms.context);
     if (trust.kind === 'named' || (trust.kind === 'account' && this.mightTarget(perms, 'sts:AssumeRole', role.arn))) {
       const step = runStep(perms, { action: 'sts:AssumeRole', resource: { kind: 'exact', arn: role.arn } });
-      const explicitDeny = decide(perms, { action: 'sts:AssumeRole', resource: { kind: 'exact', arn: role.arn } }).verdict === 'denied';
+      const explicitDeny = decide(perms, { action: 'sts:AssumeRole', resource: { kind: 'exact', arn: role.arn } }).verdict === 'explicitDeny';
       // Named in the trust policy: enough on its own within the account (a role's boundary still applies).
       const byTrust = trust.kind === 'named' && !explicitDeny && (perms.principal.type !== 'role' || perms.principal.boundaryArn === null || step.ok);
       if (step.ok || byTrust) {
@@ -1085,7 +1085,7 @@ class Analyzer {
     }
     if (!serviceLinked && this.holds(from, 'iam:UpdateAssumeRolePolicy') && this.mightTarget(perms, 'iam:UpdateAssumeRolePolicy', role.arn)) {
       const run = runSteps(perms, [[{ action: 'iam:UpdateAssumeRolePolicy', resource: { kind: 'exact', arn: role.arn } }]]);
-      const assumeDenied = decide(perms, { action: 'sts:AssumeRole', resource: { kind: 'exact', arn: role.arn } }).verdict === 'denied';
+      const assumeDenied = decide(perms, { action: 'sts:AssumeRole', resource: { kind: 'exact', arn: role.arn } }).verdict === 'explicitDeny';
       if (run.ok && !assumeDenied) {
         paths.push({ method: 'iam:UpdateAssumeRolePolicy', kind: 'become', description: `rewrites the trust policy of role ${role.name} to trust itself, then assumes it`, target: `role ${role.name}`, targetArn: role.arn, certainty: run.certainty, steps: run.steps, notes: [], chain: [] });
       }
