@@ -40,7 +40,8 @@ export type Reach = 'everywhere' | 'allButNamed' | 'named' | 'nowhere';
 
 export interface StatementReach {
   statement: CompiledStatement;
-  reach: Reach;
+  /** Computed when first read: matching every pattern against the range costs more than most checks need. */
+  readonly reach: Reach;
   /** The conditions the context cannot settle; empty when the statement applies without condition. */
   conditions: readonly ConditionClause[];
 }
@@ -80,22 +81,37 @@ function unionOf(reaches: readonly StatementReach[]): ActionSet {
   return reaches.reduce((set, r) => set.union(r.statement.actionSet()), ActionSet.EMPTY);
 }
 
+function statementReach(statement: CompiledStatement, range: ResourceRange, conditions: readonly ConditionClause[]): StatementReach {
+  let reach: Reach | null = null;
+  return {
+    statement,
+    conditions,
+    get reach() {
+      return (reach ??= reachOf(statement, range));
+    },
+  };
+}
+
 /**
  * Reads a policy's statements over a range, conditions evaluated in `context` (for a policy judged
  * on its own, policyContext(now)): a statement whose conditions cannot hold (a date already past)
- * is left out, one whose conditions cannot be settled keeps them.
+ * is left out, one whose conditions cannot be settled keeps them. With `actions`, only the
+ * statements whose Action/NotAction covers one of them are read (a question about kms:Decrypt
+ * needs no other).
  */
-export function policyReach(policy: CompiledPolicy, context: ConditionContext, range: ResourceRange = EVERY_RESOURCE): PolicyReach {
+export function policyReach(policy: CompiledPolicy, context: ConditionContext, range: ResourceRange = EVERY_RESOURCE, actions?: readonly string[]): PolicyReach {
   const allows: StatementReach[] = [];
   const denies: StatementReach[] = [];
   for (const statement of policy.statements) {
     if (!statement.action || !statement.resource) continue;
+    if (actions && !actions.some((a) => statement.coversAction(a))) continue;
     const c = evaluateClauses(statement.conditions, context);
     if (c.truth === 'false') continue;
-    (statement.effect === 'Allow' ? allows : denies).push({ statement, reach: reachOf(statement, range), conditions: c.unknown });
+    (statement.effect === 'Allow' ? allows : denies).push(statementReach(statement, range, c.unknown));
   }
   // Action sets come from the catalogue: built only when a question needs them, once.
-  const everywhere = allows.filter((a) => a.reach === 'everywhere');
+  let everywhere: StatementReach[] | null = null;
+  const allowedEverywhereStatements = () => (everywhere ??= allows.filter((a) => a.reach === 'everywhere'));
   let certain: ActionSet | null = null;
   let possible: ActionSet | null = null;
   let denied: ActionSet | null = null;
@@ -105,8 +121,8 @@ export function policyReach(policy: CompiledPolicy, context: ConditionContext, r
     allows,
     denies,
     allowedEverywhere(options) {
-      if (options?.underConditions) return (possible ??= unionOf(everywhere));
-      return (certain ??= unionOf(everywhere.filter((a) => a.conditions.length === 0)));
+      if (options?.underConditions) return (possible ??= unionOf(allowedEverywhereStatements()));
+      return (certain ??= unionOf(allowedEverywhereStatements().filter((a) => a.conditions.length === 0)));
     },
     deniedEverywhere() {
       return (denied ??= unionOf(unconditionalDenies.filter((d) => d.reach === 'everywhere')));

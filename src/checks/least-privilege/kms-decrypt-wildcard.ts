@@ -43,7 +43,7 @@ export default defineCheck({
   },
   run({ snapshot, now }) {
     return judgeCustomerPolicies(snapshot, now, (policy, base, context): FindingDraft => {
-      const reach = policyReach(policy.compiled, context, EVERY_KMS_KEY);
+      const reach = policyReach(policy.compiled, context, EVERY_KMS_KEY, DECRYPT_ACTIONS);
       // A Deny in the same policy that takes the action from every key clears it.
       const remaining = DECRYPT_ACTIONS.filter((a) => !reach.takesFromEveryResource(a));
       const wildcard: Record<string, unknown>[] = [];
