@@ -12,7 +12,8 @@ import { isServiceLinkedRole } from '../snapshot/principals.js';
  * boundary, evaluated as AWS does within one account: an explicit Deny anywhere wins; otherwise
  * an identity policy must Allow and, when there is a boundary, the boundary must Allow too.
  * Anything that cannot be settled from the snapshot (a condition on the request, a policy that
- * could not be read) makes the answer 'conditional', with the reason; never allowed or denied.
+ * could not be read) makes the answer 'conditional', with the reason; never allowed or denied
+ * (the verdicts are AWS's: allowed, explicit deny, implicit deny; see Verdict).
  */
 
 export type PrincipalType = 'user' | 'role' | 'group';
@@ -34,7 +35,14 @@ export interface PolicyEntry {
   policy: CompiledPolicy;
 }
 
-export type Verdict = 'allowed' | 'denied' | 'implicitDeny' | 'conditional';
+/**
+ * A decision, named as AWS's policy evaluation logic names its outcomes (IAM User Guide, "Policy
+ * evaluation logic"; the policy simulator's EvalDecision: allowed, explicitDeny, implicitDeny):
+ * allowed; explicitDeny, a Deny statement applies; implicitDeny, nothing allows it (or the
+ * permissions boundary does not). conditional is ours: the snapshot cannot settle it (a condition
+ * on the request, a policy not read), where the simulator would ask for context values.
+ */
+export type Verdict = 'allowed' | 'explicitDeny' | 'implicitDeny' | 'conditional';
 
 /** A statement that bears on a decision; `entry` indexes the identity policies, -1 is the boundary. */
 export interface Hit {
@@ -347,7 +355,7 @@ function computeDecision(perms: PrincipalPermissions, request: AccessRequest): D
   byStrength(denies);
   const decision = (verdict: Verdict): Decision => ({ verdict, allows, boundaryAllows, denies });
 
-  if (yes(denies)) return decision('denied');
+  if (yes(denies)) return decision('explicitDeny');
   const boundaryKnown = perms.principal.boundaryArn === null || perms.boundary !== null;
   if (allows.length === 0 && perms.unreadable.length === 0) return decision('implicitDeny');
   if (perms.boundary && boundaryAllows.length === 0) return decision('implicitDeny');
@@ -384,12 +392,12 @@ export function explain(perms: PrincipalPermissions, decision: Decision, action:
   const reasons: string[] = [];
   const boundaryName = perms.boundary?.reaching.policyName ?? perms.principal.boundaryArn ?? '';
   switch (decision.verdict) {
-    case 'denied':
-      reasons.push(`explicitly denied by ${decision.denies.filter((h) => h.applies === 'yes').map((h) => hitLabel(perms, h)).join('; ')}`);
+    case 'explicitDeny':
+      reasons.push(`explicit deny in ${decision.denies.filter((h) => h.applies === 'yes').map((h) => hitLabel(perms, h)).join('; ')}`);
       break;
     case 'implicitDeny':
-      if (decision.allows.length === 0) reasons.push(`no identity policy allows ${action}`);
-      else reasons.push(`the permissions boundary ${boundaryName} does not allow ${action}`);
+      if (decision.allows.length === 0) reasons.push(`implicit deny: no identity policy allows ${action}`);
+      else reasons.push(`implicit deny: the permissions boundary ${boundaryName} does not allow ${action}`);
       break;
     case 'conditional': {
       if (!decision.allows.some((h) => h.applies === 'yes')) {

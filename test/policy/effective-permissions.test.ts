@@ -48,14 +48,14 @@ describe('policy engine: can a principal do this?', () => {
     ['a Resource that does not match', alice([doc(allow('s3:GetObject', 'arn:aws:s3:::phi-bucket/*'))]), { action: 's3:GetObject', resource: exact(OTHER) }, 'implicitDeny'],
     ['NotResource keeps its resources out', alice([doc({ Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws:s3:::phi-bucket/*' })]), { action: 's3:GetObject', resource: exact(BUCKET) }, 'implicitDeny'],
     ['NotResource lets the rest in', alice([doc({ Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws:s3:::phi-bucket/*' })]), { action: 's3:GetObject', resource: exact(OTHER) }, 'allowed'],
-    ['a Deny in another policy beats an Allow', alice([doc(allow('*')), doc(deny('s3:*'))]), { action: 's3:GetObject', resource: exact(BUCKET) }, 'denied'],
+    ['a Deny in another policy beats an Allow', alice([doc(allow('*')), doc(deny('s3:*'))]), { action: 's3:GetObject', resource: exact(BUCKET) }, 'explicitDeny'],
     ['… and leaves other services alone', alice([doc(allow('*')), doc(deny('s3:*'))]), { action: 'ec2:RunInstances' }, 'allowed'],
     ['a Deny on one bucket leaves the other', alice([doc(allow('s3:*'), deny('s3:*', 'arn:aws:s3:::phi-bucket/*'))]), { action: 's3:GetObject', resource: exact(OTHER) }, 'allowed'],
-    ['a Deny with NotAction denies the rest', alice([doc(allow('*'), { Effect: 'Deny', NotAction: 'iam:*', Resource: '*' })]), { action: 's3:GetObject', resource: exact(BUCKET) }, 'denied'],
+    ['a Deny with NotAction denies the rest', alice([doc(allow('*'), { Effect: 'Deny', NotAction: 'iam:*', Resource: '*' })]), { action: 's3:GetObject', resource: exact(BUCKET) }, 'explicitDeny'],
     ['the boundary allows it too', alice([doc(allow(['s3:*', 'ec2:*']))], doc(allow('s3:*'))), { action: 's3:GetObject', resource: exact(BUCKET) }, 'allowed'],
     ['outside the boundary', alice([doc(allow(['s3:*', 'ec2:*']))], doc(allow('s3:*'))), { action: 'ec2:RunInstances' }, 'implicitDeny'],
     ['a boundary grants nothing by itself', alice([], doc(allow('*'))), { action: 's3:GetObject', resource: exact(BUCKET) }, 'implicitDeny'],
-    ['a Deny in the boundary', alice([doc(allow('*'))], doc(allow('*'), deny('iam:*'))), { action: 'iam:CreateUser' }, 'denied'],
+    ['a Deny in the boundary', alice([doc(allow('*'))], doc(allow('*'), deny('iam:*'))), { action: 'iam:CreateUser' }, 'explicitDeny'],
     ['a boundary the snapshot lacks', alice([doc(allow('*'))], null), { action: 's3:GetObject', resource: exact(BUCKET) }, 'conditional'],
     ['a policy the snapshot lacks', alice([null]), { action: 's3:GetObject', resource: exact(BUCKET) }, 'conditional'],
     ['a condition on the request', alice([doc(allow('s3:*', '*', { Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }))]), { action: 's3:GetObject', resource: exact(BUCKET) }, 'conditional'],
@@ -70,7 +70,7 @@ describe('policy engine: can a principal do this?', () => {
     ['every resource, when the Allow names some', alice([doc(allow('s3:GetObject', 'arn:aws:s3:::phi-bucket/*'))]), { action: 's3:GetObject' }, 'conditional'],
     ['a name the caller picks, within the Allow', alice([doc(allow('lambda:CreateFunction', `arn:aws:lambda:*:${ACCOUNT}:function:team-*`))]), { action: 'lambda:CreateFunction', resource: { kind: 'chosen', template: `arn:aws:lambda:*:${ACCOUNT}:function:*` } }, 'allowed'],
     ['a name the caller picks, around a narrow Deny', alice([doc(allow('lambda:*'), deny('lambda:*', `arn:aws:lambda:*:${ACCOUNT}:function:prod-*`))]), { action: 'lambda:CreateFunction', resource: { kind: 'chosen', template: `arn:aws:lambda:*:${ACCOUNT}:function:*` } }, 'allowed'],
-    ['a name the caller picks, under a Deny of all', alice([doc(allow('lambda:*'), deny('lambda:*', `arn:aws:lambda:*:*:function:*`))]), { action: 'lambda:CreateFunction', resource: { kind: 'chosen', template: `arn:aws:lambda:*:${ACCOUNT}:function:*` } }, 'denied'],
+    ['a name the caller picks, under a Deny of all', alice([doc(allow('lambda:*'), deny('lambda:*', `arn:aws:lambda:*:*:function:*`))]), { action: 'lambda:CreateFunction', resource: { kind: 'chosen', template: `arn:aws:lambda:*:${ACCOUNT}:function:*` } }, 'explicitDeny'],
   ])('%s → %s', (_label, perms, request, verdict) => {
     expect(canDo(perms, request).verdict).toBe(verdict);
   });
@@ -89,8 +89,8 @@ describe('policy engine: can a principal do this?', () => {
   });
 
   it('says which Deny and which boundary decide', () => {
-    expect(canDo(alice([doc(allow('*')), doc(deny('s3:*'))]), { action: 's3:GetObject', resource: exact(BUCKET) }).reasons).toEqual(['explicitly denied by user alice: managed policy p1 (statement 0)']);
-    expect(canDo(alice([doc(allow('*'))], doc(allow('s3:*'))), { action: 'ec2:RunInstances' }).reasons).toEqual(['the permissions boundary boundary does not allow ec2:RunInstances']);
+    expect(canDo(alice([doc(allow('*')), doc(deny('s3:*'))]), { action: 's3:GetObject', resource: exact(BUCKET) }).reasons).toEqual(['explicit deny in user alice: managed policy p1 (statement 0)']);
+    expect(canDo(alice([doc(allow('*'))], doc(allow('s3:*'))), { action: 'ec2:RunInstances' }).reasons).toEqual(['implicit deny: the permissions boundary boundary does not allow ec2:RunInstances']);
     expect(canDo(alice([doc(allow('*'), deny('*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }))]), { action: 's3:GetObject', resource: exact(BUCKET) }).reasons).toEqual([
       'user alice: managed policy p0 (statement 1) denies it when Bool aws:MultiFactorAuthPresent = false',
     ]);

@@ -126,6 +126,6 @@ describe('an action that takes no resource type is granted only by "*"', () => {
   it('a Deny on narrower ARNs does not stop it; a Deny on "*" does', () => {
     const grant = { Effect: 'Allow' as const, Action: 's3:*', Resource: '*' };
     expect(decide(user('arn:aws:s3:::phi-*', 'Deny', [grant]), { action: 's3:ListAllMyBuckets' }).verdict).toBe('allowed');
-    expect(decide(user('*', 'Deny', [grant]), { action: 's3:ListAllMyBuckets' }).verdict).toBe('denied');
+    expect(decide(user('*', 'Deny', [grant]), { action: 's3:ListAllMyBuckets' }).verdict).toBe('explicitDeny');
   });
 });

@@ -21,7 +21,7 @@ interface CaseRequest {
   context: Record<string, string> | string;
 }
 
-const VERDICTS: Record<string, Verdict> = { A: 'allowed', N: 'implicitDeny', D: 'denied', C: 'conditional' };
+const VERDICTS: Record<string, Verdict> = { A: 'allowed', N: 'implicitDeny', D: 'explicitDeny', C: 'conditional' };
 const read = <T>(name: string, file: string): T => JSON.parse(readFileSync(new URL(`../fixtures/cases/${name}/${file}`, import.meta.url), 'utf8')) as T;
 
 function judge(name: string) {

@@ -1,7 +1,7 @@
-import { ActionSet } from '../../policy/action-set.js';
-import { describeClause, evaluateClauses } from '../../policy/conditions.js';
+import { describeClause } from '../../policy/conditions.js';
 import { adminAccess, canDo, hitLabel, policyPermissions } from '../../policy/effective-permissions.js';
-import { coversAllResources, statementLabel } from '../../policy/statement.js';
+import { policyReach } from '../../policy/policy-reach.js';
+import { statementLabel } from '../../policy/statement.js';
 import { boundariesInUse } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
 import { passing } from '../pass-evidence.js';
@@ -65,24 +65,12 @@ export default defineCheck({
       const perms = policyPermissions({ name, arn, document: policy.document }, now);
       const admin = adminAccess(perms);
       const entry = perms.identity[0];
-      // Every IAM action on every resource: the boundary's broad Allows minus its unconditional Denies.
-      let iamAllowed = ActionSet.EMPTY;
-      let iamDenied = ActionSet.EMPTY;
-      const iamConditions: string[] = [];
-      const iamGrants: string[] = [];
-      for (const s of entry?.policy.statements ?? []) {
-        if (!s.action || s.resource?.negated !== false || !s.resource.patterns.some(coversAllResources)) continue;
-        const c = evaluateClauses(s.conditions, perms.context);
-        if (c.truth === 'false') continue;
-        if (s.effect === 'Allow' && s.actionSet().touchesService('iam')) {
-          iamAllowed = iamAllowed.union(s.actionSet());
-          iamGrants.push(statementLabel(`boundary ${name}`, s));
-          iamConditions.push(...c.unknown.map(describeClause));
-        } else if (s.effect === 'Deny' && c.truth === 'true') {
-          iamDenied = iamDenied.union(s.actionSet());
-        }
-      }
-      const allIam = iamAllowed.minus(iamDenied).coversService('iam');
+      // Every IAM action on every resource: what the boundary allows everywhere (under conditions too) minus what it denies everywhere.
+      const reach = entry ? policyReach(entry.policy, perms.context) : null;
+      const iamAllows = (reach?.allows ?? []).filter((a) => a.reach === 'everywhere' && a.statement.actionSet().touchesService('iam'));
+      const iamGrants = iamAllows.map((a) => statementLabel(`boundary ${name}`, a.statement));
+      const iamConditions = iamAllows.flatMap((a) => a.conditions.map(describeClause));
+      const allIam = reach ? reach.allowedEverywhere({ underConditions: true }).minus(reach.deniedEverywhere()).coversService('iam') : false;
       const stillAllowed = PERMISSION_CHANGING.filter((action) => {
         const v = canDo(perms, { action }).verdict;
         return v === 'allowed' || v === 'conditional';

@@ -1,5 +1,6 @@
-import { describeClause, evaluateClauses, type ConditionClause } from '../../policy/conditions.js';
-import { statementLabel, type CompiledStatement } from '../../policy/statement.js';
+import { describeClause, type ConditionClause } from '../../policy/conditions.js';
+import { policyReach, type ResourceRange } from '../../policy/policy-reach.js';
+import { statementLabel } from '../../policy/statement.js';
 import { globMatches, isAllStar } from '../../policy/wildcard.js';
 import { defineCheck, type FindingDraft } from '../check.js';
 import { judgeCustomerPolicies } from './customer-policies.js';
@@ -43,23 +44,20 @@ export default defineCheck({
   },
   run({ snapshot, now }) {
     return judgeCustomerPolicies(snapshot, now, (policy, base, context): FindingDraft => {
-      const statements = policy.compiled.statements;
-      const deniedEverywhere = (action: string) =>
-        statements.some((s) => s.effect === 'Deny' && s.coversAction(action) && coversAllKeys(s) && evaluateClauses(s.conditions, context).truth === 'true');
+      const reach = policyReach(policy.compiled, context, EVERY_KMS_KEY, DECRYPT_ACTIONS);
+      // A Deny in the same policy that takes the action from every key clears it.
+      const remaining = DECRYPT_ACTIONS.filter((a) => !reach.takesFromEveryResource(a));
       const wildcard: Record<string, unknown>[] = [];
       const confined: Record<string, unknown>[] = [];
-      for (const s of statements) {
-        if (s.effect !== 'Allow') continue;
-        const actions = DECRYPT_ACTIONS.filter((a) => s.coversAction(a) && !deniedEverywhere(a));
-        if (actions.length === 0 || !coversAllKeys(s)) continue;
-        const conditions = evaluateClauses(s.conditions, context);
-        if (conditions.truth === 'false') continue;
-        const narrowing = conditions.unknown.filter(confinesKeys);
+      for (const { statement: s, reach: keys, conditions } of reach.allows) {
+        const actions = remaining.filter((a) => s.coversAction(a));
+        if (actions.length === 0 || (keys !== 'everywhere' && keys !== 'allButNamed')) continue;
+        const narrowing = conditions.filter(confinesKeys);
         const entry = {
           statement: statementLabel(policy.label, s),
           actions,
           resources: s.resource?.negated ? [`every resource except ${s.resource.patterns.join(', ')}`] : (s.resource?.patterns ?? []),
-          conditions: conditions.unknown.map(describeClause),
+          conditions: conditions.map(describeClause),
         };
         if (narrowing.length > 0) confined.push({ ...entry, confinedBy: narrowing.map(describeClause) });
         else wildcard.push(entry);
@@ -77,13 +75,11 @@ export default defineCheck({
   },
 });
 
-/** Whether a statement's resources take in every KMS key (of at least one region or account). */
-export function coversAllKeys(statement: CompiledStatement): boolean {
-  const spec = statement.resource;
-  if (!spec) return false;
-  const any = spec.patterns.some(isKeyWildcard);
-  return spec.negated ? !any : any;
-}
+/**
+ * Every KMS key of at least one region or account: a statement reaches it 'everywhere' through a
+ * Resource `*` or key-wildcard ARN, 'allButNamed' through a NotResource that leaves keys in.
+ */
+export const EVERY_KMS_KEY: ResourceRange = { name: 'every KMS key', coveredBy: (pattern) => isKeyWildcard(pattern) };
 
 /** `*`, or a KMS key ARN pattern whose key id is a wildcard. */
 export function isKeyWildcard(pattern: string): boolean {

@@ -1,7 +1,7 @@
 import { isKnownService } from '../../policy/action-catalog.js';
-import { ActionSet } from '../../policy/action-set.js';
-import { describeClause, evaluateClauses } from '../../policy/conditions.js';
-import { coversAllResources, statementLabel } from '../../policy/statement.js';
+import { describeClause } from '../../policy/conditions.js';
+import { policyReach } from '../../policy/policy-reach.js';
+import { statementLabel } from '../../policy/statement.js';
 import { defineCheck, type FindingDraft } from '../check.js';
 import { judgeCustomerPolicies } from './customer-policies.js';
 import { passing } from '../pass-evidence.js';
@@ -34,18 +34,14 @@ export default defineCheck({
   },
   run({ snapshot, now }) {
     return judgeCustomerPolicies(snapshot, now, (policy, base, context): FindingDraft => {
+      const reach = policyReach(policy.compiled, context);
       // Deny statements of the same policy that take back a whole service everywhere, always.
-      let denied = ActionSet.EMPTY;
-      for (const s of policy.compiled.statements) {
-        if (s.effect !== 'Deny' || !s.action || s.resource?.negated !== false || !s.resource.patterns.some(coversAllResources)) continue;
-        if (evaluateClauses(s.conditions, context).truth === 'true') denied = denied.union(s.actionSet());
-      }
+      const denied = reach.deniedEverywhere();
       const wildcards: { statement: string; grants: string; services: string[]; resources: string[]; conditions: string[] }[] = [];
       const cancelled: string[] = [];
-      for (const s of policy.compiled.statements) {
-        if (s.effect !== 'Allow' || !s.action || !s.resource) continue;
-        const conditions = evaluateClauses(s.conditions, context);
-        if (conditions.truth === 'false') continue;
+      // Every Allow counts, whatever its Resource: s3:* on one bucket is still s3:*.
+      for (const { statement: s, conditions } of reach.allows) {
+        if (!s.action || !s.resource) continue;
         const set = s.actionSet();
         const covered = set.servicesCovered();
         if (covered.length === 0) continue;
@@ -65,7 +61,7 @@ export default defineCheck({
           grants,
           services: kept.length > 20 ? [...kept.slice(0, 20), `… ${kept.length - 20} more`] : kept,
           resources: s.resource.negated ? [`every resource except ${s.resource.patterns.join(', ')}`] : s.resource.patterns,
-          conditions: conditions.unknown.map(describeClause),
+          conditions: conditions.map(describeClause),
         });
       }
       const evidence = { serviceWildcards: wildcards, cancelledByDeny: cancelled, attachmentCount: policy.attachmentCount, permissionsBoundaryUsageCount: policy.permissionsBoundaryUsageCount };

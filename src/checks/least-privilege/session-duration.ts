@@ -1,4 +1,4 @@
-import { isAssumedByPeople, trustedPrincipals } from '../../policy/trust.js';
+import { isAssumedByPeople, readTrust, trustedPrincipals } from '../../policy/trust.js';
 import { isServiceLinkedRole } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
 import { passing } from '../pass-evidence.js';
@@ -20,10 +20,11 @@ export default defineCheck({
   run({ snapshot, settings }) {
     const limitSeconds = settings.maxRoleSessionHours * 3600;
     const details = sourceData(snapshot, 'authorizationDetails');
-    const roles = details.roles.filter((r) => !isServiceLinkedRole(r) && isAssumedByPeople(r));
-    if (roles.length === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'no role is trusted by an identity provider or account principals')];
-    return roles.map((role): FindingDraft => {
-      const trusted = trustedPrincipals(role);
+    const trusts = details.roles.filter((r) => !isServiceLinkedRole(r)).map(readTrust).filter(isAssumedByPeople);
+    if (trusts.length === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'no role is trusted by an identity provider or account principals')];
+    return trusts.map((trust): FindingDraft => {
+      const role = trust.role;
+      const trusted = trustedPrincipals(trust);
       const base = {
         resourceType: 'AWS::IAM::Role',
         resourceArn: role.arn,

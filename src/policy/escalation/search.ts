@@ -3,7 +3,7 @@ import { isServiceLinkedRole } from '../../snapshot/principals.js';
 import { adminAccess, hypothetical, isAdministrator, policyPermissions, type AccessRequest, type AccountModel, type PrincipalPermissions } from '../effective-permissions.js';
 import type { ReachingPolicy } from '../principal-policies.js';
 import { compilePolicy } from '../statement.js';
-import { namedPrincipals, trustedServices, type ServiceTrust } from '../role-trust.js';
+import { namedPrincipals, trustedServices, type ServiceTrust } from '../trust.js';
 import { MAX_TARGETS } from './method.js';
 import { ArnIndex, Sieve } from './sieve.js';
 import { CERTAINTY_RANK, runSteps, worst } from './steps.js';

@@ -95,5 +95,5 @@ export function runSteps(perms: PrincipalPermissions, groups: readonly (readonly
 
 /** Whether the request is explicitly denied (an implicit deny does not stop what a trust policy grants). */
 export function explicitlyDenied(perms: PrincipalPermissions, request: AccessRequest): boolean {
-  return decide(perms, request).verdict === 'denied';
+  return decide(perms, request).verdict === 'explicitDeny';
 }

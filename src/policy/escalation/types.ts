@@ -1,7 +1,7 @@
 import type { IamGroup, IamRole, IamUser, InstanceProfile, ManagedPolicy, PolicyDocument } from '../../snapshot/schema.js';
 import type { AccessRequest, AccountModel, AdminAccess, PrincipalPermissions } from '../effective-permissions.js';
 import type { ReachingPolicy } from '../principal-policies.js';
-import type { ServiceTrust } from '../role-trust.js';
+import type { ServiceTrust } from '../trust.js';
 import type { ResourceQuery } from '../statement.js';
 
 /**

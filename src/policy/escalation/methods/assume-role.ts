@@ -1,4 +1,4 @@
-import { trustFor } from '../../role-trust.js';
+import { trustFor } from '../../trust.js';
 import { becomeMethod } from '../method.js';
 import { exact, explicitlyDenied, runStep, worst } from '../steps.js';
 import type { EscalationStep } from '../types.js';
