@@ -28,7 +28,10 @@ export function findingsJson(run: RunInfo, findings: readonly Finding[]): string
 
 /**
  * findingsJson's text in chunks, a finding at a time: the chunks joined are the text of
- * findingsJson, byte for byte (JSON.stringify's two-space layout), and no string holds the whole.
+ * findingsJson, and no string holds the whole. The run is laid out as JSON.stringify's two-space
+ * layout; each finding and each shared evidence value is one line of compact JSON (a third of the
+ * size of the indented layout at 10,000 principals, and still one finding per line for grep and
+ * diff).
  */
 export function* findingsJsonChunks(run: RunInfo, findings: readonly Finding[]): Generator<string> {
   const shared = sharedEvidenceTable(findings.map((f) => f.evidence));
@@ -37,7 +40,7 @@ export function* findingsJsonChunks(run: RunInfo, findings: readonly Finding[]):
     yield ',\n  "sharedEvidence": {';
     let first = true;
     for (const [id, value] of shared.values) {
-      yield `${first ? '' : ','}\n    ${JSON.stringify(id)}: ${indented(value, 4)}`;
+      yield `${first ? '' : ','}\n    ${JSON.stringify(id)}: ${JSON.stringify(value)}`;
       first = false;
     }
     yield '\n  }';
@@ -47,7 +50,7 @@ export function* findingsJsonChunks(run: RunInfo, findings: readonly Finding[]):
     return;
   }
   yield ',\n  "findings": [';
-  for (let i = 0; i < findings.length; i += 1) yield `${i === 0 ? '' : ','}\n    ${indented(findingRecord(findings[i]!, shared), 4)}`;
+  for (let i = 0; i < findings.length; i += 1) yield `${i === 0 ? '' : ','}\n    ${JSON.stringify(findingRecord(findings[i]!, shared))}`;
   yield '\n  ]\n}\n';
 }
 

@@ -81,9 +81,16 @@ describe('findings.json stores large repeated evidence once and refers to it', (
     expect(runFindings(dir)).toEqual(findings);
   });
 
-  it('writes a document with nothing to share exactly as JSON.stringify did, without a table', () => {
+  it('writes a document with nothing to share as the same data JSON.stringify gave, without a table, one finding per line', () => {
     const small = [finding('d', 'PASS', { small: ['x'] }), finding('e', 'FAIL', { unique: 'u'.repeat(SHARED_MIN_CHARS) })];
-    expect(findingsJson(RUN, small)).toBe(`${JSON.stringify({ schemaVersion: 1, run: RUN, findings: small.map(({ controlId, riskId, title, status, severity, resourceType, resourceArn, resourceName, message, hipaa, evidence }) => ({ controlId, riskId, title, status, severity, resourceType, resourceArn, resourceName, message, hipaa, evidence })) }, null, 2)}\n`);
+    const records = small.map(({ controlId, riskId, title, status, severity, resourceType, resourceArn, resourceName, message, hipaa, evidence }) => ({ controlId, riskId, title, status, severity, resourceType, resourceArn, resourceName, message, hipaa, evidence }));
+    const written = findingsJson(RUN, small);
+    expect(JSON.parse(written)).toEqual({ schemaVersion: 1, run: RUN, findings: records });
+    expect(Object.keys(JSON.parse(written))).toEqual(['schemaVersion', 'run', 'findings']);
+    // Each finding is one line of its own, in the order judged.
+    const lines = written.split('\n');
+    expect(records.map((r) => lines.findIndex((line) => line.trim().replace(/,$/, '') === JSON.stringify(r)))).toEqual([lines.length - 5, lines.length - 4]);
+    expect(written.endsWith('\n  ]\n}\n')).toBe(true);
     expect(findingsJson(RUN, [])).toBe(`${JSON.stringify({ schemaVersion: 1, run: RUN, findings: [] }, null, 2)}\n`);
   });
 
