@@ -1,5 +1,5 @@
-import { actionCountOf, actionKeysOf, isKnownService, servicePrefixes, servicesMatching, splitAction } from './action-catalog.js';
-import { globMatches, isAllStar } from './wildcard.js';
+import { actionCountOf, actionKeysOf, isKnownAction, isKnownService, servicePrefixes, servicesMatching, splitAction } from './action-catalog.js';
+import { globMatches, hasWildcard, isAllStar } from './wildcard.js';
 
 /** The actions of one service in a set: all of them, or some (lower-case names, no prefix). */
 type Part = 'all' | ReadonlySet<string>;
@@ -40,7 +40,11 @@ export class ActionSet {
       for (const service of servicesMatching(split.service)) {
         if (isAllStar(split.action)) add(service, 'all');
         else if (!isKnownService(service)) add(service, new Set([split.action.toLowerCase()]));
-        else {
+        else if (!hasWildcard(split.action)) {
+          // A literal name: one lookup in the catalogue's lower-case index, not a scan of the service.
+          const key = split.action.toLowerCase();
+          if (isKnownAction(`${service}:${key}`)) add(service, new Set([key]));
+        } else {
           const matched = new Set([...actionKeysOf(service)].filter((a) => globMatches(split.action, a, true)));
           if (matched.size > 0) add(service, matched);
         }

@@ -1,9 +1,9 @@
-import type { AuthorizationDetails, IamGroup, IamRole, IamUser } from '../snapshot/schema.js';
+import type { AuthorizationDetails, IamGroup, IamRole, IamUser, ManagedPolicy, PolicyDocument } from '../snapshot/schema.js';
 import { accessLevelsOf, serviceTitle } from './action-catalog.js';
 import { resourceScope, servicesNamedBy } from './resource-scope.js';
 import { ActionSet } from './action-set.js';
 import { describeClause, evaluateClauses, type ConditionContext } from './conditions.js';
-import { detailsIndex, missingGroups, policiesOfGroup, policiesReachingRole, policiesReachingUser, type ReachingPolicy } from './principal-policies.js';
+import { indexDetails, missingGroups, policiesOfGroup, policiesReachingRole, policiesReachingUser, type DetailsIndex, type ReachingPolicy } from './principal-policies.js';
 import { compilePolicy, matchResource, matchResourceFor, statementLabel, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './statement.js';
 import { isServiceLinkedRole } from '../snapshot/principals.js';
 
@@ -87,10 +87,27 @@ export interface AdminAccess {
 
 export type ServiceAccessLevel = 'allowed' | 'conditional';
 
-interface Shared {
+/**
+ * What principals with the same policies share: their decisions, administrator access and service
+ * reach, computed once for the set (one object per distinct set of policies within a run).
+ */
+export interface Shared {
   decisions: Map<string, Decision>;
   admin?: AdminAccess;
-  services?: Map<string, ServiceAccessLevel>;
+  services?: readonly ServiceReach[];
+}
+
+/**
+ * Where permissionsFrom gets its compiled policies and the results it shares: the run's
+ * AccountModel. Without one (a policy judged alone) each call compiles anew and shares nothing.
+ */
+export interface PolicyRegistry {
+  /** The document compiled once, numbered for cache keys. */
+  compile(document: PolicyDocument): CompiledPolicy;
+  /** The results shared by every principal whose permissions have this key. */
+  shared(key: string): Shared;
+  /** servicesNamedBy (src/policy/resource-scope.ts), answered once per run for each list of patterns. */
+  servicesNamedBy(patterns: readonly string[]): ActionSet;
 }
 
 export interface PrincipalPermissions {
@@ -106,6 +123,8 @@ export interface PrincipalPermissions {
   unreadable: string[];
   context: ConditionContext;
   shared: Shared;
+  /** The registry that built these permissions (null: judged alone), which hypothetical() reuses. */
+  registry: PolicyRegistry | null;
 }
 
 
@@ -191,13 +210,12 @@ export function policyContext(now: Date): ConditionContext {
   return principalContext({ type: 'group', name: '', arn: '', id: '', tags: new Map(), boundaryArn: null, serviceLinked: false }, now);
 }
 
-const sharedRegistry = new WeakMap<object, Map<string, Shared>>();
-
 /**
- * Builds the permissions of a principal from the policies that reach it. Principals with the
- * same policies share their decisions (unless a policy refers to the principal itself).
+ * Builds the permissions of a principal from the policies that reach it. Within a registry (the
+ * run's AccountModel), principals with the same policies and boundary share their decisions
+ * (unless a policy refers to the principal itself: then the principal's ARN is part of the key).
  */
-export function permissionsFrom(principal: PrincipalInfo, reaching: readonly ReachingPolicy[], now: Date, unreadableExtra: readonly string[] = [], registryOwner?: object): PrincipalPermissions {
+export function permissionsFrom(principal: PrincipalInfo, reaching: readonly ReachingPolicy[], now: Date, unreadableExtra: readonly string[] = [], registry: PolicyRegistry | null = null): PrincipalPermissions {
   const identity: PolicyEntry[] = [];
   const unreadable = [...unreadableExtra];
   let boundary: PolicyEntry | null = null;
@@ -206,46 +224,44 @@ export function permissionsFrom(principal: PrincipalInfo, reaching: readonly Rea
       unreadable.push(`${r.label} (${r.policyArn ?? 'no ARN'} is not in the snapshot)`);
       continue;
     }
-    const entry = { reaching: r, policy: compilePolicy(r.document) };
+    const entry = { reaching: r, policy: registry ? registry.compile(r.document) : compilePolicy(r.document) };
     if (r.kind === 'boundary') boundary = entry;
     else identity.push(entry);
   }
-  const sensitive = identity.some((e) => e.policy.principalSensitive) || (boundary?.policy.principalSensitive ?? false);
-  const key = [
-    identity.map((e) => e.policy.id).join(','),
-    principal.boundaryArn === null ? '-' : boundary ? `b${boundary.policy.id}` : 'b?',
-    unreadable.length > 0 ? `u${unreadable.length}` : '',
-    sensitive ? principal.arn : '',
-    now.getTime(),
-  ].join('|');
-  // Without an owner (a policy judged alone) nothing is shared, and nothing outlives the call.
-  const owner = registryOwner ?? {};
-  let registry = sharedRegistry.get(owner);
-  if (!registry) {
-    registry = new Map();
-    sharedRegistry.set(owner, registry);
-  }
-  let shared = registry.get(key);
-  if (!shared) {
+  let shared: Shared;
+  if (registry) {
+    const sensitive = identity.some((e) => e.policy.principalSensitive) || (boundary?.policy.principalSensitive ?? false);
+    const key = [
+      identity.map((e) => e.policy.id).join(','),
+      principal.boundaryArn === null ? '-' : boundary ? `b${boundary.policy.id}` : 'b?',
+      unreadable.length > 0 ? `u${unreadable.length}` : '',
+      sensitive ? principal.arn : '',
+      now.getTime(),
+    ].join('|');
+    shared = registry.shared(key);
+  } else {
+    // A policy judged alone: nothing is shared, and nothing outlives the call.
     shared = { decisions: new Map() };
-    registry.set(key, shared);
   }
-  return { principal, reaching, missing: unreadableExtra, identity, boundary, unreadable, context: principalContext(principal, now), shared };
+  return { principal, reaching, missing: unreadableExtra, identity, boundary, unreadable, context: principalContext(principal, now), shared, registry };
 }
 
-/** A user's permissions: its own policies, its groups' policies, its boundary. */
+/**
+ * A user's permissions: its own policies, its groups' policies, its boundary. For one principal
+ * judged on its own (tests, one-off questions): a check uses the run's model (context.model).
+ */
 export function userPermissions(user: IamUser, details: AuthorizationDetails, now: Date): PrincipalPermissions {
-  const missing = missingGroups(user, details).map((g) => `group ${g} (not in the snapshot)`);
-  return permissionsFrom(principalOfUser(user), policiesReachingUser(user, details), now, missing, details);
+  return new AccountModel(details, now).userPermissions(user);
 }
 
+/** A role's permissions: its policies and boundary (one role judged on its own; a check uses context.model). */
 export function rolePermissions(role: IamRole, details: AuthorizationDetails, now: Date): PrincipalPermissions {
-  return permissionsFrom(principalOfRole(role), policiesReachingRole(role, details), now, [], details);
+  return new AccountModel(details, now).rolePermissions(role);
 }
 
-/** A group's own policies, judged as if a member had nothing else. */
+/** A group's own policies, judged as if a member had nothing else (one group on its own; a check uses context.model). */
 export function groupPermissions(group: IamGroup, details: AuthorizationDetails, now: Date): PrincipalPermissions {
-  return permissionsFrom(principalOfGroup(group), policiesOfGroup(group, details), now, [], details);
+  return new AccountModel(details, now).groupPermissions(group);
 }
 
 /** The permissions of a managed policy on its own (a boundary judged by itself, say). */
@@ -254,17 +270,19 @@ export function policyPermissions(policy: { name: string; arn: string; document:
   return permissionsFrom(principal, [{ label: `managed policy ${policy.name}`, via: 'user', kind: 'managed', policyName: policy.name, policyArn: policy.arn, document: policy.document }], now);
 }
 
-/** The same principal with policies added or taken away (what an escalation would make of it). */
+/**
+ * The same principal with policies added or taken away (what an escalation would make of it),
+ * sharing results through the registry that built `base` (the run's model), if any.
+ */
 export function hypothetical(
   base: PrincipalPermissions,
   change: { add?: readonly ReachingPolicy[]; remove?: (entry: ReachingPolicy) => boolean; dropBoundary?: boolean },
   now: Date,
-  registryOwner?: object,
 ): PrincipalPermissions {
   const reaching = base.reaching.filter((r) => !(r.kind === 'boundary' ? (change.dropBoundary ?? false) : (change.remove?.(r) ?? false)));
   reaching.push(...(change.add ?? []));
   const principal = change.dropBoundary ? { ...base.principal, boundaryArn: null } : base.principal;
-  return permissionsFrom(principal, reaching, now, base.missing, registryOwner);
+  return permissionsFrom(principal, reaching, now, base.missing, base.registry);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -448,6 +466,7 @@ function unionOf(sets: ActionSet[]): ActionSet {
   return sets.reduce((acc, s) => acc.union(s), ActionSet.EMPTY);
 }
 
+// Derived from the static action catalogue alone (no account data), so one copy serves every run.
 let administration: ActionSet | null = null;
 
 /**
@@ -581,13 +600,15 @@ export interface ServiceReach {
  * The service prefixes a principal can reach: for each, whether some action of it is allowed
  * unconditionally or only conditionally. Services with nothing allowed are left out.
  */
-export function reachableServices(perms: PrincipalPermissions): ServiceReach[] {
-  if (!perms.shared.services) perms.shared.services = computeServices(perms);
-  return [...perms.shared.services].map(([service, access]) => ({ service, title: serviceTitle(service), access })).sort((a, b) => a.service.localeCompare(b.service));
+export function reachableServices(perms: PrincipalPermissions): readonly ServiceReach[] {
+  // Built and sorted once per distinct set of policies, then shared by the principals that hold it.
+  perms.shared.services ??= [...computeServices(perms)].map(([service, access]) => ({ service, title: serviceTitle(service), access })).sort((a, b) => a.service.localeCompare(b.service));
+  return perms.shared.services;
 }
 
 function computeServices(perms: PrincipalPermissions): Map<string, ServiceAccessLevel> {
   const context = perms.context;
+  const namedBy = (patterns: readonly string[]) => (perms.registry ? perms.registry.servicesNamedBy(patterns) : servicesNamedBy(patterns));
   const sets = (policy: CompiledPolicy) => {
     let certain = ActionSet.EMPTY;
     let possible = ActionSet.EMPTY;
@@ -600,14 +621,14 @@ function computeServices(perms: PrincipalPermissions): Map<string, ServiceAccess
       if (scope.kind === 'nowhere') continue;
       if (statement.effect === 'Allow') {
         // An Allow on named resources reaches only the services those resources belong to.
-        const actions = scope.kind === 'named' ? statement.actionSet().intersect(servicesNamedBy(scope.patterns)) : statement.actionSet();
+        const actions = scope.kind === 'named' ? statement.actionSet().intersect(namedBy(scope.patterns)) : statement.actionSet();
         possible = possible.union(actions);
         if (c.truth === 'true') certain = certain.union(actions);
       } else if (c.truth === 'true' && scope.kind === 'everywhere') {
         denied = denied.union(statement.actionSet());
       } else if (c.truth === 'true' && scope.kind === 'allButNamed') {
         // Confined to the named resources: the denied actions remain only in the services those resources belong to.
-        denied = denied.union(statement.actionSet().minus(servicesNamedBy(scope.patterns)));
+        denied = denied.union(statement.actionSet().minus(namedBy(scope.patterns)));
       }
     }
     return { certain, possible, denied };
@@ -639,13 +660,27 @@ function computeServices(perms: PrincipalPermissions): Map<string, ServiceAccess
   return out;
 }
 
-/** Lookups the checks share: principals by name and ARN, and their permissions, built once per snapshot and time. */
-export class AccountModel {
+/**
+ * The account as one run's checks see it, built once per run by the engine (src/checks/engine.ts)
+ * and passed to every check in its context: the principals by name, their policies compiled once
+ * (numbered within the run), group membership, role trust, and the results that principals with
+ * the same policies share (one entry per distinct set of policies and boundary). Nothing here
+ * outlives the run: a later run, or another snapshot, builds its own.
+ */
+export class AccountModel implements DetailsIndex, PolicyRegistry {
   readonly users: ReadonlyMap<string, IamUser>;
   readonly roles: ReadonlyMap<string, IamRole>;
   readonly groups: ReadonlyMap<string, IamGroup>;
+  /** Managed policies by ARN. */
+  readonly policies: ReadonlyMap<string, ManagedPolicy>;
+  /** Group name → its members. */
+  readonly members: ReadonlyMap<string, IamUser[]>;
   readonly accountId: string;
   readonly partition: string;
+  private readonly compiled = new Map<PolicyDocument, CompiledPolicy>();
+  private readonly sharedBySet = new Map<string, Shared>();
+  private readonly namedServices = new Map<string, ActionSet>();
+  private readonly trust = new Map<IamRole, CompiledPolicy | null>();
   private readonly userPerms = new Map<string, PrincipalPermissions>();
   private readonly rolePerms = new Map<string, PrincipalPermissions>();
   private readonly groupPerms = new Map<string, PrincipalPermissions>();
@@ -656,16 +691,59 @@ export class AccountModel {
   ) {
     this.users = new Map(details.users.map((u) => [u.name, u]));
     this.roles = new Map(details.roles.map((r) => [r.name, r]));
-    this.groups = detailsIndex(details).groups;
+    const index = indexDetails(details);
+    this.groups = index.groups;
+    this.policies = index.policies;
+    this.members = index.members;
     const sample = details.users[0]?.arn ?? details.roles[0]?.arn ?? details.groups[0]?.arn ?? details.policies.find((p) => !p.awsManaged)?.arn ?? 'arn:aws:iam::000000000000:root';
     this.accountId = accountOf(sample);
     this.partition = sample.split(':')[1] ?? 'aws';
   }
 
+  /** The document compiled once per run (a managed policy shared by thousands of principals is read once). */
+  compile(document: PolicyDocument): CompiledPolicy {
+    let policy = this.compiled.get(document);
+    if (!policy) {
+      policy = compilePolicy(document, this.compiled.size + 1);
+      this.compiled.set(document, policy);
+    }
+    return policy;
+  }
+
+  shared(key: string): Shared {
+    let shared = this.sharedBySet.get(key);
+    if (!shared) {
+      shared = { decisions: new Map() };
+      this.sharedBySet.set(key, shared);
+    }
+    return shared;
+  }
+
+  servicesNamedBy(patterns: readonly string[]): ActionSet {
+    const key = patterns.join('\n');
+    let set = this.namedServices.get(key);
+    if (!set) {
+      set = servicesNamedBy(patterns);
+      this.namedServices.set(key, set);
+    }
+    return set;
+  }
+
+  /** The role's trust policy, compiled once; null when the snapshot holds none. */
+  trustPolicy(role: IamRole): CompiledPolicy | null {
+    let policy = this.trust.get(role);
+    if (policy === undefined) {
+      policy = role.assumeRolePolicy ? compilePolicy(role.assumeRolePolicy) : null;
+      this.trust.set(role, policy);
+    }
+    return policy;
+  }
+
   userPermissions(user: IamUser): PrincipalPermissions {
     let perms = this.userPerms.get(user.name);
     if (!perms) {
-      perms = userPermissions(user, this.details, this.now);
+      const missing = missingGroups(user, this).map((g) => `group ${g} (not in the snapshot)`);
+      perms = permissionsFrom(principalOfUser(user), policiesReachingUser(user, this), this.now, missing, this);
       this.userPerms.set(user.name, perms);
     }
     return perms;
@@ -674,22 +752,28 @@ export class AccountModel {
   rolePermissions(role: IamRole): PrincipalPermissions {
     let perms = this.rolePerms.get(role.name);
     if (!perms) {
-      perms = rolePermissions(role, this.details, this.now);
+      perms = permissionsFrom(principalOfRole(role), policiesReachingRole(role, this), this.now, [], this);
       this.rolePerms.set(role.name, perms);
     }
     return perms;
   }
 
+  /** A group's own policies, judged as if a member had nothing else. */
   groupPermissions(group: IamGroup): PrincipalPermissions {
     let perms = this.groupPerms.get(group.name);
     if (!perms) {
-      perms = groupPermissions(group, this.details, this.now);
+      perms = permissionsFrom(principalOfGroup(group), policiesOfGroup(group, this), this.now, [], this);
       this.groupPerms.set(group.name, perms);
     }
     return perms;
   }
 
+  /** The policies a group gives each member (for what joining it would add). */
+  policiesOfGroup(group: IamGroup): ReachingPolicy[] {
+    return policiesOfGroup(group, this);
+  }
+
   groupMembers(group: string): IamUser[] {
-    return detailsIndex(this.details).members.get(group) ?? [];
+    return this.members.get(group) ?? [];
   }
 }

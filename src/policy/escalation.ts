@@ -777,7 +777,7 @@ class Analyzer {
       const kind = node.type === 'user' ? 'User' : 'Role';
       const canRemove = [`iam:Delete${kind}PermissionsBoundary`, `iam:Put${kind}PermissionsBoundary`].some((a) => this.mightTarget(perms, a, node.arn) && mayDo(perms, a));
       if (!canRemove) return paths;
-      const dropped = hypothetical(perms, { dropBoundary: true }, this.model.now, this.model.details);
+      const dropped = hypothetical(perms, { dropBoundary: true }, this.model.now);
       const freed = isAdministrator(adminAccess(dropped)) || this.selfPaths(node, dropped, depth + 1).length > 0;
       if (freed) {
         for (const action of [`iam:Delete${kind}PermissionsBoundary`, `iam:Put${kind}PermissionsBoundary`]) {
@@ -800,7 +800,7 @@ class Analyzer {
         const run = runSteps(perms, [[{ action, resource: { kind: 'exact', arn } }]]);
         if (!run.ok) continue;
         const setDefault = action === 'iam:SetDefaultPolicyVersion';
-        const switched = this.otherVersions(arn, (document) => isAdministrator(adminAccess(hypothetical(perms, { remove: (x) => x === r, add: [{ ...r, document }] }, this.model.now, this.model.details))));
+        const switched = this.otherVersions(arn, (document) => isAdministrator(adminAccess(hypothetical(perms, { remove: (x) => x === r, add: [{ ...r, document }] }, this.model.now))));
         paths.push(
           withChain({
             method: action,
@@ -832,7 +832,7 @@ class Analyzer {
           if (groupNames.has(group.name)) continue;
           const run = runSteps(perms, [[{ action: 'iam:AddUserToGroup', resource: { kind: 'exact', arn: group.arn } }]]);
           if (!run.ok) continue;
-          const joined = hypothetical(perms, { add: policiesOfGroup(group, this.model.details) }, this.model.now, this.model.details);
+          const joined = hypothetical(perms, { add: policiesOfGroup(group, this.model) }, this.model.now);
           const becomesAdmin = isAdministrator(adminAccess(joined));
           if (!becomesAdmin && this.selfPaths(node, joined, depth + 1).length === 0) continue;
           paths.push(withChain({ method: 'iam:AddUserToGroup', kind: 'self', description: `adds itself to group ${group.name}${becomesAdmin ? ', whose policies grant administrator access' : ', whose policies let it escalate'}`, target: `group ${group.name}`, targetArn: group.arn, certainty: run.certainty, steps: run.steps, notes: [] }));
@@ -900,7 +900,7 @@ class Analyzer {
       const key = r.groupName ? `group:${r.groupName}` : `${r.kind}:${r.policyArn ?? r.policyName}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const without = hypothetical(perms, { remove: (x) => (r.groupName ? x.groupName === r.groupName : x === r) }, this.model.now, this.model.details);
+      const without = hypothetical(perms, { remove: (x) => (r.groupName ? x.groupName === r.groupName : x === r) }, this.model.now);
       // Freed of the Deny it is an administrator, or it can then act as one (assume an administrator role, …).
       const onward = isAdministrator(adminAccess(without)) ? null : this.becomeAdminAs({ ...node, perms: without, admin: adminAccess(without) });
       if (!isAdministrator(adminAccess(without)) && !onward) continue;

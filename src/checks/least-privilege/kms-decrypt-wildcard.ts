@@ -40,7 +40,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/kms/latest/developerguide/iam-policies-best-practices.html',
     sources: ['authorizationDetails'],
   },
-  run({ snapshot, now }) {
+  run({ snapshot, now, model }) {
     return judgeCustomerPolicies(snapshot, now, (policy, base, context): FindingDraft => {
       const statements = policy.compiled.statements;
       const deniedEverywhere = (action: string) =>
@@ -72,7 +72,7 @@ export default defineCheck({
         return { ...base, status: 'PASS', message: `${policy.label} allows decryption on all keys only under ${confined.flatMap((c) => c.confinedBy as string[]).join('; ')}`, evidence };
       }
       return { ...base, status: 'PASS', message: `${policy.label} does not allow kms:Decrypt or kms:ReEncryptFrom on all keys`, evidence };
-    });
+    }, model);
   },
 });
 
