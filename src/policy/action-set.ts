@@ -1,5 +1,5 @@
 import { actionCountOf, actionKeysOf, isKnownAction, isKnownService, servicePrefixes, servicesMatching, splitAction } from './action-catalog.js';
-import { globMatches, hasWildcard, isAllStar } from './wildcard.js';
+import { globMatches, globToRegExp, hasWildcard, isAllStar } from './wildcard.js';
 
 /** The actions of one service in a set: all of them, or some (lower-case names, no prefix). */
 type Part = 'all' | ReadonlySet<string>;
@@ -45,7 +45,8 @@ export class ActionSet {
           const key = split.action.toLowerCase();
           if (isKnownAction(`${service}:${key}`)) add(service, new Set([key]));
         } else {
-          const matched = new Set([...actionKeysOf(service)].filter((a) => globMatches(split.action, a, true)));
+          const pattern = globToRegExp(split.action, true);
+          const matched = new Set([...actionKeysOf(service)].filter((a) => pattern.test(a)));
           if (matched.size > 0) add(service, matched);
         }
       }

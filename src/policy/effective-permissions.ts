@@ -1,10 +1,10 @@
 import type { AuthorizationDetails, IamGroup, IamRole, IamUser, ManagedPolicy, PolicyDocument } from '../snapshot/schema.js';
-import { accessLevelsOf, serviceTitle } from './action-catalog.js';
+import { accessLevelsOf, servicePrefixes, serviceTitle } from './action-catalog.js';
 import { resourceScope, servicesNamedBy } from './resource-scope.js';
 import { ActionSet } from './action-set.js';
 import { describeClause, evaluateClauses, type ConditionContext } from './conditions.js';
 import { indexDetails, missingGroups, policiesOfGroup, policiesReachingRole, policiesReachingUser, type DetailsIndex, type ReachingPolicy } from './principal-policies.js';
-import { compilePolicy, matchResource, matchResourceFor, statementLabel, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './statement.js';
+import { compilePolicy, matchResource, matchResourceFor, statementLabel, type ActionSpec, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './statement.js';
 import { isServiceLinkedRole } from '../snapshot/principals.js';
 
 /**
@@ -102,12 +102,18 @@ export interface Shared {
  * AccountModel. Without one (a policy judged alone) each call compiles anew and shares nothing.
  */
 export interface PolicyRegistry {
+  /** The time every result of the registry is judged as of (the run's). */
+  readonly now: Date;
   /** The document compiled once, numbered for cache keys. */
   compile(document: PolicyDocument): CompiledPolicy;
   /** The results shared by every principal whose permissions have this key. */
   shared(key: string): Shared;
   /** servicesNamedBy (src/policy/resource-scope.ts), answered once per run for each list of patterns. */
   servicesNamedBy(patterns: readonly string[]): ActionSet;
+  /** What a policy that refers to no principal (not principalSensitive) reaches, the same for every principal of the run. */
+  readonly policyServices: Map<CompiledPolicy, ServiceSets>;
+  /** Service reach by its signature: the few distinct reaches of thousands of policy sets, each built and sorted once. */
+  readonly reaches: Map<string, readonly ServiceReach[]>;
 }
 
 export interface PrincipalPermissions {
@@ -215,7 +221,9 @@ export function policyContext(now: Date): ConditionContext {
  * run's AccountModel), principals with the same policies and boundary share their decisions
  * (unless a policy refers to the principal itself: then the principal's ARN is part of the key).
  */
-export function permissionsFrom(principal: PrincipalInfo, reaching: readonly ReachingPolicy[], now: Date, unreadableExtra: readonly string[] = [], registry: PolicyRegistry | null = null): PrincipalPermissions {
+export function permissionsFrom(principal: PrincipalInfo, reaching: readonly ReachingPolicy[], now: Date, unreadableExtra: readonly string[] = [], runRegistry: PolicyRegistry | null = null): PrincipalPermissions {
+  // A registry's results hold as of its time only; judged as of another, nothing is shared.
+  const registry = runRegistry && runRegistry.now.getTime() === now.getTime() ? runRegistry : null;
   const identity: PolicyEntry[] = [];
   const unreadable = [...unreadableExtra];
   let boundary: PolicyEntry | null = null;
@@ -243,7 +251,22 @@ export function permissionsFrom(principal: PrincipalInfo, reaching: readonly Rea
     // A policy judged alone: nothing is shared, and nothing outlives the call.
     shared = { decisions: new Map() };
   }
-  return { principal, reaching, missing: unreadableExtra, identity, boundary, unreadable, context: principalContext(principal, now), shared, registry };
+  let context: ConditionContext | null = null;
+  return {
+    principal,
+    reaching,
+    missing: unreadableExtra,
+    identity,
+    boundary,
+    unreadable,
+    // Built on first use: principals that share their results with an earlier one never need theirs.
+    get context() {
+      context ??= principalContext(principal, now);
+      return context;
+    },
+    shared,
+    registry,
+  };
 }
 
 /**
@@ -381,7 +404,8 @@ export function hitLabel(perms: PrincipalPermissions, hit: Hit): string {
   return statement ? statementLabel(entry.reaching.label, statement) : entry.reaching.label;
 }
 
-function hitQualifier(hit: Hit): string {
+/** " when <condition> and only on <resources>", or "" for a hit that applies as it stands. */
+export function hitQualifier(hit: Hit): string {
   const parts = [...hit.unknownConditions.map((c) => `when ${c}`), ...(hit.resourceNote ? [hit.resourceNote] : [])];
   return parts.length > 0 ? ` ${parts.join(' and ')}` : '';
 }
@@ -602,14 +626,89 @@ export interface ServiceReach {
  */
 export function reachableServices(perms: PrincipalPermissions): readonly ServiceReach[] {
   // Built and sorted once per distinct set of policies, then shared by the principals that hold it.
-  perms.shared.services ??= [...computeServices(perms)].map(([service, access]) => ({ service, title: serviceTitle(service), access })).sort((a, b) => a.service.localeCompare(b.service));
+  if (!perms.shared.services) {
+    const { certain, possible } = reachSets(perms);
+    // Which services are touched, and which of them certainly, is all a reach depends on.
+    const signature = `${touchedSignature(possible)}|${touchedSignature(certain)}`;
+    let reach = perms.registry?.reaches.get(signature);
+    if (!reach) {
+      reach = inServiceOrder(possible.servicesTouched()).map((service) => ({ service, title: serviceTitle(service), access: certain.touchesService(service) ? 'allowed' : 'conditional' }));
+      perms.registry?.reaches.set(signature, reach);
+    }
+    perms.shared.services = reach;
+  }
   return perms.shared.services;
 }
 
-function computeServices(perms: PrincipalPermissions): Map<string, ServiceAccessLevel> {
+/** What decides an ActionSet's servicesTouched() and touchesService(): its form and the services it holds whole or in part. */
+function touchedSignature(set: ActionSet): string {
+  // Everything but: a service is touched unless all of it is left out. Listed: a service is touched when it holds a part.
+  const services = set.complement ? [...set.parts].filter(([, part]) => part === 'all').map(([service]) => service) : [...set.parts.keys()];
+  return `${set.complement ? '!' : ''}${services.sort().join(',')}`;
+}
+
+// The catalogue's prefixes in localeCompare order: static data, ranked once per process.
+let serviceRank: Map<string, number> | null = null;
+
+/** The prefixes sorted by localeCompare; those of the catalogue by a rank computed once, not compared anew. */
+function inServiceOrder(services: string[]): string[] {
+  serviceRank ??= new Map(servicePrefixes().sort((a, b) => a.localeCompare(b)).map((service, i) => [service, i]));
+  const rank = serviceRank;
+  if (!services.every((service) => rank.has(service))) return services.sort((a, b) => a.localeCompare(b));
+  const slots: (string | undefined)[] = new Array<string | undefined>(rank.size);
+  for (const service of services) slots[rank.get(service) ?? 0] = service;
+  return slots.filter((service): service is string => service !== undefined);
+}
+
+/** An Allow statement of an identity policy that reaches some of the services asked about. */
+export interface ServiceGrant {
+  hit: Hit;
+  /** The statement's actions as written: "Action gamelift:*, s3:GetObject" or "NotAction iam:*, organizations:*". */
+  actions: string;
+}
+
+/**
+ * The identity-policy Allow statements through which the principal reaches any of `services`
+ * (lower-case prefixes): those reachableServices counts (a condition not known to be false, some
+ * resource in scope, and actions, narrowed to the services of named resources, in one of the
+ * services). A Deny or boundary that takes a service away entirely is already reflected in which
+ * services reachableServices returns; this names the grants behind the ones that remain.
+ */
+export function grantsReaching(perms: PrincipalPermissions, services: readonly string[]): ServiceGrant[] {
   const context = perms.context;
   const namedBy = (patterns: readonly string[]) => (perms.registry ? perms.registry.servicesNamedBy(patterns) : servicesNamedBy(patterns));
-  const sets = (policy: CompiledPolicy) => {
+  const grants: ServiceGrant[] = [];
+  perms.identity.forEach((e, entry) => {
+    for (const statement of e.policy.statements) {
+      if (statement.effect !== 'Allow' || !statement.action || !statement.resource) continue;
+      const c = evaluateClauses(statement.conditions, context);
+      if (c.truth === 'false') continue;
+      const scope = resourceScope(statement, context.variables);
+      if (scope.kind === 'nowhere') continue;
+      const actions = scope.kind === 'named' ? statement.actionSet().intersect(namedBy(scope.patterns)) : statement.actionSet();
+      if (!services.some((service) => actions.touchesService(service))) continue;
+      const resourceNote = scope.kind === 'named' ? `only on ${scope.patterns.join(', ')}` : scope.kind === 'allButNamed' ? `on every resource except ${scope.patterns.join(', ')}` : null;
+      grants.push({
+        hit: { entry, statement: statement.index, applies: c.truth === 'true' && resourceNote === null ? 'yes' : 'maybe', unknownConditions: c.unknown.map(describeClause), resourceNote },
+        actions: `${statement.action.negated ? 'NotAction' : 'Action'} ${statement.action.patterns.join(', ')}`,
+      });
+    }
+  });
+  return grants;
+}
+
+/** What one policy allows (certainly, possibly) and denies without condition, by actions, for reachableServices. */
+export interface ServiceSets {
+  certain: ActionSet;
+  possible: ActionSet;
+  denied: ActionSet;
+}
+
+/** The actions the principal is allowed, certainly and possibly (under a condition), on some resource. */
+function reachSets(perms: PrincipalPermissions): { certain: ActionSet; possible: ActionSet } {
+  const context = perms.context;
+  const namedBy = (patterns: readonly string[]) => (perms.registry ? perms.registry.servicesNamedBy(patterns) : servicesNamedBy(patterns));
+  const compute = (policy: CompiledPolicy): ServiceSets => {
     let certain = ActionSet.EMPTY;
     let possible = ActionSet.EMPTY;
     let denied = ActionSet.EMPTY;
@@ -633,6 +732,16 @@ function computeServices(perms: PrincipalPermissions): Map<string, ServiceAccess
     }
     return { certain, possible, denied };
   };
+  const sets = (policy: CompiledPolicy): ServiceSets => {
+    // A policy that refers to no principal reaches the same for all of them: computed once per run.
+    const memo = policy.principalSensitive ? undefined : perms.registry?.policyServices;
+    let known = memo?.get(policy);
+    if (!known) {
+      known = compute(policy);
+      memo?.set(policy, known);
+    }
+    return known;
+  };
   let certain = ActionSet.EMPTY;
   let possible = ActionSet.EMPTY;
   let denied = ActionSet.EMPTY;
@@ -653,11 +762,7 @@ function computeServices(perms: PrincipalPermissions): Map<string, ServiceAccess
     }
   }
   if (perms.unreadable.length > 0) certain = ActionSet.EMPTY;
-  certain = certain.minus(denied);
-  possible = possible.minus(denied);
-  const out = new Map<string, ServiceAccessLevel>();
-  for (const service of possible.servicesTouched()) out.set(service, certain.touchesService(service) ? 'allowed' : 'conditional');
-  return out;
+  return { certain: certain.minus(denied), possible: possible.minus(denied) };
 }
 
 /**
@@ -680,7 +785,11 @@ export class AccountModel implements DetailsIndex, PolicyRegistry {
   private readonly compiled = new Map<PolicyDocument, CompiledPolicy>();
   private readonly sharedBySet = new Map<string, Shared>();
   private readonly namedServices = new Map<string, ActionSet>();
+  private readonly actionSets = new Map<string, ActionSet>();
+  readonly policyServices = new Map<CompiledPolicy, ServiceSets>();
+  readonly reaches = new Map<string, readonly ServiceReach[]>();
   private readonly trust = new Map<IamRole, CompiledPolicy | null>();
+  private readonly groupPolicies = new Map<IamGroup, ReachingPolicy[]>();
   private readonly userPerms = new Map<string, PrincipalPermissions>();
   private readonly rolePerms = new Map<string, PrincipalPermissions>();
   private readonly groupPerms = new Map<string, PrincipalPermissions>();
@@ -704,11 +813,22 @@ export class AccountModel implements DetailsIndex, PolicyRegistry {
   compile(document: PolicyDocument): CompiledPolicy {
     let policy = this.compiled.get(document);
     if (!policy) {
-      policy = compilePolicy(document, this.compiled.size + 1);
+      policy = compilePolicy(document, this.compiled.size + 1, this.actionSetOf);
       this.compiled.set(document, policy);
     }
     return policy;
   }
+
+  /** One ActionSet per distinct Action/NotAction list of the run (thousands of policies repeat a few lists). */
+  private readonly actionSetOf = (spec: ActionSpec): ActionSet => {
+    const key = `${spec.negated ? '!' : ''}${spec.patterns.join('\n')}`;
+    let set = this.actionSets.get(key);
+    if (!set) {
+      set = ActionSet.fromPatterns(spec.patterns, spec.negated);
+      this.actionSets.set(key, set);
+    }
+    return set;
+  };
 
   shared(key: string): Shared {
     let shared = this.sharedBySet.get(key);
@@ -743,7 +863,7 @@ export class AccountModel implements DetailsIndex, PolicyRegistry {
     let perms = this.userPerms.get(user.name);
     if (!perms) {
       const missing = missingGroups(user, this).map((g) => `group ${g} (not in the snapshot)`);
-      perms = permissionsFrom(principalOfUser(user), policiesReachingUser(user, this), this.now, missing, this);
+      perms = permissionsFrom(principalOfUser(user), policiesReachingUser(user, this, (group) => this.policiesOfGroup(group)), this.now, missing, this);
       this.userPerms.set(user.name, perms);
     }
     return perms;
@@ -762,15 +882,20 @@ export class AccountModel implements DetailsIndex, PolicyRegistry {
   groupPermissions(group: IamGroup): PrincipalPermissions {
     let perms = this.groupPerms.get(group.name);
     if (!perms) {
-      perms = permissionsFrom(principalOfGroup(group), policiesOfGroup(group, this), this.now, [], this);
+      perms = permissionsFrom(principalOfGroup(group), this.policiesOfGroup(group), this.now, [], this);
       this.groupPerms.set(group.name, perms);
     }
     return perms;
   }
 
-  /** The policies a group gives each member (for what joining it would add). */
-  policiesOfGroup(group: IamGroup): ReachingPolicy[] {
-    return policiesOfGroup(group, this);
+  /** The policies a group gives each member, built once per group and shared by its members' permissions (read only). */
+  policiesOfGroup(group: IamGroup): readonly ReachingPolicy[] {
+    let policies = this.groupPolicies.get(group);
+    if (!policies) {
+      policies = policiesOfGroup(group, this);
+      this.groupPolicies.set(group, policies);
+    }
+    return policies;
   }
 
   groupMembers(group: string): IamUser[] {

@@ -71,9 +71,10 @@ export function policiesOfGroup(group: IamGroup, index: DetailsIndex): ReachingP
 
 /**
  * The policies that apply to a user: its own inline and attached policies, those of its
- * groups, and its permissions boundary.
+ * groups, and its permissions boundary. `ofGroup` lets the account model hand out each group's
+ * list built once.
  */
-export function policiesReachingUser(user: IamUser, index: DetailsIndex): ReachingPolicy[] {
+export function policiesReachingUser(user: IamUser, index: DetailsIndex, ofGroup: (group: IamGroup) => readonly ReachingPolicy[] = (group) => policiesOfGroup(group, index)): ReachingPolicy[] {
   const reaching: ReachingPolicy[] = [];
   for (const p of user.inlinePolicies) {
     reaching.push({ label: `user ${user.name}: inline policy ${p.name}`, via: 'user', kind: 'inline', policyName: p.name, policyArn: null, document: p.document });
@@ -81,7 +82,7 @@ export function policiesReachingUser(user: IamUser, index: DetailsIndex): Reachi
   for (const p of user.attachedPolicies) reaching.push(managedEntry(index, `user ${user.name}`, 'user', p.name, p.arn));
   for (const groupName of user.groups) {
     const group = index.groups.get(groupName);
-    if (group) reaching.push(...policiesOfGroup(group, index));
+    if (group) reaching.push(...ofGroup(group));
   }
   if (user.permissionsBoundary) reaching.push(boundaryEntry(index, `user ${user.name}`, user.permissionsBoundary.arn));
   return reaching;

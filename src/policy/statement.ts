@@ -52,9 +52,17 @@ export interface CompiledPolicy {
   statementsFor(action: string): readonly CompiledStatement[];
 }
 
-/** Reads a document into statements; `id` is the number the account model gives it (0: compiled alone). */
-export function compilePolicy(document: PolicyDocument, id = 0): CompiledPolicy {
-  const statements = statementsOf(document).map((s, index) => compileStatement(s, index));
+/** How a statement's actions become an ActionSet: the account model shares one per distinct Action list in a run. */
+export type ActionSetOf = (spec: ActionSpec) => ActionSet;
+
+const fromSpec: ActionSetOf = (spec) => ActionSet.fromPatterns(spec.patterns, spec.negated);
+
+/**
+ * Reads a document into statements; `id` is the number the account model gives it (0: compiled
+ * alone), `actionSetOf` how its statements' action sets are made (by default each on its own).
+ */
+export function compilePolicy(document: PolicyDocument, id = 0, actionSetOf: ActionSetOf = fromSpec): CompiledPolicy {
+  const statements = statementsOf(document).map((s, index) => compileStatement(s, index, actionSetOf));
   const byAction = new Map<string, readonly CompiledStatement[]>();
   return {
     id,
@@ -74,7 +82,7 @@ export function compilePolicy(document: PolicyDocument, id = 0): CompiledPolicy 
 
 const PRINCIPAL_KEYS = /^aws:(principal|username|userid|sourceidentity|federatedprovider)/i;
 
-function compileStatement(statement: PolicyStatement, index: number): CompiledStatement {
+function compileStatement(statement: PolicyStatement, index: number, actionSetOf: ActionSetOf): CompiledStatement {
   const action: ActionSpec | null =
     statement.Action !== undefined
       ? { negated: false, patterns: asList(statement.Action) }
@@ -117,7 +125,7 @@ function compileStatement(statement: PolicyStatement, index: number): CompiledSt
       return result;
     },
     actionSet() {
-      if (!set) set = action ? ActionSet.fromPatterns(action.patterns, action.negated) : ActionSet.EMPTY;
+      if (!set) set = action ? actionSetOf(action) : ActionSet.EMPTY;
       return set;
     },
     withoutReservedRoles() {
