@@ -153,6 +153,8 @@ function unionPart(service: string, a: Part | undefined, b: Part | undefined): P
   if (a === undefined) return b;
   if (b === undefined) return a;
   if (a === 'all' || b === 'all') return 'all';
+  // Parts are never changed once built, so the same part (policies repeating an Action list share it) needs no copy.
+  if (a === b) return a;
   return new Set([...a, ...b]);
 }
 
@@ -160,6 +162,7 @@ function intersectPart(service: string, a: Part | undefined, b: Part | undefined
   if (a === undefined || b === undefined) return undefined;
   if (a === 'all') return b;
   if (b === 'all') return a;
+  if (a === b) return a;
   return new Set([...a].filter((x) => b.has(x)));
 }
 

@@ -112,6 +112,10 @@ export interface PolicyRegistry {
   servicesNamedBy(patterns: readonly string[]): ActionSet;
   /** What a policy that refers to no principal (not principalSensitive) reaches, the same for every principal of the run. */
   readonly policyServices: Map<CompiledPolicy, ServiceSets>;
+  /** The reaching Allow statements of a policy that refers to no principal (grantsReaching), the same for every principal of the run. */
+  readonly policyAllows: Map<CompiledPolicy, readonly ReachingAllow[]>;
+  /** broadGrants of a policy that refers to no principal (entry 0), the same for every principal of the run. */
+  readonly policyGrants: Map<CompiledPolicy, readonly Grant[]>;
   /** Service reach by its signature: the few distinct reaches of thousands of policy sets, each built and sorted once. */
   readonly reaches: Map<string, readonly ServiceReach[]>;
 }
@@ -458,7 +462,8 @@ export function canDo(perms: PrincipalPermissions, request: AccessRequest): Expl
 // ---------------------------------------------------------------------------------------------
 // Administrator access
 
-interface Grant {
+/** An Allow statement that reaches every resource (or all but named ones), with the actions it covers. */
+export interface Grant {
   hit: Hit;
   set: ActionSet;
   conditional: boolean;
@@ -484,6 +489,17 @@ function broadGrants(policy: CompiledPolicy, entry: number, context: ConditionCo
     grants.push({ hit: { entry, statement: statement.index, applies: c.truth === 'true' ? 'yes' : 'maybe', unknownConditions: c.unknown.map(describeClause), resourceNote }, set: statement.actionSet(), conditional: c.truth !== 'true' });
   }
   return grants;
+}
+
+/** broadGrants, computed once per run for a policy that refers to no principal. */
+function grantsOf(perms: PrincipalPermissions, policy: CompiledPolicy, entry: number): readonly Grant[] {
+  const memo = policy.principalSensitive ? undefined : perms.registry?.policyGrants;
+  let grants = memo?.get(policy);
+  if (!grants) {
+    grants = broadGrants(policy, 0, perms.context);
+    memo?.set(policy, grants);
+  }
+  return entry === 0 ? grants : grants.map((g) => ({ ...g, hit: { ...g.hit, entry } }));
 }
 
 function unionOf(sets: ActionSet[]): ActionSet {
@@ -534,7 +550,7 @@ export function adminAccess(perms: PrincipalPermissions): AdminAccess {
 
 function computeAdmin(perms: PrincipalPermissions): AdminAccess {
   const context = perms.context;
-  const grants = perms.identity.flatMap((e, i) => broadGrants(e.policy, i, context));
+  const grants = perms.identity.flatMap((e, i) => grantsOf(perms, e.policy, i));
   const anyGrant = unionOf(grants.map((g) => g.set));
   // Only a grant of everything, or of everything but a list, can amount to administrator access.
   if (!anyGrant.complement) return { status: 'none', grants: [], limits: [], except: null };
@@ -548,7 +564,7 @@ function computeAdmin(perms: PrincipalPermissions): AdminAccess {
   let boundaryCertain = ActionSet.EVERYTHING;
   let boundaryNarrows = false;
   if (perms.principal.boundaryArn !== null && perms.boundary) {
-    const bGrants = broadGrants(perms.boundary.policy, -1, context);
+    const bGrants = grantsOf(perms, perms.boundary.policy, -1);
     boundaryAny = unionOf(bGrants.map((g) => g.set));
     boundaryCertain = unionOf(bGrants.filter((g) => !g.conditional).map((g) => g.set));
     if (!boundaryAny.complement) {
@@ -675,26 +691,47 @@ export interface ServiceGrant {
  * services reachableServices returns; this names the grants behind the ones that remain.
  */
 export function grantsReaching(perms: PrincipalPermissions, services: readonly string[]): ServiceGrant[] {
-  const context = perms.context;
-  const namedBy = (patterns: readonly string[]) => (perms.registry ? perms.registry.servicesNamedBy(patterns) : servicesNamedBy(patterns));
   const grants: ServiceGrant[] = [];
   perms.identity.forEach((e, entry) => {
-    for (const statement of e.policy.statements) {
-      if (statement.effect !== 'Allow' || !statement.action || !statement.resource) continue;
-      const c = evaluateClauses(statement.conditions, context);
-      if (c.truth === 'false') continue;
-      const scope = resourceScope(statement, context.variables);
-      if (scope.kind === 'nowhere') continue;
-      const actions = scope.kind === 'named' ? statement.actionSet().intersect(namedBy(scope.patterns)) : statement.actionSet();
-      if (!services.some((service) => actions.touchesService(service))) continue;
-      const resourceNote = scope.kind === 'named' ? `only on ${scope.patterns.join(', ')}` : scope.kind === 'allButNamed' ? `on every resource except ${scope.patterns.join(', ')}` : null;
-      grants.push({
-        hit: { entry, statement: statement.index, applies: c.truth === 'true' && resourceNote === null ? 'yes' : 'maybe', unknownConditions: c.unknown.map(describeClause), resourceNote },
-        actions: `${statement.action.negated ? 'NotAction' : 'Action'} ${statement.action.patterns.join(', ')}`,
-      });
+    for (const allow of allowsOf(perms, e.policy)) {
+      if (services.some((service) => allow.reach.touchesService(service))) grants.push({ hit: { ...allow.grant.hit, entry }, actions: allow.grant.actions });
     }
   });
   return grants;
+}
+
+/** An Allow statement of a policy with the actions it can reach on some resource (ServiceGrant with entry 0). */
+export interface ReachingAllow {
+  grant: ServiceGrant;
+  reach: ActionSet;
+}
+
+/** The Allow statements of a policy that reach something, computed once per run for a policy that refers to no principal. */
+function allowsOf(perms: PrincipalPermissions, policy: CompiledPolicy): readonly ReachingAllow[] {
+  const memo = policy.principalSensitive ? undefined : perms.registry?.policyAllows;
+  const known = memo?.get(policy);
+  if (known) return known;
+  const context = perms.context;
+  const namedBy = (patterns: readonly string[]) => (perms.registry ? perms.registry.servicesNamedBy(patterns) : servicesNamedBy(patterns));
+  const allows: ReachingAllow[] = [];
+  for (const statement of policy.statements) {
+    if (statement.effect !== 'Allow' || !statement.action || !statement.resource) continue;
+    const c = evaluateClauses(statement.conditions, context);
+    if (c.truth === 'false') continue;
+    const scope = resourceScope(statement, context.variables);
+    if (scope.kind === 'nowhere') continue;
+    const reach = scope.kind === 'named' ? statement.actionSet().intersect(namedBy(scope.patterns)) : statement.actionSet();
+    const resourceNote = scope.kind === 'named' ? `only on ${scope.patterns.join(', ')}` : scope.kind === 'allButNamed' ? `on every resource except ${scope.patterns.join(', ')}` : null;
+    allows.push({
+      grant: {
+        hit: { entry: 0, statement: statement.index, applies: c.truth === 'true' && resourceNote === null ? 'yes' : 'maybe', unknownConditions: c.unknown.map(describeClause), resourceNote },
+        actions: `${statement.action.negated ? 'NotAction' : 'Action'} ${statement.action.patterns.join(', ')}`,
+      },
+      reach,
+    });
+  }
+  memo?.set(policy, allows);
+  return allows;
 }
 
 /** What one policy allows (certainly, possibly) and denies without condition, by actions, for reachableServices. */
@@ -787,6 +824,8 @@ export class AccountModel implements DetailsIndex, PolicyRegistry {
   private readonly namedServices = new Map<string, ActionSet>();
   private readonly actionSets = new Map<string, ActionSet>();
   readonly policyServices = new Map<CompiledPolicy, ServiceSets>();
+  readonly policyGrants = new Map<CompiledPolicy, readonly Grant[]>();
+  readonly policyAllows = new Map<CompiledPolicy, readonly ReachingAllow[]>();
   readonly reaches = new Map<string, readonly ServiceReach[]>();
   private readonly trust = new Map<IamRole, CompiledPolicy | null>();
   private readonly groupPolicies = new Map<IamGroup, ReachingPolicy[]>();

@@ -3,7 +3,7 @@ import { takesNoResourceType } from './action-catalog.js';
 import { ActionSet } from './action-set.js';
 import { describeClause, matchSubstituted, parseConditions, readVariables, type ConditionClause, type PolicyVariables, type SubstitutedText } from './conditions.js';
 import { asList, statementsOf } from './document.js';
-import { globContains, globMatches, globsIntersect, globToRegExp, isAllStar, LITERAL_QUESTION, LITERAL_STAR } from './wildcard.js';
+import { globContains, globMatches, globsIntersect, globToRegExp, hasWildcard, isAllStar, LITERAL_QUESTION, LITERAL_STAR } from './wildcard.js';
 
 /**
  * A policy document read once into statements that answer quickly: which actions, which
@@ -148,9 +148,13 @@ function actionMatcher(patterns: string[]): (lowerAction: string) => boolean {
 /** The resource patterns of the partition that stand for every resource ("*", "arn:*", "arn:aws:*:*:*:*" …). */
 export function coversAllResources(pattern: string): boolean {
   if (isAllStar(pattern)) return true;
-  const samples = ['arn:aws:s3:::bucket/key', 'arn:aws:iam::111122223333:role/path/name', 'arn:aws:ec2:us-east-1:111122223333:instance/i-0abc', 'arn:aws:kms:eu-west-1:111122223333:key/1234'];
-  return samples.every((sample) => globMatches(pattern, sample));
+  // Without a wildcard a pattern names one resource; with one, its regex is built once and tried on samples of four services.
+  if (!hasWildcard(pattern)) return false;
+  const regex = globToRegExp(pattern, false);
+  return ALL_RESOURCE_SAMPLES.every((sample) => regex.test(sample));
 }
+
+const ALL_RESOURCE_SAMPLES = ['arn:aws:s3:::bucket/key', 'arn:aws:iam::111122223333:role/path/name', 'arn:aws:ec2:us-east-1:111122223333:instance/i-0abc', 'arn:aws:kms:eu-west-1:111122223333:key/1234'];
 
 export type Applies = 'yes' | 'no' | 'maybe';
 
