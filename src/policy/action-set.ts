@@ -78,6 +78,16 @@ export class ActionSet {
     return this.complement ? part !== 'all' : part !== undefined;
   }
 
+  /** At least one action of one of these services (lower-case prefixes). */
+  touchesAnyOf(services: ReadonlySet<string>): boolean {
+    if (this.complement) {
+      for (const service of services) if (this.parts.get(service) !== 'all') return true;
+      return false;
+    }
+    for (const service of this.parts.keys()) if (services.has(service)) return true;
+    return false;
+  }
+
   has(action: string): boolean {
     const split = splitAction(action);
     if (!split) return false;

@@ -116,6 +116,8 @@ export interface PolicyRegistry {
   readonly policyAllows: Map<CompiledPolicy, readonly ReachingAllow[]>;
   /** broadGrants of a policy that refers to no principal (entry 0), the same for every principal of the run. */
   readonly policyGrants: Map<CompiledPolicy, readonly Grant[]>;
+  /** a.union(b), computed once per run for each pair of sets (ActionSets never change). */
+  union(a: ActionSet, b: ActionSet): ActionSet;
   /** Service reach by its signature: the few distinct reaches of thousands of policy sets, each built and sorted once. */
   readonly reaches: Map<string, readonly ServiceReach[]>;
 }
@@ -690,11 +692,11 @@ export interface ServiceGrant {
  * services). A Deny or boundary that takes a service away entirely is already reflected in which
  * services reachableServices returns; this names the grants behind the ones that remain.
  */
-export function grantsReaching(perms: PrincipalPermissions, services: readonly string[]): ServiceGrant[] {
+export function grantsReaching(perms: PrincipalPermissions, services: ReadonlySet<string>): ServiceGrant[] {
   const grants: ServiceGrant[] = [];
   perms.identity.forEach((e, entry) => {
     for (const allow of allowsOf(perms, e.policy)) {
-      if (services.some((service) => allow.reach.touchesService(service))) grants.push({ hit: { ...allow.grant.hit, entry }, actions: allow.grant.actions });
+      if (allow.reach.touchesAnyOf(services)) grants.push({ hit: { ...allow.grant.hit, entry }, actions: allow.grant.actions });
     }
   });
   return grants;
@@ -779,14 +781,16 @@ function reachSets(perms: PrincipalPermissions): { certain: ActionSet; possible:
     }
     return known;
   };
+  // Principals whose policies begin alike (the same groups) share the unions of that beginning: each pair of sets is united once per run.
+  const unite = (a: ActionSet, b: ActionSet) => (perms.registry ? perms.registry.union(a, b) : a.union(b));
   let certain = ActionSet.EMPTY;
   let possible = ActionSet.EMPTY;
   let denied = ActionSet.EMPTY;
   for (const e of perms.identity) {
     const s = sets(e.policy);
-    certain = certain.union(s.certain);
-    possible = possible.union(s.possible);
-    denied = denied.union(s.denied);
+    certain = unite(certain, s.certain);
+    possible = unite(possible, s.possible);
+    denied = unite(denied, s.denied);
   }
   if (perms.principal.boundaryArn !== null) {
     if (perms.boundary) {
@@ -868,6 +872,22 @@ export class AccountModel implements DetailsIndex, PolicyRegistry {
     }
     return set;
   };
+
+  private readonly unions = new Map<ActionSet, Map<ActionSet, ActionSet>>();
+
+  union(a: ActionSet, b: ActionSet): ActionSet {
+    let withA = this.unions.get(a);
+    if (!withA) {
+      withA = new Map();
+      this.unions.set(a, withA);
+    }
+    let united = withA.get(b);
+    if (!united) {
+      united = a.union(b);
+      withA.set(b, united);
+    }
+    return united;
+  }
 
   shared(key: string): Shared {
     let shared = this.sharedBySet.get(key);

@@ -96,14 +96,14 @@ interface ReachVerdict {
   notEligible: string[];
   /** As the evidence states them: the labels, or, when they are most of the catalogue's non-eligible services and none is conditional, "*" and "-prefix" for each of those it does not reach. */
   notEligibleEvidence: string[];
-  notEligiblePrefixes: string[];
+  notEligiblePrefixes: ReadonlySet<string>;
   notEligibleText: string;
   /** "elasticache: Amazon ElastiCache: Valkey and Redis OSS only" (the list's caveat). */
   partial: string[];
   partialText: string;
   /** The partly eligible services alone, as a FAIL or ERROR names them (their caveats are the list's). */
   partialServices: string[];
-  partialPrefixes: string[];
+  partialPrefixes: ReadonlySet<string>;
   reached: string[];
   /**
    * The services reached, as the evidence states them: their prefixes, or, for a principal that
@@ -122,7 +122,7 @@ interface SetVerdict extends ReachVerdict {
   partialGrants: ServiceGrant[];
 }
 
-const NO_REACH: ReachVerdict = { notEligible: [], notEligibleEvidence: [], notEligiblePrefixes: [], notEligibleText: '', partial: [], partialText: '', partialServices: [], partialPrefixes: [], reached: [], reachedEvidence: [], reachedText: '' };
+const NO_REACH: ReachVerdict = { notEligible: [], notEligibleEvidence: [], notEligiblePrefixes: new Set(), notEligibleText: '', partial: [], partialText: '', partialServices: [], partialPrefixes: new Set(), reached: [], reachedEvidence: [], reachedText: '' };
 
 function judgeSet(perms: PrincipalPermissions, byReach: Map<readonly ServiceReach[], ReachVerdict>, classify: (prefix: string) => PrefixClassification): SetVerdict {
   if (isAdministrator(adminAccess(perms))) return { admin: true, ...NO_REACH, notEligibleGrants: [], partialGrants: [] };
@@ -165,12 +165,12 @@ function judgeReach(reach: readonly ServiceReach[], classify: (prefix: string) =
     notEligibleEvidence: notEligible.length === notEligiblePrefixes.length && notEligible.every((label, i) => label === notEligiblePrefixes[i])
       ? compactList(notEligiblePrefixes, catalogue.filter((service) => classify(service).status === 'not-eligible'))
       : notEligible,
-    notEligiblePrefixes,
+    notEligiblePrefixes: new Set(notEligiblePrefixes),
     notEligibleText: notEligible.join(', '),
     partial,
     partialText: partial.join('; '),
     partialServices,
-    partialPrefixes,
+    partialPrefixes: new Set(partialPrefixes),
     reached,
     reachedEvidence: compactList(reached, catalogue),
     reachedText: reached.length > 0 ? ` (${reached.join(', ')})` : '',
