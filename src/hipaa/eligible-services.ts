@@ -145,18 +145,14 @@ export interface EligibleServicesIndex {
   readonly controlPlanePrefixes: readonly string[];
 }
 
-const indexes = new WeakMap<EligibleServicesList, EligibleServicesIndex>();
-
 /**
- * Builds (once per list object) the prefix lookup that the checks and the policy generators use.
+ * Builds the prefix lookup that the checks and the policy generators use (O(services); a caller
+ * classifying many prefixes builds it once and keeps it for its run, nothing here keeps it).
  * A prefix the list names as a service is judged as that service (AWS Organizations and RAM are
  * eligible services, not control plane); otherwise the control plane of src/hipaa/control-plane.ts,
  * then the list's own `controlPlane` entries.
  */
 export function indexEligibleServices(list: EligibleServicesList): EligibleServicesIndex {
-  const cached = indexes.get(list);
-  if (cached) return cached;
-
   const byPrefix = new Map<string, EligibleService[]>();
   for (const service of list.services) {
     for (const prefix of service.prefixes) byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), service]);
@@ -166,7 +162,7 @@ export function indexEligibleServices(list: EligibleServicesList): EligibleServi
     if (!byPrefix.has(entry.prefix) && !controlPlane.has(entry.prefix)) controlPlane.set(entry.prefix, entry.reason);
   }
 
-  const index: EligibleServicesIndex = {
+  return {
     list,
     servicePrefixes: [...byPrefix.keys()].sort(),
     controlPlanePrefixes: [...controlPlane.keys()].sort(),
@@ -186,11 +182,9 @@ export function indexEligibleServices(list: EligibleServicesList): EligibleServi
       return { status: 'not-eligible', prefix };
     },
   };
-  indexes.set(list, index);
-  return index;
 }
 
-/** Shorthand for one lookup: eligible | partial (with caveats) | control-plane | not-eligible. */
+/** Shorthand for one lookup (it indexes the list each call): eligible | partial (with caveats) | control-plane | not-eligible. */
 export function classifyServicePrefix(list: EligibleServicesList, prefix: string): PrefixClassification {
   return indexEligibleServices(list).classify(prefix);
 }

@@ -34,6 +34,7 @@ interface CatalogState {
   levels: Map<string, ReadonlyMap<string, string>>;
 }
 
+// The catalogue is static data shipped in a package, the same for every run: read once per process.
 let state: CatalogState | null = null;
 
 function catalog(): CatalogState {
@@ -193,6 +194,7 @@ export function accessLevelsOf(prefix: string): ReadonlyMap<string, string> {
   return catalog().levels.get(prefix.toLowerCase()) ?? new Map();
 }
 
+// Static catalogue data, like `state`: read once per process.
 const arnFormats = new Map<string, readonly string[]>();
 
 /**

@@ -1,5 +1,5 @@
-import { actionCountOf, actionKeysOf, isKnownService, servicePrefixes, servicesMatching, splitAction } from './action-catalog.js';
-import { globMatches, isAllStar } from './wildcard.js';
+import { actionCountOf, actionKeysOf, isKnownAction, isKnownService, servicePrefixes, servicesMatching, splitAction } from './action-catalog.js';
+import { globMatches, globToRegExp, hasWildcard, isAllStar } from './wildcard.js';
 
 /** The actions of one service in a set: all of them, or some (lower-case names, no prefix). */
 type Part = 'all' | ReadonlySet<string>;
@@ -40,8 +40,13 @@ export class ActionSet {
       for (const service of servicesMatching(split.service)) {
         if (isAllStar(split.action)) add(service, 'all');
         else if (!isKnownService(service)) add(service, new Set([split.action.toLowerCase()]));
-        else {
-          const matched = new Set([...actionKeysOf(service)].filter((a) => globMatches(split.action, a, true)));
+        else if (!hasWildcard(split.action)) {
+          // A literal name: one lookup in the catalogue's lower-case index, not a scan of the service.
+          const key = split.action.toLowerCase();
+          if (isKnownAction(`${service}:${key}`)) add(service, new Set([key]));
+        } else {
+          const pattern = globToRegExp(split.action, true);
+          const matched = new Set([...actionKeysOf(service)].filter((a) => pattern.test(a)));
           if (matched.size > 0) add(service, matched);
         }
       }
@@ -71,6 +76,16 @@ export class ActionSet {
   touchesService(service: string): boolean {
     const part = this.parts.get(service.toLowerCase());
     return this.complement ? part !== 'all' : part !== undefined;
+  }
+
+  /** At least one action of one of these services (lower-case prefixes). */
+  touchesAnyOf(services: ReadonlySet<string>): boolean {
+    if (this.complement) {
+      for (const service of services) if (this.parts.get(service) !== 'all') return true;
+      return false;
+    }
+    for (const service of this.parts.keys()) if (services.has(service)) return true;
+    return false;
   }
 
   has(action: string): boolean {
@@ -148,6 +163,8 @@ function unionPart(service: string, a: Part | undefined, b: Part | undefined): P
   if (a === undefined) return b;
   if (b === undefined) return a;
   if (a === 'all' || b === 'all') return 'all';
+  // Parts are never changed once built, so the same part (policies repeating an Action list share it) needs no copy.
+  if (a === b) return a;
   return new Set([...a, ...b]);
 }
 
@@ -155,6 +172,7 @@ function intersectPart(service: string, a: Part | undefined, b: Part | undefined
   if (a === undefined || b === undefined) return undefined;
   if (a === 'all') return b;
   if (b === 'all') return a;
+  if (a === b) return a;
   return new Set([...a].filter((x) => b.has(x)));
 }
 

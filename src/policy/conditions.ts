@@ -175,6 +175,7 @@ function plainText(substituted: SubstitutedText): string | null {
   return substituted.pieces.map((p) => (p.kind === 'unknown' ? '' : p.text)).join('');
 }
 
+// A pattern's regex depends on the pattern's text alone, never on whose policy holds it, so one copy serves every run.
 const regexCache = new Map<string, RegExp>();
 
 function escapeRegExp(text: string): string {

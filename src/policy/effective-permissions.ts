@@ -1,11 +1,12 @@
-import type { AuthorizationDetails, IamGroup, IamRole, IamUser } from '../snapshot/schema.js';
-import { accessLevelsOf, serviceTitle } from './action-catalog.js';
+import type { AuthorizationDetails, IamGroup, IamRole, IamUser, ManagedPolicy, PolicyDocument } from '../snapshot/schema.js';
+import { accessLevelsOf, servicePrefixes, serviceTitle } from './action-catalog.js';
 import { resourceScope, servicesNamedBy } from './resource-scope.js';
 import { ActionSet } from './action-set.js';
 import { describeClause, evaluateClauses, type ConditionContext } from './conditions.js';
-import { detailsIndex, missingGroups, policiesOfGroup, policiesReachingRole, policiesReachingUser, type ReachingPolicy } from './principal-policies.js';
-import { compilePolicy, matchResource, matchResourceFor, statementLabel, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './statement.js';
+import { indexDetails, missingGroups, policiesOfGroup, policiesReachingRole, policiesReachingUser, type DetailsIndex, type ReachingPolicy } from './principal-policies.js';
+import { compilePolicy, matchResource, matchResourceFor, statementLabel, type ActionSpec, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './statement.js';
 import { isServiceLinkedRole } from '../snapshot/principals.js';
+import { readTrust, type RoleTrust } from './trust.js';
 
 /**
  * What a principal may do, from its identity policies, its groups' policies and its permissions
@@ -95,10 +96,39 @@ export interface AdminAccess {
 
 export type ServiceAccessLevel = 'allowed' | 'conditional';
 
-interface Shared {
+/**
+ * What principals with the same policies share: their decisions, administrator access and service
+ * reach, computed once for the set (one object per distinct set of policies within a run).
+ */
+export interface Shared {
   decisions: Map<string, Decision>;
   admin?: AdminAccess;
-  services?: Map<string, ServiceAccessLevel>;
+  services?: readonly ServiceReach[];
+}
+
+/**
+ * Where permissionsFrom gets its compiled policies and the results it shares: the run's
+ * AccountModel. Without one (a policy judged alone) each call compiles anew and shares nothing.
+ */
+export interface PolicyRegistry {
+  /** The time every result of the registry is judged as of (the run's). */
+  readonly now: Date;
+  /** The document compiled once, numbered for cache keys. */
+  compile(document: PolicyDocument): CompiledPolicy;
+  /** The results shared by every principal whose permissions have this key. */
+  shared(key: string): Shared;
+  /** servicesNamedBy (src/policy/resource-scope.ts), answered once per run for each list of patterns. */
+  servicesNamedBy(patterns: readonly string[]): ActionSet;
+  /** What a policy that refers to no principal (not principalSensitive) reaches, the same for every principal of the run. */
+  readonly policyServices: Map<CompiledPolicy, ServiceSets>;
+  /** The reaching Allow statements of a policy that refers to no principal (grantsReaching), the same for every principal of the run. */
+  readonly policyAllows: Map<CompiledPolicy, readonly ReachingAllow[]>;
+  /** broadGrants of a policy that refers to no principal (entry 0), the same for every principal of the run. */
+  readonly policyGrants: Map<CompiledPolicy, readonly Grant[]>;
+  /** a.union(b), computed once per run for each pair of sets (ActionSets never change). */
+  union(a: ActionSet, b: ActionSet): ActionSet;
+  /** Service reach by its signature: the few distinct reaches of thousands of policy sets, each built and sorted once. */
+  readonly reaches: Map<string, readonly ServiceReach[]>;
 }
 
 export interface PrincipalPermissions {
@@ -114,6 +144,8 @@ export interface PrincipalPermissions {
   unreadable: string[];
   context: ConditionContext;
   shared: Shared;
+  /** The registry that built these permissions (null: judged alone), which hypothetical() reuses. */
+  registry: PolicyRegistry | null;
 }
 
 
@@ -199,13 +231,14 @@ export function policyContext(now: Date): ConditionContext {
   return principalContext({ type: 'group', name: '', arn: '', id: '', tags: new Map(), boundaryArn: null, serviceLinked: false }, now);
 }
 
-const sharedRegistry = new WeakMap<object, Map<string, Shared>>();
-
 /**
- * Builds the permissions of a principal from the policies that reach it. Principals with the
- * same policies share their decisions (unless a policy refers to the principal itself).
+ * Builds the permissions of a principal from the policies that reach it. Within a registry (the
+ * run's AccountModel), principals with the same policies and boundary share their decisions
+ * (unless a policy refers to the principal itself: then the principal's ARN is part of the key).
  */
-export function permissionsFrom(principal: PrincipalInfo, reaching: readonly ReachingPolicy[], now: Date, unreadableExtra: readonly string[] = [], registryOwner?: object): PrincipalPermissions {
+export function permissionsFrom(principal: PrincipalInfo, reaching: readonly ReachingPolicy[], now: Date, unreadableExtra: readonly string[] = [], runRegistry: PolicyRegistry | null = null): PrincipalPermissions {
+  // A registry's results hold as of its time only; judged as of another, nothing is shared.
+  const registry = runRegistry && runRegistry.now.getTime() === now.getTime() ? runRegistry : null;
   const identity: PolicyEntry[] = [];
   const unreadable = [...unreadableExtra];
   let boundary: PolicyEntry | null = null;
@@ -214,46 +247,59 @@ export function permissionsFrom(principal: PrincipalInfo, reaching: readonly Rea
       unreadable.push(`${r.label} (${r.policyArn ?? 'no ARN'} is not in the snapshot)`);
       continue;
     }
-    const entry = { reaching: r, policy: compilePolicy(r.document) };
+    const entry = { reaching: r, policy: registry ? registry.compile(r.document) : compilePolicy(r.document) };
     if (r.kind === 'boundary') boundary = entry;
     else identity.push(entry);
   }
-  const sensitive = identity.some((e) => e.policy.principalSensitive) || (boundary?.policy.principalSensitive ?? false);
-  const key = [
-    identity.map((e) => e.policy.id).join(','),
-    principal.boundaryArn === null ? '-' : boundary ? `b${boundary.policy.id}` : 'b?',
-    unreadable.length > 0 ? `u${unreadable.length}` : '',
-    sensitive ? principal.arn : '',
-    now.getTime(),
-  ].join('|');
-  // Without an owner (a policy judged alone) nothing is shared, and nothing outlives the call.
-  const owner = registryOwner ?? {};
-  let registry = sharedRegistry.get(owner);
-  if (!registry) {
-    registry = new Map();
-    sharedRegistry.set(owner, registry);
-  }
-  let shared = registry.get(key);
-  if (!shared) {
+  let shared: Shared;
+  if (registry) {
+    const sensitive = identity.some((e) => e.policy.principalSensitive) || (boundary?.policy.principalSensitive ?? false);
+    const key = [
+      identity.map((e) => e.policy.id).join(','),
+      principal.boundaryArn === null ? '-' : boundary ? `b${boundary.policy.id}` : 'b?',
+      unreadable.length > 0 ? `u${unreadable.length}` : '',
+      sensitive ? principal.arn : '',
+      now.getTime(),
+    ].join('|');
+    shared = registry.shared(key);
+  } else {
+    // A policy judged alone: nothing is shared, and nothing outlives the call.
     shared = { decisions: new Map() };
-    registry.set(key, shared);
   }
-  return { principal, reaching, missing: unreadableExtra, identity, boundary, unreadable, context: principalContext(principal, now), shared };
+  let context: ConditionContext | null = null;
+  return {
+    principal,
+    reaching,
+    missing: unreadableExtra,
+    identity,
+    boundary,
+    unreadable,
+    // Built on first use: principals that share their results with an earlier one never need theirs.
+    get context() {
+      context ??= principalContext(principal, now);
+      return context;
+    },
+    shared,
+    registry,
+  };
 }
 
-/** A user's permissions: its own policies, its groups' policies, its boundary. */
+/**
+ * A user's permissions: its own policies, its groups' policies, its boundary. For one principal
+ * judged on its own (tests, one-off questions): a check uses the run's model (context.model).
+ */
 export function userPermissions(user: IamUser, details: AuthorizationDetails, now: Date): PrincipalPermissions {
-  const missing = missingGroups(user, details).map((g) => `group ${g} (not in the snapshot)`);
-  return permissionsFrom(principalOfUser(user), policiesReachingUser(user, details), now, missing, details);
+  return new AccountModel(details, now).userPermissions(user);
 }
 
+/** A role's permissions: its policies and boundary (one role judged on its own; a check uses context.model). */
 export function rolePermissions(role: IamRole, details: AuthorizationDetails, now: Date): PrincipalPermissions {
-  return permissionsFrom(principalOfRole(role), policiesReachingRole(role, details), now, [], details);
+  return new AccountModel(details, now).rolePermissions(role);
 }
 
-/** A group's own policies, judged as if a member had nothing else. */
+/** A group's own policies, judged as if a member had nothing else (one group on its own; a check uses context.model). */
 export function groupPermissions(group: IamGroup, details: AuthorizationDetails, now: Date): PrincipalPermissions {
-  return permissionsFrom(principalOfGroup(group), policiesOfGroup(group, details), now, [], details);
+  return new AccountModel(details, now).groupPermissions(group);
 }
 
 /** The permissions of a managed policy on its own (a boundary judged by itself, say). */
@@ -262,17 +308,19 @@ export function policyPermissions(policy: { name: string; arn: string; document:
   return permissionsFrom(principal, [{ label: `managed policy ${policy.name}`, via: 'user', kind: 'managed', policyName: policy.name, policyArn: policy.arn, document: policy.document }], now);
 }
 
-/** The same principal with policies added or taken away (what an escalation would make of it). */
+/**
+ * The same principal with policies added or taken away (what an escalation would make of it),
+ * sharing results through the registry that built `base` (the run's model), if any.
+ */
 export function hypothetical(
   base: PrincipalPermissions,
   change: { add?: readonly ReachingPolicy[]; remove?: (entry: ReachingPolicy) => boolean; dropBoundary?: boolean },
   now: Date,
-  registryOwner?: object,
 ): PrincipalPermissions {
   const reaching = base.reaching.filter((r) => !(r.kind === 'boundary' ? (change.dropBoundary ?? false) : (change.remove?.(r) ?? false)));
   reaching.push(...(change.add ?? []));
   const principal = change.dropBoundary ? { ...base.principal, boundaryArn: null } : base.principal;
-  return permissionsFrom(principal, reaching, now, base.missing, registryOwner);
+  return permissionsFrom(principal, reaching, now, base.missing, base.registry);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -371,7 +419,8 @@ export function hitLabel(perms: PrincipalPermissions, hit: Hit): string {
   return statement ? statementLabel(entry.reaching.label, statement) : entry.reaching.label;
 }
 
-function hitQualifier(hit: Hit): string {
+/** " when <condition> and only on <resources>", or "" for a hit that applies as it stands. */
+export function hitQualifier(hit: Hit): string {
   const parts = [...hit.unknownConditions.map((c) => `when ${c}`), ...(hit.resourceNote ? [hit.resourceNote] : [])];
   return parts.length > 0 ? ` ${parts.join(' and ')}` : '';
 }
@@ -424,7 +473,8 @@ export function canDo(perms: PrincipalPermissions, request: AccessRequest): Expl
 // ---------------------------------------------------------------------------------------------
 // Administrator access
 
-interface Grant {
+/** An Allow statement that reaches every resource (or all but named ones), with the actions it covers. */
+export interface Grant {
   hit: Hit;
   set: ActionSet;
   conditional: boolean;
@@ -452,10 +502,22 @@ function broadGrants(policy: CompiledPolicy, entry: number, context: ConditionCo
   return grants;
 }
 
+/** broadGrants, computed once per run for a policy that refers to no principal. */
+function grantsOf(perms: PrincipalPermissions, policy: CompiledPolicy, entry: number): readonly Grant[] {
+  const memo = policy.principalSensitive ? undefined : perms.registry?.policyGrants;
+  let grants = memo?.get(policy);
+  if (!grants) {
+    grants = broadGrants(policy, 0, perms.context);
+    memo?.set(policy, grants);
+  }
+  return entry === 0 ? grants : grants.map((g) => ({ ...g, hit: { ...g.hit, entry } }));
+}
+
 function unionOf(sets: ActionSet[]): ActionSet {
   return sets.reduce((acc, s) => acc.union(s), ActionSet.EMPTY);
 }
 
+// Derived from the static action catalogue alone (no account data), so one copy serves every run.
 let administration: ActionSet | null = null;
 
 /**
@@ -499,7 +561,7 @@ export function adminAccess(perms: PrincipalPermissions): AdminAccess {
 
 function computeAdmin(perms: PrincipalPermissions): AdminAccess {
   const context = perms.context;
-  const grants = perms.identity.flatMap((e, i) => broadGrants(e.policy, i, context));
+  const grants = perms.identity.flatMap((e, i) => grantsOf(perms, e.policy, i));
   const anyGrant = unionOf(grants.map((g) => g.set));
   // Only a grant of everything, or of everything but a list, can amount to administrator access.
   if (!anyGrant.complement) return { status: 'none', grants: [], limits: [], except: null };
@@ -513,7 +575,7 @@ function computeAdmin(perms: PrincipalPermissions): AdminAccess {
   let boundaryCertain = ActionSet.EVERYTHING;
   let boundaryNarrows = false;
   if (perms.principal.boundaryArn !== null && perms.boundary) {
-    const bGrants = broadGrants(perms.boundary.policy, -1, context);
+    const bGrants = grantsOf(perms, perms.boundary.policy, -1);
     boundaryAny = unionOf(bGrants.map((g) => g.set));
     boundaryCertain = unionOf(bGrants.filter((g) => !g.conditional).map((g) => g.set));
     if (!boundaryAny.complement) {
@@ -589,14 +651,112 @@ export interface ServiceReach {
  * The service prefixes a principal can reach: for each, whether some action of it is allowed
  * unconditionally or only conditionally. Services with nothing allowed are left out.
  */
-export function reachableServices(perms: PrincipalPermissions): ServiceReach[] {
-  if (!perms.shared.services) perms.shared.services = computeServices(perms);
-  return [...perms.shared.services].map(([service, access]) => ({ service, title: serviceTitle(service), access })).sort((a, b) => a.service.localeCompare(b.service));
+export function reachableServices(perms: PrincipalPermissions): readonly ServiceReach[] {
+  // Built and sorted once per distinct set of policies, then shared by the principals that hold it.
+  if (!perms.shared.services) {
+    const { certain, possible } = reachSets(perms);
+    // Which services are touched, and which of them certainly, is all a reach depends on.
+    const signature = `${touchedSignature(possible)}|${touchedSignature(certain)}`;
+    let reach = perms.registry?.reaches.get(signature);
+    if (!reach) {
+      reach = inServiceOrder(possible.servicesTouched()).map((service) => ({ service, title: serviceTitle(service), access: certain.touchesService(service) ? 'allowed' : 'conditional' }));
+      perms.registry?.reaches.set(signature, reach);
+    }
+    perms.shared.services = reach;
+  }
+  return perms.shared.services;
 }
 
-function computeServices(perms: PrincipalPermissions): Map<string, ServiceAccessLevel> {
+/** What decides an ActionSet's servicesTouched() and touchesService(): its form and the services it holds whole or in part. */
+function touchedSignature(set: ActionSet): string {
+  // Everything but: a service is touched unless all of it is left out. Listed: a service is touched when it holds a part.
+  const services = set.complement ? [...set.parts].filter(([, part]) => part === 'all').map(([service]) => service) : [...set.parts.keys()];
+  return `${set.complement ? '!' : ''}${services.sort().join(',')}`;
+}
+
+// The catalogue's prefixes in localeCompare order: static data, ranked once per process.
+let serviceRank: Map<string, number> | null = null;
+
+/** The prefixes sorted by localeCompare; those of the catalogue by a rank computed once, not compared anew. */
+function inServiceOrder(services: string[]): string[] {
+  serviceRank ??= new Map(servicePrefixes().sort((a, b) => a.localeCompare(b)).map((service, i) => [service, i]));
+  const rank = serviceRank;
+  if (!services.every((service) => rank.has(service))) return services.sort((a, b) => a.localeCompare(b));
+  const slots: (string | undefined)[] = new Array<string | undefined>(rank.size);
+  for (const service of services) slots[rank.get(service) ?? 0] = service;
+  return slots.filter((service): service is string => service !== undefined);
+}
+
+/** An Allow statement of an identity policy that reaches some of the services asked about. */
+export interface ServiceGrant {
+  hit: Hit;
+  /** The statement's actions as written: "Action gamelift:*, s3:GetObject" or "NotAction iam:*, organizations:*". */
+  actions: string;
+}
+
+/**
+ * The identity-policy Allow statements through which the principal reaches any of `services`
+ * (lower-case prefixes): those reachableServices counts (a condition not known to be false, some
+ * resource in scope, and actions, narrowed to the services of named resources, in one of the
+ * services). A Deny or boundary that takes a service away entirely is already reflected in which
+ * services reachableServices returns; this names the grants behind the ones that remain.
+ */
+export function grantsReaching(perms: PrincipalPermissions, services: ReadonlySet<string>): ServiceGrant[] {
+  const grants: ServiceGrant[] = [];
+  perms.identity.forEach((e, entry) => {
+    for (const allow of allowsOf(perms, e.policy)) {
+      if (allow.reach.touchesAnyOf(services)) grants.push({ hit: { ...allow.grant.hit, entry }, actions: allow.grant.actions });
+    }
+  });
+  return grants;
+}
+
+/** An Allow statement of a policy with the actions it can reach on some resource (ServiceGrant with entry 0). */
+export interface ReachingAllow {
+  grant: ServiceGrant;
+  reach: ActionSet;
+}
+
+/** The Allow statements of a policy that reach something, computed once per run for a policy that refers to no principal. */
+function allowsOf(perms: PrincipalPermissions, policy: CompiledPolicy): readonly ReachingAllow[] {
+  const memo = policy.principalSensitive ? undefined : perms.registry?.policyAllows;
+  const known = memo?.get(policy);
+  if (known) return known;
   const context = perms.context;
-  const sets = (policy: CompiledPolicy) => {
+  const namedBy = (patterns: readonly string[]) => (perms.registry ? perms.registry.servicesNamedBy(patterns) : servicesNamedBy(patterns));
+  const allows: ReachingAllow[] = [];
+  for (const statement of policy.statements) {
+    if (statement.effect !== 'Allow' || !statement.action || !statement.resource) continue;
+    const c = evaluateClauses(statement.conditions, context);
+    if (c.truth === 'false') continue;
+    const scope = resourceScope(statement, context.variables);
+    if (scope.kind === 'nowhere') continue;
+    const reach = scope.kind === 'named' ? statement.actionSet().intersect(namedBy(scope.patterns)) : statement.actionSet();
+    const resourceNote = scope.kind === 'named' ? `only on ${scope.patterns.join(', ')}` : scope.kind === 'allButNamed' ? `on every resource except ${scope.patterns.join(', ')}` : null;
+    allows.push({
+      grant: {
+        hit: { entry: 0, statement: statement.index, applies: c.truth === 'true' && resourceNote === null ? 'yes' : 'maybe', unknownConditions: c.unknown.map(describeClause), resourceNote },
+        actions: `${statement.action.negated ? 'NotAction' : 'Action'} ${statement.action.patterns.join(', ')}`,
+      },
+      reach,
+    });
+  }
+  memo?.set(policy, allows);
+  return allows;
+}
+
+/** What one policy allows (certainly, possibly) and denies without condition, by actions, for reachableServices. */
+export interface ServiceSets {
+  certain: ActionSet;
+  possible: ActionSet;
+  denied: ActionSet;
+}
+
+/** The actions the principal is allowed, certainly and possibly (under a condition), on some resource. */
+function reachSets(perms: PrincipalPermissions): { certain: ActionSet; possible: ActionSet } {
+  const context = perms.context;
+  const namedBy = (patterns: readonly string[]) => (perms.registry ? perms.registry.servicesNamedBy(patterns) : servicesNamedBy(patterns));
+  const compute = (policy: CompiledPolicy): ServiceSets => {
     let certain = ActionSet.EMPTY;
     let possible = ActionSet.EMPTY;
     let denied = ActionSet.EMPTY;
@@ -608,26 +768,38 @@ function computeServices(perms: PrincipalPermissions): Map<string, ServiceAccess
       if (scope.kind === 'nowhere') continue;
       if (statement.effect === 'Allow') {
         // An Allow on named resources reaches only the services those resources belong to.
-        const actions = scope.kind === 'named' ? statement.actionSet().intersect(servicesNamedBy(scope.patterns)) : statement.actionSet();
+        const actions = scope.kind === 'named' ? statement.actionSet().intersect(namedBy(scope.patterns)) : statement.actionSet();
         possible = possible.union(actions);
         if (c.truth === 'true') certain = certain.union(actions);
       } else if (c.truth === 'true' && scope.kind === 'everywhere') {
         denied = denied.union(statement.actionSet());
       } else if (c.truth === 'true' && scope.kind === 'allButNamed') {
         // Confined to the named resources: the denied actions remain only in the services those resources belong to.
-        denied = denied.union(statement.actionSet().minus(servicesNamedBy(scope.patterns)));
+        denied = denied.union(statement.actionSet().minus(namedBy(scope.patterns)));
       }
     }
     return { certain, possible, denied };
   };
+  const sets = (policy: CompiledPolicy): ServiceSets => {
+    // A policy that refers to no principal reaches the same for all of them: computed once per run.
+    const memo = policy.principalSensitive ? undefined : perms.registry?.policyServices;
+    let known = memo?.get(policy);
+    if (!known) {
+      known = compute(policy);
+      memo?.set(policy, known);
+    }
+    return known;
+  };
+  // Principals whose policies begin alike (the same groups) share the unions of that beginning: each pair of sets is united once per run.
+  const unite = (a: ActionSet, b: ActionSet) => (perms.registry ? perms.registry.union(a, b) : a.union(b));
   let certain = ActionSet.EMPTY;
   let possible = ActionSet.EMPTY;
   let denied = ActionSet.EMPTY;
   for (const e of perms.identity) {
     const s = sets(e.policy);
-    certain = certain.union(s.certain);
-    possible = possible.union(s.possible);
-    denied = denied.union(s.denied);
+    certain = unite(certain, s.certain);
+    possible = unite(possible, s.possible);
+    denied = unite(denied, s.denied);
   }
   if (perms.principal.boundaryArn !== null) {
     if (perms.boundary) {
@@ -640,20 +812,36 @@ function computeServices(perms: PrincipalPermissions): Map<string, ServiceAccess
     }
   }
   if (perms.unreadable.length > 0) certain = ActionSet.EMPTY;
-  certain = certain.minus(denied);
-  possible = possible.minus(denied);
-  const out = new Map<string, ServiceAccessLevel>();
-  for (const service of possible.servicesTouched()) out.set(service, certain.touchesService(service) ? 'allowed' : 'conditional');
-  return out;
+  return { certain: certain.minus(denied), possible: possible.minus(denied) };
 }
 
-/** Lookups the checks share: principals by name and ARN, and their permissions, built once per snapshot and time. */
-export class AccountModel {
+/**
+ * The account as one run's checks see it, built once per run by the engine (src/checks/engine.ts)
+ * and passed to every check in its context: the principals by name, their policies compiled once
+ * (numbered within the run), group membership, role trust, and the results that principals with
+ * the same policies share (one entry per distinct set of policies and boundary). Nothing here
+ * outlives the run: a later run, or another snapshot, builds its own.
+ */
+export class AccountModel implements DetailsIndex, PolicyRegistry {
   readonly users: ReadonlyMap<string, IamUser>;
   readonly roles: ReadonlyMap<string, IamRole>;
   readonly groups: ReadonlyMap<string, IamGroup>;
+  /** Managed policies by ARN. */
+  readonly policies: ReadonlyMap<string, ManagedPolicy>;
+  /** Group name → its members. */
+  readonly members: ReadonlyMap<string, IamUser[]>;
   readonly accountId: string;
   readonly partition: string;
+  private readonly compiled = new Map<PolicyDocument, CompiledPolicy>();
+  private readonly sharedBySet = new Map<string, Shared>();
+  private readonly namedServices = new Map<string, ActionSet>();
+  private readonly actionSets = new Map<string, ActionSet>();
+  readonly policyServices = new Map<CompiledPolicy, ServiceSets>();
+  readonly policyGrants = new Map<CompiledPolicy, readonly Grant[]>();
+  readonly policyAllows = new Map<CompiledPolicy, readonly ReachingAllow[]>();
+  readonly reaches = new Map<string, readonly ServiceReach[]>();
+  private readonly trust = new Map<IamRole, RoleTrust>();
+  private readonly groupPolicies = new Map<IamGroup, ReachingPolicy[]>();
   private readonly userPerms = new Map<string, PrincipalPermissions>();
   private readonly rolePerms = new Map<string, PrincipalPermissions>();
   private readonly groupPerms = new Map<string, PrincipalPermissions>();
@@ -664,16 +852,86 @@ export class AccountModel {
   ) {
     this.users = new Map(details.users.map((u) => [u.name, u]));
     this.roles = new Map(details.roles.map((r) => [r.name, r]));
-    this.groups = detailsIndex(details).groups;
+    const index = indexDetails(details);
+    this.groups = index.groups;
+    this.policies = index.policies;
+    this.members = index.members;
     const sample = details.users[0]?.arn ?? details.roles[0]?.arn ?? details.groups[0]?.arn ?? details.policies.find((p) => !p.awsManaged)?.arn ?? 'arn:aws:iam::000000000000:root';
     this.accountId = accountOf(sample);
     this.partition = sample.split(':')[1] ?? 'aws';
   }
 
+  /** The document compiled once per run (a managed policy shared by thousands of principals is read once). */
+  compile(document: PolicyDocument): CompiledPolicy {
+    let policy = this.compiled.get(document);
+    if (!policy) {
+      policy = compilePolicy(document, this.compiled.size + 1, this.actionSetOf);
+      this.compiled.set(document, policy);
+    }
+    return policy;
+  }
+
+  /** One ActionSet per distinct Action/NotAction list of the run (thousands of policies repeat a few lists). */
+  private readonly actionSetOf = (spec: ActionSpec): ActionSet => {
+    const key = `${spec.negated ? '!' : ''}${spec.patterns.join('\n')}`;
+    let set = this.actionSets.get(key);
+    if (!set) {
+      set = ActionSet.fromPatterns(spec.patterns, spec.negated);
+      this.actionSets.set(key, set);
+    }
+    return set;
+  };
+
+  private readonly unions = new Map<ActionSet, Map<ActionSet, ActionSet>>();
+
+  union(a: ActionSet, b: ActionSet): ActionSet {
+    let withA = this.unions.get(a);
+    if (!withA) {
+      withA = new Map();
+      this.unions.set(a, withA);
+    }
+    let united = withA.get(b);
+    if (!united) {
+      united = a.union(b);
+      withA.set(b, united);
+    }
+    return united;
+  }
+
+  shared(key: string): Shared {
+    let shared = this.sharedBySet.get(key);
+    if (!shared) {
+      shared = { decisions: new Map() };
+      this.sharedBySet.set(key, shared);
+    }
+    return shared;
+  }
+
+  servicesNamedBy(patterns: readonly string[]): ActionSet {
+    const key = patterns.join('\n');
+    let set = this.namedServices.get(key);
+    if (!set) {
+      set = servicesNamedBy(patterns);
+      this.namedServices.set(key, set);
+    }
+    return set;
+  }
+
+  /** The role's trust policy as policy/trust.ts reads it, compiled and read once per run. */
+  roleTrust(role: IamRole): RoleTrust {
+    let trust = this.trust.get(role);
+    if (trust === undefined) {
+      trust = readTrust(role);
+      this.trust.set(role, trust);
+    }
+    return trust;
+  }
+
   userPermissions(user: IamUser): PrincipalPermissions {
     let perms = this.userPerms.get(user.name);
     if (!perms) {
-      perms = userPermissions(user, this.details, this.now);
+      const missing = missingGroups(user, this).map((g) => `group ${g} (not in the snapshot)`);
+      perms = permissionsFrom(principalOfUser(user), policiesReachingUser(user, this, (group) => this.policiesOfGroup(group)), this.now, missing, this);
       this.userPerms.set(user.name, perms);
     }
     return perms;
@@ -682,22 +940,33 @@ export class AccountModel {
   rolePermissions(role: IamRole): PrincipalPermissions {
     let perms = this.rolePerms.get(role.name);
     if (!perms) {
-      perms = rolePermissions(role, this.details, this.now);
+      perms = permissionsFrom(principalOfRole(role), policiesReachingRole(role, this), this.now, [], this);
       this.rolePerms.set(role.name, perms);
     }
     return perms;
   }
 
+  /** A group's own policies, judged as if a member had nothing else. */
   groupPermissions(group: IamGroup): PrincipalPermissions {
     let perms = this.groupPerms.get(group.name);
     if (!perms) {
-      perms = groupPermissions(group, this.details, this.now);
+      perms = permissionsFrom(principalOfGroup(group), this.policiesOfGroup(group), this.now, [], this);
       this.groupPerms.set(group.name, perms);
     }
     return perms;
   }
 
+  /** The policies a group gives each member, built once per group and shared by its members' permissions (read only). */
+  policiesOfGroup(group: IamGroup): readonly ReachingPolicy[] {
+    let policies = this.groupPolicies.get(group);
+    if (!policies) {
+      policies = policiesOfGroup(group, this);
+      this.groupPolicies.set(group, policies);
+    }
+    return policies;
+  }
+
   groupMembers(group: string): IamUser[] {
-    return detailsIndex(this.details).members.get(group) ?? [];
+    return this.members.get(group) ?? [];
   }
 }

@@ -1,9 +1,9 @@
-import type { AuthorizationDetails, IamUser, PolicyDocument, PolicyStatement } from '../snapshot/schema.js';
+import type { IamUser, PolicyDocument, PolicyStatement } from '../snapshot/schema.js';
 import { expandActionPattern } from './action-catalog.js';
 import { describeClause, evaluateClause, parseConditions, type ConditionClause, type ConditionContext } from './conditions.js';
 import { asList, statementsOf } from './document.js';
 import { principalContext, principalOfUser } from './effective-permissions.js';
-import { missingGroups, policiesReachingUser } from './principal-policies.js';
+import { missingGroups, policiesReachingUser, type DetailsIndex } from './principal-policies.js';
 import { hasWildcard } from './wildcard.js';
 
 /**
@@ -188,9 +188,9 @@ export interface MfaEnforcement {
 }
 
 /** Every policy reaching the user (its own and its groups'), judged statement by statement. */
-export function mfaEnforcementOf(user: IamUser, details: AuthorizationDetails): MfaEnforcement {
-  const result: MfaEnforcement = { enforcing: [], nonEnforcing: [], unreadable: missingGroups(user, details).map((g) => `group ${g} (not in the snapshot)`) };
-  for (const policy of policiesReachingUser(user, details)) {
+export function mfaEnforcementOf(user: IamUser, index: DetailsIndex): MfaEnforcement {
+  const result: MfaEnforcement = { enforcing: [], nonEnforcing: [], unreadable: missingGroups(user, index).map((g) => `group ${g} (not in the snapshot)`) };
+  for (const policy of policiesReachingUser(user, index)) {
     if (policy.document === null) {
       result.unreadable.push(policy.label);
       continue;

@@ -14,7 +14,10 @@ export interface ReachingPolicy {
   groupName?: string;
 }
 
-/** Lookups over one set of authorization details, built once per details object. */
+/**
+ * Lookups over one set of authorization details: the account model (src/policy/effective-permissions.ts)
+ * holds one for the run; indexDetails builds one for a caller that has only the details.
+ */
 export interface DetailsIndex {
   policies: ReadonlyMap<string, ManagedPolicy>;
   groups: ReadonlyMap<string, IamGroup>;
@@ -22,27 +25,21 @@ export interface DetailsIndex {
   members: ReadonlyMap<string, IamUser[]>;
 }
 
-const indexes = new WeakMap<AuthorizationDetails, DetailsIndex>();
-
-export function detailsIndex(details: AuthorizationDetails): DetailsIndex {
-  let index = indexes.get(details);
-  if (!index) {
-    const members = new Map<string, IamUser[]>();
-    for (const user of details.users) {
-      for (const g of user.groups) {
-        const list = members.get(g);
-        if (list) list.push(user);
-        else members.set(g, [user]);
-      }
+/** Builds the lookups (O(users + groups + policies)); build it once and pass it on, never per principal. */
+export function indexDetails(details: AuthorizationDetails): DetailsIndex {
+  const members = new Map<string, IamUser[]>();
+  for (const user of details.users) {
+    for (const g of user.groups) {
+      const list = members.get(g);
+      if (list) list.push(user);
+      else members.set(g, [user]);
     }
-    index = {
-      policies: new Map(details.policies.map((p) => [p.arn, p])),
-      groups: new Map(details.groups.map((g) => [g.name, g])),
-      members,
-    };
-    indexes.set(details, index);
   }
-  return index;
+  return {
+    policies: new Map(details.policies.map((p) => [p.arn, p])),
+    groups: new Map(details.groups.map((g) => [g.name, g])),
+    members,
+  };
 }
 
 function managedEntry(index: DetailsIndex, owner: string, via: ReachingPolicy['via'], name: string, arn: string, groupName?: string): ReachingPolicy {
@@ -63,8 +60,7 @@ function boundaryEntry(index: DetailsIndex, owner: string, arn: string): Reachin
 }
 
 /** A group's own inline and attached policies (what each member receives from it). */
-export function policiesOfGroup(group: IamGroup, details: AuthorizationDetails): ReachingPolicy[] {
-  const index = detailsIndex(details);
+export function policiesOfGroup(group: IamGroup, index: DetailsIndex): ReachingPolicy[] {
   const reaching: ReachingPolicy[] = [];
   for (const p of group.inlinePolicies) {
     reaching.push({ label: `group ${group.name}: inline policy ${p.name}`, via: 'group', kind: 'inline', policyName: p.name, policyArn: null, document: p.document, groupName: group.name });
@@ -75,10 +71,10 @@ export function policiesOfGroup(group: IamGroup, details: AuthorizationDetails):
 
 /**
  * The policies that apply to a user: its own inline and attached policies, those of its
- * groups, and its permissions boundary.
+ * groups, and its permissions boundary. `ofGroup` lets the account model hand out each group's
+ * list built once.
  */
-export function policiesReachingUser(user: IamUser, details: AuthorizationDetails): ReachingPolicy[] {
-  const index = detailsIndex(details);
+export function policiesReachingUser(user: IamUser, index: DetailsIndex, ofGroup: (group: IamGroup) => readonly ReachingPolicy[] = (group) => policiesOfGroup(group, index)): ReachingPolicy[] {
   const reaching: ReachingPolicy[] = [];
   for (const p of user.inlinePolicies) {
     reaching.push({ label: `user ${user.name}: inline policy ${p.name}`, via: 'user', kind: 'inline', policyName: p.name, policyArn: null, document: p.document });
@@ -86,15 +82,14 @@ export function policiesReachingUser(user: IamUser, details: AuthorizationDetail
   for (const p of user.attachedPolicies) reaching.push(managedEntry(index, `user ${user.name}`, 'user', p.name, p.arn));
   for (const groupName of user.groups) {
     const group = index.groups.get(groupName);
-    if (group) reaching.push(...policiesOfGroup(group, details));
+    if (group) reaching.push(...ofGroup(group));
   }
   if (user.permissionsBoundary) reaching.push(boundaryEntry(index, `user ${user.name}`, user.permissionsBoundary.arn));
   return reaching;
 }
 
 /** The policies that apply to a role: its inline and attached policies, and its permissions boundary. */
-export function policiesReachingRole(role: IamRole, details: AuthorizationDetails): ReachingPolicy[] {
-  const index = detailsIndex(details);
+export function policiesReachingRole(role: IamRole, index: DetailsIndex): ReachingPolicy[] {
   const reaching: ReachingPolicy[] = [];
   for (const p of role.inlinePolicies) {
     reaching.push({ label: `role ${role.name}: inline policy ${p.name}`, via: 'role', kind: 'inline', policyName: p.name, policyArn: null, document: p.document });
@@ -105,7 +100,6 @@ export function policiesReachingRole(role: IamRole, details: AuthorizationDetail
 }
 
 /** Groups a user names that the snapshot does not hold (their policies are unknown). */
-export function missingGroups(user: IamUser, details: AuthorizationDetails): string[] {
-  const known = detailsIndex(details).groups;
-  return user.groups.filter((g) => !known.has(g));
+export function missingGroups(user: IamUser, index: DetailsIndex): string[] {
+  return user.groups.filter((g) => !index.groups.has(g));
 }

@@ -52,7 +52,7 @@ export function resourceScope(statement: CompiledStatement, variables: PolicyVar
   return patterns.length === 0 ? { kind: 'everywhere' } : { kind: 'allButNamed', patterns };
 }
 
-const namedServices = new Map<string, ActionSet>();
+// Built from the static action catalogue alone (no account data), so one copy serves every run.
 let formatIndex: Map<string, { service: string; template: string }[]> | null = null;
 
 /** Resource ARN templates by the service segment of the ARN (placeholders read as `*`). */
@@ -78,26 +78,21 @@ function templatesBySegment(): Map<string, { service: string; template: string }
  * these patterns can act in. A Deny confined to the patterns leaves these within reach (sts stays
  * with an IAM role's ARN, ssm with an EC2 instance's); an Allow on them reaches only these. A
  * pattern that is not an ARN with a literal service may name anything, so it yields every service
- * whose resources it could match.
+ * whose resources it could match. Not cached here: the account model keeps the answers of a run
+ * (AccountModel.servicesNamedBy).
  */
 export function servicesNamedBy(patterns: readonly string[]): ActionSet {
-  const key = patterns.join('\n');
-  let set = namedServices.get(key);
-  if (!set) {
-    const index = templatesBySegment();
-    const services = new Set<string>();
-    for (const pattern of patterns) {
-      // A wildcard before or in the service segment may span colons, so only a literal head pins the service.
-      const head = pattern.split(':').slice(0, 3);
-      const segment = head[2];
-      const literal = head.length === 3 && head[0] === 'arn' && segment !== undefined && !head.some(hasWildcard);
-      // The ARN's own service always counts, whether or not the catalogue lists the resource type.
-      if (literal) services.add(segment.toLowerCase());
-      const candidates = literal ? [...(index.get(segment) ?? []), ...(index.get('*') ?? [])] : [...index.values()].flat();
-      for (const { service, template } of candidates) if (!services.has(service) && globsIntersect(pattern, template)) services.add(service);
-    }
-    set = ActionSet.fromPatterns([...services].map((s) => `${s}:*`));
-    namedServices.set(key, set);
+  const index = templatesBySegment();
+  const services = new Set<string>();
+  for (const pattern of patterns) {
+    // A wildcard before or in the service segment may span colons, so only a literal head pins the service.
+    const head = pattern.split(':').slice(0, 3);
+    const segment = head[2];
+    const literal = head.length === 3 && head[0] === 'arn' && segment !== undefined && !head.some(hasWildcard);
+    // The ARN's own service always counts, whether or not the catalogue lists the resource type.
+    if (literal) services.add(segment.toLowerCase());
+    const candidates = literal ? [...(index.get(segment) ?? []), ...(index.get('*') ?? [])] : [...index.values()].flat();
+    for (const { service, template } of candidates) if (!services.has(service) && globsIntersect(pattern, template)) services.add(service);
   }
-  return set;
+  return ActionSet.fromPatterns([...services].map((s) => `${s}:*`));
 }

@@ -3,12 +3,13 @@ import { takesNoResourceType } from './action-catalog.js';
 import { ActionSet } from './action-set.js';
 import { describeClause, matchSubstituted, parseConditions, readVariables, type ConditionClause, type PolicyVariables, type SubstitutedText } from './conditions.js';
 import { asList, statementsOf } from './document.js';
-import { globContains, globMatches, globsIntersect, globToRegExp, isAllStar, LITERAL_QUESTION, LITERAL_STAR } from './wildcard.js';
+import { globContains, globMatches, globsIntersect, globToRegExp, hasWildcard, isAllStar, LITERAL_QUESTION, LITERAL_STAR } from './wildcard.js';
 
 /**
  * A policy document read once into statements that answer quickly: which actions, which
- * resources, which conditions. Compiled documents are cached per document object, so a
- * managed policy shared by thousands of principals is read once.
+ * resources, which conditions. compilePolicy keeps nothing: the account model
+ * (src/policy/effective-permissions.ts) compiles each document of a run once and numbers it, so a
+ * managed policy shared by thousands of principals is read once per run.
  */
 
 export interface ActionSpec {
@@ -38,10 +39,12 @@ export interface CompiledStatement {
   coversAction(action: string): boolean;
   /** The actions this statement covers, per the catalogue (computed once, on demand). */
   actionSet(): ActionSet;
+  /** The statement less its Resource patterns naming roles under /aws-reserved/ (computed once, on demand). */
+  withoutReservedRoles(): CompiledStatement;
 }
 
 export interface CompiledPolicy {
-  /** Unique per document object, for cache keys. */
+  /** The number the account model gave the document, unique within the run, for its cache keys; 0 for a policy compiled alone. */
   id: number;
   statements: CompiledStatement[];
   principalSensitive: boolean;
@@ -49,16 +52,20 @@ export interface CompiledPolicy {
   statementsFor(action: string): readonly CompiledStatement[];
 }
 
-const compiled = new WeakMap<object, CompiledPolicy>();
-let nextId = 1;
+/** How a statement's actions become an ActionSet: the account model shares one per distinct Action list in a run. */
+export type ActionSetOf = (spec: ActionSpec) => ActionSet;
 
-export function compilePolicy(document: PolicyDocument): CompiledPolicy {
-  const known = compiled.get(document);
-  if (known) return known;
-  const statements = statementsOf(document).map((s, index) => compileStatement(s, index));
+const fromSpec: ActionSetOf = (spec) => ActionSet.fromPatterns(spec.patterns, spec.negated);
+
+/**
+ * Reads a document into statements; `id` is the number the account model gives it (0: compiled
+ * alone), `actionSetOf` how its statements' action sets are made (by default each on its own).
+ */
+export function compilePolicy(document: PolicyDocument, id = 0, actionSetOf: ActionSetOf = fromSpec): CompiledPolicy {
+  const statements = statementsOf(document).map((s, index) => compileStatement(s, index, actionSetOf));
   const byAction = new Map<string, readonly CompiledStatement[]>();
-  const policy: CompiledPolicy = {
-    id: nextId++,
+  return {
+    id,
     statements,
     principalSensitive: statements.some((s) => s.principalSensitive),
     statementsFor(action: string) {
@@ -71,13 +78,11 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
       return hit;
     },
   };
-  compiled.set(document, policy);
-  return policy;
 }
 
 const PRINCIPAL_KEYS = /^aws:(principal|username|userid|sourceidentity|federatedprovider)/i;
 
-function compileStatement(statement: PolicyStatement, index: number): CompiledStatement {
+function compileStatement(statement: PolicyStatement, index: number, actionSetOf: ActionSetOf): CompiledStatement {
   const action: ActionSpec | null =
     statement.Action !== undefined
       ? { negated: false, patterns: asList(statement.Action) }
@@ -98,7 +103,8 @@ function compileStatement(statement: PolicyStatement, index: number): CompiledSt
   let matcher: ((action: string) => boolean) | null = null;
   const actionCache = new Map<string, boolean>();
   let set: ActionSet | null = null;
-  return {
+  let narrowed: CompiledStatement | null = null;
+  const compiled: CompiledStatement = {
     index,
     sid: statement.Sid ? statement.Sid : null,
     effect: statement.Effect,
@@ -119,10 +125,17 @@ function compileStatement(statement: PolicyStatement, index: number): CompiledSt
       return result;
     },
     actionSet() {
-      if (!set) set = action ? ActionSet.fromPatterns(action.patterns, action.negated) : ActionSet.EMPTY;
+      if (!set) set = action ? actionSetOf(action) : ActionSet.EMPTY;
       return set;
     },
+    withoutReservedRoles() {
+      if (!narrowed) {
+        narrowed = resource && !resource.negated ? { ...compiled, resource: { negated: false, patterns: resource.patterns.filter((p) => !isAwsReservedRoleArn(p)) } } : compiled;
+      }
+      return narrowed;
+    },
   };
+  return compiled;
 }
 
 function actionMatcher(patterns: string[]): (lowerAction: string) => boolean {
@@ -135,9 +148,13 @@ function actionMatcher(patterns: string[]): (lowerAction: string) => boolean {
 /** The resource patterns of the partition that stand for every resource ("*", "arn:*", "arn:aws:*:*:*:*" …). */
 export function coversAllResources(pattern: string): boolean {
   if (isAllStar(pattern)) return true;
-  const samples = ['arn:aws:s3:::bucket/key', 'arn:aws:iam::111122223333:role/path/name', 'arn:aws:ec2:us-east-1:111122223333:instance/i-0abc', 'arn:aws:kms:eu-west-1:111122223333:key/1234'];
-  return samples.every((sample) => globMatches(pattern, sample));
+  // Without a wildcard a pattern names one resource; with one, its regex is built once and tried on samples of four services.
+  if (!hasWildcard(pattern)) return false;
+  const regex = globToRegExp(pattern, false);
+  return ALL_RESOURCE_SAMPLES.every((sample) => regex.test(sample));
 }
+
+const ALL_RESOURCE_SAMPLES = ['arn:aws:s3:::bucket/key', 'arn:aws:iam::111122223333:role/path/name', 'arn:aws:ec2:us-east-1:111122223333:instance/i-0abc', 'arn:aws:kms:eu-west-1:111122223333:key/1234'];
 
 export type Applies = 'yes' | 'no' | 'maybe';
 
@@ -262,8 +279,6 @@ function coversServiceResources(pattern: string, service: string): boolean {
   return parts.length >= 6 && parts[0] === 'arn' && globMatches(parts[2] ?? '', service, true) && isAllStar(parts.slice(5).join(':'));
 }
 
-const withoutReserved = new WeakMap<CompiledStatement, CompiledStatement>();
-
 /**
  * matchResource for one action, with two rules of resource types the policy text cannot change:
  * - An action that takes no resource type in the Service Authorization Reference ("you must
@@ -291,14 +306,7 @@ export function matchResourceFor(statement: CompiledStatement, action: string, q
     if (query.kind === 'chosen') {
       if (isAwsReservedRoleArn(query.template)) return { applies: 'no', note: 'IAM refuses to create roles under /aws-reserved/' };
       const spec = statement.resource;
-      if (spec && !spec.negated && spec.patterns.some(isAwsReservedRoleArn)) {
-        let narrowed = withoutReserved.get(statement);
-        if (!narrowed) {
-          narrowed = { ...statement, resource: { negated: false, patterns: spec.patterns.filter((p) => !isAwsReservedRoleArn(p)) } };
-          withoutReserved.set(statement, narrowed);
-        }
-        return matchResource(narrowed, query, variables);
-      }
+      if (spec && !spec.negated && spec.patterns.some(isAwsReservedRoleArn)) return matchResource(statement.withoutReservedRoles(), query, variables);
     }
   }
   return matchResource(statement, query, variables);

@@ -3,6 +3,7 @@
  * exactly one. Actions compare case-insensitively, resource ARNs case-sensitively.
  */
 
+// A pattern's regex depends on the pattern's text alone, never on whose policy holds it, so one copy serves every run.
 const cache = new Map<string, RegExp>();
 
 export function globToRegExp(pattern: string, ignoreCase: boolean): RegExp {

@@ -1,6 +1,6 @@
 import { documentEnforcesMfa, judgeMfaDeny, mfaEnforcementOf, type MfaSubject } from '../policy/mfa-deny.js';
 import { statementsOf } from '../policy/document.js';
-import { policiesOfGroup } from '../policy/principal-policies.js';
+import { indexDetails, policiesOfGroup } from '../policy/principal-policies.js';
 import { DENY_WITHOUT_MFA_DOCUMENT, DENY_WITHOUT_MFA_POLICY_NAME, HUMAN_USERS_GROUP_NAME } from '../policy/prescribed.js';
 import { isRootRow, reportFlag } from '../snapshot/credential-report.js';
 import type { CredentialReportRow, IamUser, Snapshot } from '../snapshot/schema.js';
@@ -24,6 +24,7 @@ export function planMfaEnforcement(snapshot: Snapshot): RemediationPlan {
     return plan;
   }
   const details = authorizationDetails.data;
+  const index = indexDetails(details);
   const members: MfaSubject = { kind: 'any-user', accountId: snapshot.accountId };
 
   const uncovered: { user: IamUser; row: CredentialReportRow }[] = [];
@@ -38,7 +39,7 @@ export function planMfaEnforcement(snapshot: Snapshot): RemediationPlan {
       plan.blocked.push(`user ${name}: ${user ? 'the credential report does not say whether it has a console password' : 'it is in the credential report but not in the authorization details'}`);
       continue;
     }
-    if (mfaEnforcementOf(user, details).enforcing.length > 0) {
+    if (mfaEnforcementOf(user, index).enforcing.length > 0) {
       plan.unchanged.push(`user ${name} is already subject to a deny-without-MFA policy`);
       continue;
     }
@@ -50,7 +51,7 @@ export function planMfaEnforcement(snapshot: Snapshot): RemediationPlan {
   }
 
   const group = details.groups.find((g) => g.name === HUMAN_USERS_GROUP_NAME);
-  const groupEnforces = group !== undefined && policiesOfGroup(group, details).some((p) => p.document !== null && documentEnforcesMfa(p.document, members));
+  const groupEnforces = group !== undefined && policiesOfGroup(group, index).some((p) => p.document !== null && documentEnforcesMfa(p.document, members));
   let createPolicy: number | null = null;
   let createGroup: number | null = null;
   let policyArn = customerPolicyArn(snapshot, DENY_WITHOUT_MFA_POLICY_NAME);

@@ -1,5 +1,5 @@
 import type { ConditionContext } from '../../policy/conditions.js';
-import { policyContext } from '../../policy/effective-permissions.js';
+import { policyContext, type PolicyRegistry } from '../../policy/effective-permissions.js';
 import { compilePolicy, type CompiledPolicy } from '../../policy/statement.js';
 import { boundariesInUse, isServiceLinkedRole } from '../../snapshot/principals.js';
 import type { AuthorizationDetails, PolicyDocument, Snapshot } from '../../snapshot/schema.js';
@@ -22,10 +22,13 @@ export interface CustomerPolicy {
   permissionsBoundaryUsageCount: number | null;
 }
 
-/** Every customer-managed policy (attached or not) and every inline policy, in a stable order. */
-export function customerPolicies(details: AuthorizationDetails): CustomerPolicy[] {
+/**
+ * Every customer-managed policy (attached or not) and every inline policy, in a stable order,
+ * compiled by `registry` (the run's account model: each document once per run) or, without one, anew.
+ */
+export function customerPolicies(details: AuthorizationDetails, registry: Pick<PolicyRegistry, 'compile'> | null = null): CustomerPolicy[] {
   const out: CustomerPolicy[] = [];
-  const compiled = (document: PolicyDocument | null) => (document ? compilePolicy(document) : null);
+  const compiled = (document: PolicyDocument | null) => (document ? (registry ? registry.compile(document) : compilePolicy(document)) : null);
   for (const p of details.policies) {
     if (p.awsManaged) continue;
     out.push({ resourceType: 'AWS::IAM::ManagedPolicy', resourceArn: p.arn, resourceName: p.name, label: `customer-managed policy ${p.name}`, document: p.document, compiled: compiled(p.document), attachmentCount: p.attachmentCount, permissionsBoundaryUsageCount: p.permissionsBoundaryUsageCount });
@@ -57,15 +60,17 @@ export type PolicyResource = Pick<FindingDraft, 'resourceType' | 'resourceArn' |
 /**
  * One finding per customer policy, for checks that judge policies rather than principals: the
  * account is NOT_APPLICABLE without any, a managed policy whose document the snapshot lacks is
- * ERROR, and `judge` decides every other one (conditions evaluated as of `now`).
+ * ERROR, and `judge` decides every other one (conditions evaluated as of `now`). `registry`: the
+ * run's account model, whose compiled policies (and what they have computed) the checks share.
  */
 export function judgeCustomerPolicies(
   snapshot: Snapshot,
   now: Date,
   judge: (policy: CustomerPolicy & { compiled: CompiledPolicy }, resource: PolicyResource, context: ConditionContext) => FindingDraft,
+  registry: Pick<PolicyRegistry, 'compile'> | null = null,
 ): FindingDraft[] {
   const details = sourceData(snapshot, 'authorizationDetails');
-  const policies = customerPolicies(details);
+  const policies = customerPolicies(details, registry);
   if (policies.length === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no customer-managed or inline policies')];
   const context = policyContext(now);
   const boundaryOnly = policiesUsedOnlyAsBoundaries(details);

@@ -42,7 +42,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/kms/latest/developerguide/iam-policies-best-practices.html',
     sources: ['authorizationDetails'],
   },
-  run({ snapshot, now }) {
+  run({ snapshot, now, model }) {
     return judgeCustomerPolicies(snapshot, now, (policy, base, context): FindingDraft => {
       const reach = policyReach(policy.compiled, context, EVERY_KMS_KEY, DECRYPT_ACTIONS);
       // A Deny in the same policy that takes the action from every key clears it.
@@ -71,7 +71,7 @@ export default defineCheck({
         return passing({ ...base, status: 'PASS', message: `${policy.label} allows decryption on all keys only under ${confined.flatMap((c) => c.confinedBy as string[]).join('; ')}`, evidence });
       }
       return passing({ ...base, status: 'PASS', message: `${policy.label} does not allow kms:Decrypt or kms:ReEncryptFrom on all keys`, evidence });
-    });
+    }, model);
   },
 });
 

@@ -1,5 +1,6 @@
-import { indexEligibleServices, eligibleServicesEvidence } from '../../hipaa/eligible-services.js';
-import { adminAccess, isAdministrator, reachableServices, type PrincipalPermissions } from '../../policy/effective-permissions.js';
+import { indexEligibleServices, type EligibleServicesList, type PrefixClassification } from '../../hipaa/eligible-services.js';
+import { adminAccess, grantsReaching, hitLabel, hitQualifier, isAdministrator, reachableServices, type PrincipalPermissions, type ServiceGrant, type ServiceReach, type Shared } from '../../policy/effective-permissions.js';
+import { servicePrefixes } from '../../policy/action-catalog.js';
 import { isServiceLinkedRole } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
 
@@ -9,6 +10,14 @@ import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../c
  * AWSSupportAccess role IAM-030 asks for passes). Services eligible only in part are MANUAL: a
  * person must confirm the caveat holds (e.g. ElastiCache used with Redis, not Memcached). The
  * message and evidence name the list's date.
+ *
+ * Evidence carries what is particular to the principal: the services it reaches (compactly, see
+ * ReachVerdict.reachedEvidence: access-review.csv reads them), the non-eligible ones and the grants
+ * (statement and Action/NotAction) that reach them; partly eligible services are named, their
+ * caveats quoted only where they decide the verdict (MANUAL). The list is named by its date and
+ * first source, never copied (run.json's eligibleServices records every source). Principals with
+ * the same policies (one shared result set of the account model) are judged once, their findings
+ * differing only in names and grant labels.
  */
 export default defineCheck({
   meta: {
@@ -26,30 +35,52 @@ export default defineCheck({
   },
   run({ snapshot, settings, model }) {
     const details = sourceData(snapshot, 'authorizationDetails');
-    const index = indexEligibleServices(settings.eligibleServices);
-    const listEvidence = eligibleServicesEvidence(settings.eligibleServices);
+    const list = settings.eligibleServices;
+    const index = indexEligibleServices(list);
+    const listEvidence = { eligibleServicesAsOf: list.asOf, eligibleServicesSource: listSource(list) };
     // Every verdict that depends on the list says which list: it goes stale as AWS adds services.
-    const listDate = ` (eligible-services list as of ${settings.eligibleServices.asOf})`;
+    const listDate = ` (eligible-services list as of ${list.asOf})`;
+    // Each prefix classified once, each distinct reach judged once (a few dozen among thousands of policy sets), each set once.
+    const classes = new Map<string, PrefixClassification>();
+    const classify = (prefix: string) => {
+      let known = classes.get(prefix);
+      if (!known) {
+        known = index.classify(prefix);
+        classes.set(prefix, known);
+      }
+      return known;
+    };
+    const byReach = new Map<readonly ServiceReach[], ReachVerdict>();
+    const bySet = new Map<Shared, SetVerdict>();
+    const verdictOf = (perms: PrincipalPermissions): SetVerdict => {
+      let verdict = bySet.get(perms.shared);
+      if (!verdict) {
+        verdict = judgeSet(perms, byReach, classify);
+        bySet.set(perms.shared, verdict);
+      }
+      return verdict;
+    };
     const judge = (perms: PrincipalPermissions, resourceType: string, kind: string): FindingDraft => {
       const { name, arn } = perms.principal;
       const base = { resourceType, resourceArn: arn, resourceName: name };
-      if (isAdministrator(adminAccess(perms))) {
-        return { ...base, status: 'FAIL', message: `${kind} ${name} can reach every service, eligible or not (administrator)`, evidence: { ...listEvidence, reachableServices: ['*'] } };
+      const v = verdictOf(perms);
+      if (v.admin) {
+        const grantedBy = adminAccess(perms).grants.map((h) => hitLabel(perms, h));
+        return { ...base, status: 'FAIL', message: `${kind} ${name} can reach every service, eligible or not (administrator)`, evidence: { ...listEvidence, reachableServices: ['*'], notEligible: ['*'], grantedBy } };
       }
-      const reach = reachableServices(perms);
-      const notEligible: string[] = [];
-      const partial: string[] = [];
-      for (const { service, access } of reach) {
-        const verdict = index.classify(service);
-        const label = access === 'conditional' ? `${service} (under a condition)` : service;
-        if (verdict.status === 'not-eligible') notEligible.push(label);
-        else if (verdict.status === 'partial') partial.push(`${label}: ${verdict.caveats.join(' / ')}`);
+      const grantedBy = (grants: readonly ServiceGrant[]) => grants.map((g) => `${hitLabel(perms, g.hit)}: ${g.actions}${hitQualifier(g.hit)}`);
+      if (v.notEligible.length > 0) {
+        const evidence = { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: v.notEligibleEvidence, grantedBy: grantedBy(v.notEligibleGrants), partiallyEligible: v.partialServices, unreadablePolicies: perms.unreadable };
+        return { ...base, status: 'FAIL', message: `${kind} ${name} can reach services that are not HIPAA-eligible: ${v.notEligibleText}${listDate}`, evidence };
       }
-      const evidence = { ...listEvidence, reachableServices: reach.map((r) => r.service), notEligible, partiallyEligible: partial, unreadablePolicies: perms.unreadable };
-      if (notEligible.length > 0) return { ...base, status: 'FAIL', message: `${kind} ${name} can reach services that are not HIPAA-eligible: ${notEligible.join(', ')}${listDate}`, evidence };
-      if (perms.unreadable.length > 0) return { ...base, status: 'ERROR', message: `${kind} ${name}: ${perms.unreadable.join(', ')} could not be read`, evidence };
-      if (partial.length > 0) return { ...base, status: 'MANUAL', message: `${kind} ${name} reaches services eligible only in part; confirm: ${partial.join('; ')}${listDate}`, evidence };
-      return { ...base, status: 'PASS', message: `${kind} ${name} reaches only eligible and control-plane services${reach.length ? ` (${reach.map((r) => r.service).join(', ')})` : ''}${listDate}`, evidence };
+      if (perms.unreadable.length > 0) {
+        return { ...base, status: 'ERROR', message: `${kind} ${name}: ${perms.unreadable.join(', ')} could not be read`, evidence: { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: [], partiallyEligible: v.partialServices, unreadablePolicies: perms.unreadable } };
+      }
+      if (v.partial.length > 0) {
+        const evidence = { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: [], partiallyEligible: v.partial, grantedBy: grantedBy(v.partialGrants) };
+        return { ...base, status: 'MANUAL', message: `${kind} ${name} reaches services eligible only in part; confirm: ${v.partialText}${listDate}`, evidence };
+      }
+      return { ...base, status: 'PASS', message: `${kind} ${name} reaches only eligible and control-plane services${v.reachedText}${listDate}`, evidence: { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: [] } };
     };
     const findings = [
       ...details.users.map((user) => judge(model.userPermissions(user), 'AWS::IAM::User', 'user')),
@@ -58,3 +89,112 @@ export default defineCheck({
     return findings.length > 0 ? findings : [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no users or customer roles')];
   },
 });
+
+/** The verdict on one reach (services and whether each is reached under a condition only). */
+interface ReachVerdict {
+  /** "gamelift", "gamelift (under a condition)". */
+  notEligible: string[];
+  /** As the evidence states them: the labels, or, when they are most of the catalogue's non-eligible services and none is conditional, "*" and "-prefix" for each of those it does not reach. */
+  notEligibleEvidence: string[];
+  notEligiblePrefixes: ReadonlySet<string>;
+  notEligibleText: string;
+  /** "elasticache: Amazon ElastiCache: Valkey and Redis OSS only" (the list's caveat). */
+  partial: string[];
+  partialText: string;
+  /** The partly eligible services alone, as a FAIL or ERROR names them (their caveats are the list's). */
+  partialServices: string[];
+  partialPrefixes: ReadonlySet<string>;
+  reached: string[];
+  /**
+   * The services reached, as the evidence states them: their prefixes, or, for a principal that
+   * reaches most of the action catalogue, "*" followed by "-prefix" for each catalogue service it
+   * cannot reach (and any prefix it reaches that the catalogue does not list).
+   */
+  reachedEvidence: string[];
+  /** " (s3, kms)", or "" when nothing is reached. */
+  reachedText: string;
+}
+
+/** The verdict shared by every principal with the same policies: administrator, or its reach judged, and the grants behind it. */
+interface SetVerdict extends ReachVerdict {
+  admin: boolean;
+  notEligibleGrants: ServiceGrant[];
+  partialGrants: ServiceGrant[];
+}
+
+const NO_REACH: ReachVerdict = { notEligible: [], notEligibleEvidence: [], notEligiblePrefixes: new Set(), notEligibleText: '', partial: [], partialText: '', partialServices: [], partialPrefixes: new Set(), reached: [], reachedEvidence: [], reachedText: '' };
+
+function judgeSet(perms: PrincipalPermissions, byReach: Map<readonly ServiceReach[], ReachVerdict>, classify: (prefix: string) => PrefixClassification): SetVerdict {
+  if (isAdministrator(adminAccess(perms))) return { admin: true, ...NO_REACH, notEligibleGrants: [], partialGrants: [] };
+  const reach = reachableServices(perms);
+  let verdict = byReach.get(reach);
+  if (!verdict) {
+    verdict = judgeReach(reach, classify);
+    byReach.set(reach, verdict);
+  }
+  return {
+    admin: false,
+    ...verdict,
+    notEligibleGrants: verdict.notEligible.length > 0 ? grantsReaching(perms, verdict.notEligiblePrefixes) : [],
+    partialGrants: verdict.notEligible.length === 0 && verdict.partial.length > 0 ? grantsReaching(perms, verdict.partialPrefixes) : [],
+  };
+}
+
+function judgeReach(reach: readonly ServiceReach[], classify: (prefix: string) => PrefixClassification): ReachVerdict {
+  const catalogue = servicePrefixes();
+  const notEligible: string[] = [];
+  const notEligiblePrefixes: string[] = [];
+  const partial: string[] = [];
+  const partialServices: string[] = [];
+  const partialPrefixes: string[] = [];
+  for (const { service, access } of reach) {
+    const verdict = classify(service);
+    const label = access === 'conditional' ? `${service} (under a condition)` : service;
+    if (verdict.status === 'not-eligible') {
+      notEligible.push(label);
+      notEligiblePrefixes.push(service);
+    } else if (verdict.status === 'partial') {
+      partial.push(`${label}: ${verdict.caveats.join(' / ')}`);
+      partialServices.push(label);
+      partialPrefixes.push(service);
+    }
+  }
+  const reached = reach.map((r) => r.service);
+  return {
+    notEligible,
+    notEligibleEvidence: notEligible.length === notEligiblePrefixes.length && notEligible.every((label, i) => label === notEligiblePrefixes[i])
+      ? compactList(notEligiblePrefixes, catalogue.filter((service) => classify(service).status === 'not-eligible'))
+      : notEligible,
+    notEligiblePrefixes: new Set(notEligiblePrefixes),
+    notEligibleText: notEligible.join(', '),
+    partial,
+    partialText: partial.join('; '),
+    partialServices,
+    partialPrefixes: new Set(partialPrefixes),
+    reached,
+    reachedEvidence: compactList(reached, catalogue),
+    reachedText: reached.length > 0 ? ` (${reached.join(', ')})` : '',
+  };
+}
+
+/**
+ * Prefixes as the evidence states them: as listed when they are at most half of `universe` (the
+ * catalogue's prefixes, or those of them the list does not make eligible), else "*" (all of
+ * `universe`) followed by "-prefix" for each one left out, then any listed prefix outside
+ * `universe`. Short either way: the catalogue's ~450 prefixes are never copied into a finding.
+ */
+function compactList(listed: readonly string[], universe: readonly string[]): string[] {
+  const inUniverse = new Set(universe);
+  const known = listed.filter((service) => inUniverse.has(service));
+  if (known.length * 2 <= universe.length) return [...listed];
+  const present = new Set(listed);
+  const left = universe.filter((service) => !present.has(service)).sort((a, b) => a.localeCompare(b));
+  return ['*', ...left.map((service) => `-${service}`), ...listed.filter((service) => !inUniverse.has(service))];
+}
+
+/** The list's first source (for the built-in list, AWS's reference), as a finding names where its list comes from. */
+function listSource(list: EligibleServicesList): string {
+  const first = list.sources[0];
+  if (!first) return 'no source given';
+  return first.url ? `${first.title} <${first.url}>` : first.title;
+}

@@ -32,7 +32,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html',
     sources: ['authorizationDetails'],
   },
-  run({ snapshot, now }) {
+  run({ snapshot, now, model }) {
     return judgeCustomerPolicies(snapshot, now, (policy, base, context): FindingDraft => {
       const reach = policyReach(policy.compiled, context);
       // Deny statements of the same policy that take back a whole service everywhere, always.
@@ -68,6 +68,6 @@ export default defineCheck({
       if (wildcards.length === 0) return passing({ ...base, status: 'PASS', message: `${policy.label} allows no service:*${cancelled.length > 0 ? ' (a Deny in it takes back the ones it grants)' : ''}`, evidence });
       const summary = wildcards.map((w) => `${w.grants}${w.conditions.length > 0 ? ` when ${w.conditions.join(' and ')}` : ''}`).join('; ');
       return { ...base, status: 'FAIL', message: `${policy.label} allows ${summary}`, evidence };
-    });
+    }, model);
   },
 });

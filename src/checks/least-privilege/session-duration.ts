@@ -1,4 +1,4 @@
-import { isAssumedByPeople, readTrust, trustedPrincipals } from '../../policy/trust.js';
+import { isAssumedByPeople, trustedPrincipals } from '../../policy/trust.js';
 import { isServiceLinkedRole } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft } from '../check.js';
 import { passing } from '../pass-evidence.js';
@@ -17,10 +17,10 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html',
     sources: ['authorizationDetails'],
   },
-  run({ snapshot, settings }) {
+  run({ snapshot, settings, model }) {
     const limitSeconds = settings.maxRoleSessionHours * 3600;
     const details = sourceData(snapshot, 'authorizationDetails');
-    const trusts = details.roles.filter((r) => !isServiceLinkedRole(r)).map(readTrust).filter(isAssumedByPeople);
+    const trusts = details.roles.filter((r) => !isServiceLinkedRole(r)).map((r) => model.roleTrust(r)).filter(isAssumedByPeople);
     if (trusts.length === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'no role is trusted by an identity provider or account principals')];
     return trusts.map((trust): FindingDraft => {
       const role = trust.role;

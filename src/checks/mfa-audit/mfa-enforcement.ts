@@ -24,7 +24,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage.html',
     sources: ['credentialReport', 'authorizationDetails'],
   },
-  run({ snapshot }) {
+  run({ snapshot, model }) {
     const report = sourceData(snapshot, 'credentialReport');
     const details = sourceData(snapshot, 'authorizationDetails');
     const usersByArn = new Map(details.users.map((u) => [u.arn, u]));
@@ -42,7 +42,7 @@ export default defineCheck({
         continue;
       }
 
-      const { enforcing, nonEnforcing: nearMisses, unreadable } = mfaEnforcementOf(user, details);
+      const { enforcing, nonEnforcing: nearMisses, unreadable } = mfaEnforcementOf(user, model);
       const evidence = { consoleAccess, enforcingPolicies: enforcing, nonEnforcingMfaStatements: nearMisses, unreadablePolicies: unreadable };
 
       if (consoleAccess === false) {

@@ -2,7 +2,6 @@ import type { IamGroup, IamRole, IamUser, InstanceProfile, ManagedPolicy, Policy
 import { isServiceLinkedRole } from '../../snapshot/principals.js';
 import { adminAccess, hypothetical, isAdministrator, policyPermissions, type AccessRequest, type AccountModel, type PrincipalPermissions } from '../effective-permissions.js';
 import type { ReachingPolicy } from '../principal-policies.js';
-import { compilePolicy } from '../statement.js';
 import { namedPrincipals, trustedServices, type ServiceTrust } from '../trust.js';
 import { MAX_TARGETS } from './method.js';
 import { ArnIndex, Sieve } from './sieve.js';
@@ -166,7 +165,7 @@ export class EscalationSearch implements Analysis {
     let known = this.policyAdmin.get(policy);
     if (known === undefined) {
       // Only an Allow of a wildcard or NotAction can grant every action: a policy without one is no administrator's.
-      const broad = compilePolicy(policy.document).statements.some((s) => s.effect === 'Allow' && s.action && (s.action.negated || s.action.patterns.some((p) => p.includes('*'))));
+      const broad = this.model.compile(policy.document).statements.some((s) => s.effect === 'Allow' && s.action && (s.action.negated || s.action.patterns.some((p) => p.includes('*'))));
       known = broad && isAdministrator(adminAccess(policyPermissions(policy, this.model.now)));
       this.policyAdmin.set(policy, known);
     }
@@ -258,14 +257,14 @@ export class EscalationSearch implements Analysis {
   serviceTrust(role: IamRole): readonly ServiceTrust[] {
     let found = this.trusts.get(role);
     if (!found) {
-      found = trustedServices(role);
+      found = trustedServices(this.model.roleTrust(role));
       this.trusts.set(role, found);
     }
     return found;
   }
 
   hypothetical(perms: PrincipalPermissions, change: { add?: readonly ReachingPolicy[]; remove?: (entry: ReachingPolicy) => boolean; dropBoundary?: boolean }): PrincipalPermissions {
-    return hypothetical(perms, change, this.model.now, this.model.details);
+    return hypothetical(perms, change, this.model.now);
   }
 
   once<T>(key: object, make: () => T): T {
@@ -357,7 +356,7 @@ export class EscalationSearch implements Analysis {
       trustRead = true;
       for (const node of this.nodes) {
         if (!node.role || isServiceLinked(node)) continue;
-        const named = namedPrincipals(node.role);
+        const named = namedPrincipals(this.model.roleTrust(node.role));
         if (named.accounts.includes(node.arn.split(':')[4] ?? '')) trustsAccount.add(node);
         if (named.anyone) trustingAnyone.push(node);
         for (const arn of named.arns) trustNaming.set(arn, [...(trustNaming.get(arn) ?? []), node]);

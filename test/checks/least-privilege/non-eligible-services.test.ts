@@ -31,10 +31,28 @@ describe('non-eligible-services (IAM-021)', () => {
   it('names the non-eligible services and the caveats of partial ones', () => {
     const [finding] = findingsOf(nonEligibleServices, userWith(allow(['gamelift:CreateFleet', 'elasticache:CreateCacheCluster', 's3:GetObject'])));
     expect(finding?.evidence.notEligible).toEqual(['gamelift']);
-    expect(String(finding?.evidence.partiallyEligible)).toMatch(/^elasticache: .*Memcached/);
+    // A FAIL names the partly eligible services; their caveats (the list's text) decide only a MANUAL verdict, which quotes them.
+    expect(finding?.evidence.partiallyEligible).toEqual(['elasticache']);
+    const [manual] = findingsOf(nonEligibleServices, userWith(allow(['elasticache:CreateCacheCluster', 's3:GetObject'])));
+    expect(manual?.status).toBe('MANUAL');
+    expect(String(manual?.evidence.partiallyEligible)).toMatch(/^elasticache: .*Memcached/);
     expect(finding?.evidence.reachableServices).toEqual(['elasticache', 'gamelift', 's3']);
+    expect(finding?.evidence.grantedBy).toEqual(['user u: inline policy p (statement 0): Action gamelift:CreateFleet, elasticache:CreateCacheCluster, s3:GetObject']);
     expect(finding?.evidence.eligibleServicesAsOf).toBe(BUILT_IN_ELIGIBLE_SERVICES.asOf);
+    expect(finding?.evidence.eligibleServicesSource).toBe('AWS, HIPAA Eligible Services Reference <https://aws.amazon.com/compliance/hipaa-eligible-services-reference/>');
     expect(finding?.message).toBe('user u can reach services that are not HIPAA-eligible: gamelift (eligible-services list as of 2026-05-22)');
+  });
+
+  it('states a reach of nearly every service compactly, without copying the catalogue or the list into the finding', () => {
+    const [finding] = findingsOf(nonEligibleServices, userWith({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }));
+    expect(finding?.status).toBe('FAIL');
+    expect(finding?.evidence.reachableServices).toEqual(['*', '-iam', '-organizations']);
+    // Every service the list neither makes eligible nor counts as control plane, named in full in the message.
+    expect(finding?.evidence.notEligible).toEqual(['*']);
+    expect(finding?.message).toMatch(/not HIPAA-eligible: .*gamelift, /);
+    expect(finding?.evidence.grantedBy).toEqual(['user u: inline policy p (statement 0): NotAction iam:*, organizations:*']);
+    expect(finding?.evidence).not.toHaveProperty('eligibleServicesSources');
+    expect(JSON.stringify(finding?.evidence).length).toBeLessThan(1_000);
   });
 
   it('judges roles too, but not service-linked ones', () => {

@@ -28,7 +28,7 @@ export const assumeRole = becomeMethod({
     const role = to.role;
     if (!role) return [];
     const perms = from.perms;
-    const trust = trustFor(role, perms.principal, perms.context);
+    const trust = trustFor(analysis.model.roleTrust(role), perms.principal, perms.context);
     if (trust.kind !== 'named' && !(trust.kind === 'account' && analysis.mightTarget(perms, ASSUME, role.arn))) return [];
     const step = runStep(perms, { action: ASSUME, resource: exact(role.arn) });
     const explicitDeny = explicitlyDenied(perms, { action: ASSUME, resource: exact(role.arn) });

@@ -26,7 +26,7 @@ export const joinGroup = ownMethod<IamGroup>({
   pathsTo(from, perms, group, analysis, depth) {
     const run = runSteps(perms, [[{ action: ADD, resource: exact(group.arn) }]]);
     if (!run.ok) return [];
-    const joined = analysis.hypothetical(perms, { add: policiesOfGroup(group, analysis.model.details) });
+    const joined = analysis.hypothetical(perms, { add: policiesOfGroup(group, analysis.model) });
     const becomesAdmin = isAdministrator(adminAccess(joined));
     if (!becomesAdmin && analysis.selfPaths(from, joined, depth + 1).length === 0) return [];
     return [withChain({ method: ADD, kind: 'self', description: `adds itself to group ${group.name}${becomesAdmin ? ', whose policies grant administrator access' : ', whose policies let it escalate'}`, target: `group ${group.name}`, targetArn: group.arn, certainty: run.certainty, steps: run.steps, notes: [] })];
