@@ -3,6 +3,7 @@ import { isRootRow, reportDate, reportFlag } from '../snapshot/credential-report
 import { isServiceLinkedRole } from '../snapshot/principals.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import { csvChunks, toCsv } from './csv.js';
+import { servicePrefixes } from '../policy/action-catalog.js';
 
 /** Services whose resources typically hold ePHI: a manager should look twice at access to them. */
 export const EPHI_SERVICES: ReadonlySet<string> = new Set([
@@ -10,6 +11,27 @@ export const EPHI_SERVICES: ReadonlySet<string> = new Set([
   'backup', 'glacier', 'ec2', 'neptune-db', 'es', 'aoss', 'kinesis', 'firehose', 'sqs', 'sns', 'logs', 'athena', 'glue',
   'comprehendmedical', 'transcribe', 'textract', 'sagemaker', 'cassandra', 'qldb', 'timestream', 'omics', 'workspaces', 'workdocs',
 ]);
+
+/**
+ * non-eligible-services states a reach of most of the catalogue as "*" followed by "-prefix" for
+ * each catalogue service not reached (and any reached service the catalogue lacks); "*" alone is
+ * every service. The review sheet says "* except …" so a manager reads it without the convention.
+ */
+function servicesCell(list: readonly string[]): string {
+  if (list[0] !== '*' || list.length === 1) return list.join(' ');
+  const left = list.filter((s) => s.startsWith('-')).map((s) => s.slice(1));
+  const extra = list.slice(1).filter((s) => !s.startsWith('-'));
+  return [`* except ${left.join(' ')}`, ...extra].join(' ');
+}
+
+/** The ePHI services a reach (as servicesCell reads it) includes; ["*"] for every service. */
+function ephiServices(list: readonly string[], inCatalogue: ReadonlySet<string>): string[] {
+  if (list[0] !== '*') return list.filter((s) => EPHI_SERVICES.has(s));
+  if (list.length === 1) return ['*'];
+  const left = new Set(list.filter((s) => s.startsWith('-')).map((s) => s.slice(1)));
+  const extra = list.slice(1).filter((s) => !s.startsWith('-') && EPHI_SERVICES.has(s));
+  return [...[...EPHI_SERVICES].filter((s) => inCatalogue.has(s) && !left.has(s)), ...extra].sort((a, b) => a.localeCompare(b));
+}
 
 /**
  * A row per user and per customer role with what a manager re-approves each month. Verdicts come
@@ -46,10 +68,11 @@ export function* accessReviewCsvChunks(snapshot: Snapshot, findings: readonly Fi
     const list = services.get(arn)?.evidence.reachableServices;
     return Array.isArray(list) ? (list as string[]) : null;
   };
+  const catalogue = new Set(servicePrefixes());
   const serviceCells = (arn: string) => {
     const list = reachable(arn);
     if (list === null) return ['unknown', 'unknown'];
-    return [list.join(' '), list.filter((s) => EPHI_SERVICES.has(s) || s === '*').join(' ')];
+    return [servicesCell(list), ephiServices(list, catalogue).join(' ')];
   };
 
   function* rows(): Generator<unknown[]> {

@@ -90,6 +90,20 @@ export default defineCheck({
   },
 });
 
+/** How many services a message names; the evidence lists them all. */
+const NAMED_IN_MESSAGE = 12;
+
+/**
+ * A message's list: every item when there are few, else the first ones and how many more the
+ * evidence lists. A principal reaching 300 non-eligible services had all 300 in its message, which
+ * was then copied into findings.csv, its group's CSV and changes.csv: 4 KB a finding, most of the
+ * evidence written at 10,000 principals.
+ */
+function firstOf(items: readonly string[], separator: string): string {
+  if (items.length <= NAMED_IN_MESSAGE) return items.join(separator);
+  return `${items.slice(0, NAMED_IN_MESSAGE - 2).join(separator)}${separator}and ${items.length - (NAMED_IN_MESSAGE - 2)} more (every one in the evidence)`;
+}
+
 /** The verdict on one reach (services and whether each is reached under a condition only). */
 interface ReachVerdict {
   /** "gamelift", "gamelift (under a condition)". */
@@ -166,14 +180,14 @@ function judgeReach(reach: readonly ServiceReach[], classify: (prefix: string) =
       ? compactList(notEligiblePrefixes, catalogue.filter((service) => classify(service).status === 'not-eligible'))
       : notEligible,
     notEligiblePrefixes: new Set(notEligiblePrefixes),
-    notEligibleText: notEligible.join(', '),
+    notEligibleText: firstOf(notEligible, ', '),
     partial,
-    partialText: partial.join('; '),
+    partialText: firstOf(partial, '; '),
     partialServices,
     partialPrefixes: new Set(partialPrefixes),
     reached,
     reachedEvidence: compactList(reached, catalogue),
-    reachedText: reached.length > 0 ? ` (${reached.join(', ')})` : '',
+    reachedText: reached.length > 0 ? ` (${firstOf(reached, ', ')})` : '',
   };
 }
 
