@@ -135,7 +135,13 @@ export class ActionSet {
 
   /** How a person reads it: "all actions", "all actions except iam:*, …", "s3:*, kms:Decrypt …". */
   describe(limit = 12): string {
-    const listed = [...this.parts].map(([s, part]) => (part === 'all' ? `${s}:*` : [...part].map((a) => `${s}:${a}`).join(', ')));
+    // A service's actions are named up to `limit` too: a boundary allowing 300 ec2 Get actions put
+    // all 300 into every finding that quotes it.
+    const listed = [...this.parts].map(([s, part]) => {
+      if (part === 'all') return `${s}:*`;
+      const actions = [...part].map((a) => `${s}:${a}`);
+      return actions.length > limit ? `${actions.slice(0, limit).join(', ')}, … (${actions.length - limit} more ${s} actions)` : actions.join(', ');
+    });
     const shown = listed.slice(0, limit).join(', ') + (listed.length > limit ? `, … (${listed.length - limit} more services)` : '');
     if (this.complement) return this.parts.size === 0 ? 'all actions' : `all actions except ${shown}`;
     return this.parts.size === 0 ? 'no action' : shown;
