@@ -127,6 +127,15 @@ export interface PolicyRegistry {
   readonly policyGrants: Map<CompiledPolicy, readonly Grant[]>;
   /** a.union(b), computed once per run for each pair of sets (ActionSets never change). */
   union(a: ActionSet, b: ActionSet): ActionSet;
+  /** a.intersect(b), computed once per run for each pair of sets. */
+  intersect(a: ActionSet, b: ActionSet): ActionSet;
+  /** a.minus(b), computed once per run for each pair of sets. */
+  minus(a: ActionSet, b: ActionSet): ActionSet;
+  /**
+   * The run's one ActionSet equal to `set` (same form, same parts in the same order), so that
+   * sets equal in content are one object and union/intersect/minus find them in their memos.
+   */
+  intern(set: ActionSet): ActionSet;
   /** Service reach by its signature: the few distinct reaches of thousands of policy sets, each built and sorted once. */
   readonly reaches: Map<string, readonly ServiceReach[]>;
 }
@@ -786,12 +795,20 @@ function reachSets(perms: PrincipalPermissions): { certain: ActionSet; possible:
     let known = memo?.get(policy);
     if (!known) {
       known = compute(policy);
+      // Thousands of policies of a few shapes reach equal sets: one object each, so the unions below are memo hits.
+      if (perms.registry) {
+        const { intern } = perms.registry;
+        known = { certain: intern(known.certain), possible: intern(known.possible), denied: intern(known.denied) };
+      }
       memo?.set(policy, known);
     }
     return known;
   };
-  // Principals whose policies begin alike (the same groups) share the unions of that beginning: each pair of sets is united once per run.
-  const unite = (a: ActionSet, b: ActionSet) => (perms.registry ? perms.registry.union(a, b) : a.union(b));
+  // Principals whose policies reach alike share the unions, intersections and differences: each pair of sets is combined once per run.
+  const registry = perms.registry;
+  const unite = (a: ActionSet, b: ActionSet) => (registry ? registry.union(a, b) : a.union(b));
+  const intersect = (a: ActionSet, b: ActionSet) => (registry ? registry.intersect(a, b) : a.intersect(b));
+  const minus = (a: ActionSet, b: ActionSet) => (registry ? registry.minus(a, b) : a.minus(b));
   let certain = ActionSet.EMPTY;
   let possible = ActionSet.EMPTY;
   let denied = ActionSet.EMPTY;
@@ -804,15 +821,30 @@ function reachSets(perms: PrincipalPermissions): { certain: ActionSet; possible:
   if (perms.principal.boundaryArn !== null) {
     if (perms.boundary) {
       const b = sets(perms.boundary.policy);
-      certain = certain.intersect(b.certain);
-      possible = possible.intersect(b.possible);
-      denied = denied.union(b.denied);
+      certain = intersect(certain, b.certain);
+      possible = intersect(possible, b.possible);
+      denied = unite(denied, b.denied);
     } else {
       certain = ActionSet.EMPTY;
     }
   }
   if (perms.unreadable.length > 0) certain = ActionSet.EMPTY;
-  return { certain: certain.minus(denied), possible: possible.minus(denied) };
+  return { certain: minus(certain, denied), possible: minus(possible, denied) };
+}
+
+/** The memo of one pairwise ActionSet operation: `make` runs once per pair of sets. */
+function combined(memo: Map<ActionSet, Map<ActionSet, ActionSet>>, a: ActionSet, b: ActionSet, make: () => ActionSet): ActionSet {
+  let withA = memo.get(a);
+  if (!withA) {
+    withA = new Map();
+    memo.set(a, withA);
+  }
+  let result = withA.get(b);
+  if (!result) {
+    result = make();
+    withA.set(b, result);
+  }
+  return result;
 }
 
 /**
@@ -883,20 +915,31 @@ export class AccountModel implements DetailsIndex, PolicyRegistry {
   };
 
   private readonly unions = new Map<ActionSet, Map<ActionSet, ActionSet>>();
+  private readonly intersections = new Map<ActionSet, Map<ActionSet, ActionSet>>();
+  private readonly differences = new Map<ActionSet, Map<ActionSet, ActionSet>>();
+  private readonly interned = new Map<string, ActionSet>();
 
   union(a: ActionSet, b: ActionSet): ActionSet {
-    let withA = this.unions.get(a);
-    if (!withA) {
-      withA = new Map();
-      this.unions.set(a, withA);
-    }
-    let united = withA.get(b);
-    if (!united) {
-      united = a.union(b);
-      withA.set(b, united);
-    }
-    return united;
+    return combined(this.unions, a, b, () => a.union(b));
   }
+
+  intersect(a: ActionSet, b: ActionSet): ActionSet {
+    return combined(this.intersections, a, b, () => a.intersect(b));
+  }
+
+  minus(a: ActionSet, b: ActionSet): ActionSet {
+    return combined(this.differences, a, b, () => a.minus(b));
+  }
+
+  readonly intern = (set: ActionSet): ActionSet => {
+    // The parts in their own order: equal keys are sets that behave alike in every respect, describe() included.
+    let key = set.complement ? '!' : '';
+    for (const [service, part] of set.parts) key += `|${service}:${part === 'all' ? '*' : [...part].join(',')}`;
+    const known = this.interned.get(key);
+    if (known) return known;
+    this.interned.set(key, set);
+    return set;
+  };
 
   shared(key: string): Shared {
     let shared = this.sharedBySet.get(key);
