@@ -311,10 +311,17 @@ export function groupPermissions(group: IamGroup, details: AuthorizationDetails,
   return new AccountModel(details, now).groupPermissions(group);
 }
 
-/** The permissions of a managed policy on its own (a boundary judged by itself, say). */
-export function policyPermissions(policy: { name: string; arn: string; document: ReachingPolicy['document'] }, now: Date): PrincipalPermissions {
+/**
+ * The permissions of a managed policy on its own (a boundary judged by itself, say). With the
+ * run's registry (context.model), the document is compiled once and its per-policy results
+ * (action sets, broad grants, reach) are the run's; the results per policy set stay its own, as
+ * they hold labels ("managed policy X", in AdminAccess.limits) that are not a principal's.
+ */
+export function policyPermissions(policy: { name: string; arn: string; document: ReachingPolicy['document'] }, now: Date, registry: PolicyRegistry | null = null): PrincipalPermissions {
   const principal: PrincipalInfo = { type: 'group', name: policy.name, arn: policy.arn, id: policy.arn, tags: new Map(), boundaryArn: null, serviceLinked: false };
-  return permissionsFrom(principal, [{ label: `managed policy ${policy.name}`, via: 'user', kind: 'managed', policyName: policy.name, policyArn: policy.arn, document: policy.document }], now);
+  const perms = permissionsFrom(principal, [{ label: `managed policy ${policy.name}`, via: 'user', kind: 'managed', policyName: policy.name, policyArn: policy.arn, document: policy.document }], now, [], registry);
+  if (registry) perms.shared = { decisions: new Map() };
+  return perms;
 }
 
 /**
