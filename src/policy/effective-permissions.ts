@@ -125,6 +125,8 @@ export interface PolicyRegistry {
   readonly policyAllows: Map<CompiledPolicy, readonly ReachingAllow[]>;
   /** broadGrants of a policy that refers to no principal (entry 0), the same for every principal of the run. */
   readonly policyGrants: Map<CompiledPolicy, readonly Grant[]>;
+  /** The statements of a policy that refers to no principal that bear on a request (by requestKey; entry 0), the same for every principal of the run. */
+  readonly policyHits: Map<CompiledPolicy, Map<string, readonly PolicyHit[]>>;
   /** a.union(b), computed once per run for each pair of sets (ActionSets never change). */
   union(a: ActionSet, b: ActionSet): ActionSet;
   /** a.intersect(b), computed once per run for each pair of sets. */
@@ -391,22 +393,49 @@ export function decide(perms: PrincipalPermissions, request: AccessRequest): Dec
   const key = requestKey(request);
   const known = perms.shared.decisions.get(key);
   if (known) return known;
-  const decision = computeDecision(perms, request);
+  const decision = computeDecision(perms, request, key);
   perms.shared.decisions.set(key, decision);
   return decision;
 }
 
-function computeDecision(perms: PrincipalPermissions, request: AccessRequest): Decision {
+/** A statement of a policy that bears on a request, as a Hit of entry 0. */
+export interface PolicyHit {
+  deny: boolean;
+  hit: Hit;
+}
+
+/** The statements of a policy that bear on a request (`key` its requestKey), in statement order. */
+function policyHits(perms: PrincipalPermissions, policy: CompiledPolicy, request: AccessRequest, key: string, resource: ResourceQuery, context: () => ConditionContext): readonly PolicyHit[] {
+  // A policy that refers to no principal answers alike for every principal of the run: asked once per policy, not once per policy set.
+  const memo = policy.principalSensitive ? undefined : perms.registry?.policyHits;
+  let byKey = memo?.get(policy);
+  const known = byKey?.get(key);
+  if (known) return known;
+  const hits: PolicyHit[] = [];
+  for (const statement of policy.statementsFor(request.action)) {
+    const applied = applyStatement(statement, 0, request.action, resource, context());
+    if (applied.hit) hits.push({ deny: statement.effect === 'Deny', hit: applied.hit });
+  }
+  if (memo) {
+    if (!byKey) {
+      byKey = new Map();
+      memo.set(policy, byKey);
+    }
+    byKey.set(key, hits);
+  }
+  return hits;
+}
+
+function computeDecision(perms: PrincipalPermissions, request: AccessRequest, key: string): Decision {
   const resource = request.resource ?? { kind: 'all' };
-  const context = contextFor(perms.context, request.context);
+  let requestContext: ConditionContext | null = null;
+  const context = () => (requestContext ??= contextFor(perms.context, request.context));
   const allows: Hit[] = [];
   const denies: Hit[] = [];
   const boundaryAllows: Hit[] = [];
   const visit = (policy: CompiledPolicy, entry: number, allowInto: Hit[]) => {
-    for (const statement of policy.statementsFor(request.action)) {
-      const applied = applyStatement(statement, entry, request.action, resource, context);
-      if (!applied.hit) continue;
-      (statement.effect === 'Deny' ? denies : allowInto).push(applied.hit);
+    for (const { deny, hit } of policyHits(perms, policy, request, key, resource, context)) {
+      (deny ? denies : allowInto).push(entry === 0 ? hit : { ...hit, entry });
     }
   };
   perms.identity.forEach((e, i) => visit(e.policy, i, allows));
@@ -878,6 +907,7 @@ export class AccountModel implements DetailsIndex, PolicyRegistry {
   readonly policyServices = new Map<CompiledPolicy, ServiceSets>();
   readonly policyGrants = new Map<CompiledPolicy, readonly Grant[]>();
   readonly policyAllows = new Map<CompiledPolicy, readonly ReachingAllow[]>();
+  readonly policyHits = new Map<CompiledPolicy, Map<string, readonly PolicyHit[]>>();
   readonly reaches = new Map<string, readonly ServiceReach[]>();
   private readonly trust = new Map<IamRole, RoleTrust>();
   private readonly groupPolicies = new Map<IamGroup, ReachingPolicy[]>();
