@@ -605,7 +605,6 @@ export function adminAccess(perms: PrincipalPermissions): AdminAccess {
 }
 
 function computeAdmin(perms: PrincipalPermissions): AdminAccess {
-  const context = perms.context;
   const grants = perms.identity.flatMap((e, i) => grantsOf(perms, e.policy, i));
   const anyGrant = unionOf(grants.map((g) => g.set));
   // Only a grant of everything, or of everything but a list, can amount to administrator access.
@@ -640,6 +639,8 @@ function computeAdmin(perms: PrincipalPermissions): AdminAccess {
   for (const [policy, entry] of policies) {
     for (const statement of policy.statements) {
       if (statement.effect !== 'Deny' || !statement.action) continue;
+      // The principal's context is built only here, for a Deny: most policy sets never need it (grants come from the run's memo).
+      const context = perms.context;
       const c = evaluateClauses(statement.conditions, context);
       if (c.truth === 'false') continue;
       const scope = resourceScope(statement, context.variables);
@@ -969,6 +970,7 @@ export class AccountModel implements DetailsIndex, PolicyRegistry {
   }
 
   readonly intern = (set: ActionSet): ActionSet => {
+    if (set.parts.size === 0) return set.complement ? ActionSet.EVERYTHING : ActionSet.EMPTY;
     // The parts in their own order: equal keys are sets that behave alike in every respect, describe() included.
     let key = set.complement ? '!' : '';
     for (const [service, part] of set.parts) key += `|${service}:${part === 'all' ? '*' : [...part].join(',')}`;
