@@ -160,13 +160,16 @@ export interface PrincipalPermissions {
 }
 
 
+// Most principals have no tags: one empty map serves them all (PrincipalInfo.tags is read only).
+const NO_TAGS: ReadonlyMap<string, string> = new Map();
+
 export function principalOfUser(user: IamUser): PrincipalInfo {
   return {
     type: 'user',
     name: user.name,
     arn: user.arn,
     id: user.id,
-    tags: new Map(user.tags.map((t) => [t.key.toLowerCase(), t.value])),
+    tags: user.tags.length > 0 ? new Map(user.tags.map((t) => [t.key.toLowerCase(), t.value])) : NO_TAGS,
     boundaryArn: user.permissionsBoundary?.arn ?? null,
     serviceLinked: false,
   };
@@ -178,7 +181,7 @@ export function principalOfRole(role: IamRole): PrincipalInfo {
     name: role.name,
     arn: role.arn,
     id: role.id,
-    tags: new Map(role.tags.map((t) => [t.key.toLowerCase(), t.value])),
+    tags: role.tags.length > 0 ? new Map(role.tags.map((t) => [t.key.toLowerCase(), t.value])) : NO_TAGS,
     boundaryArn: role.permissionsBoundary?.arn ?? null,
     serviceLinked: isServiceLinkedRole(role),
   };
