@@ -16,6 +16,11 @@ function empty(value: unknown): boolean {
  */
 export function passing<T extends Pick<FindingDraft, 'status' | 'evidence'>>(finding: T, keep: readonly string[] = []): T {
   if (finding.status !== 'PASS') return finding;
-  const evidence = Object.fromEntries(Object.entries(finding.evidence).filter(([key, value]) => keep.includes(key) || !empty(value)));
+  // A plain loop, not entries/filter/fromEntries: this runs for tens of thousands of PASS findings at scale. Same keys, same order.
+  const evidence: Record<string, unknown> = {};
+  for (const key of Object.keys(finding.evidence)) {
+    const value = finding.evidence[key];
+    if (keep.includes(key) || !empty(value)) evidence[key] = value;
+  }
   return { ...finding, evidence };
 }

@@ -161,8 +161,16 @@ function normalise(parts: Map<string, Part>): Map<string, Part> {
   return parts;
 }
 
+// Every action of a service, from the static catalogue alone: built once per service per process, never changed.
+const allActions = new Map<string, ReadonlySet<string>>();
+
 function allOf(service: string): ReadonlySet<string> {
-  return new Set(actionKeysOf(service));
+  let all = allActions.get(service);
+  if (!all) {
+    all = new Set(actionKeysOf(service));
+    allActions.set(service, all);
+  }
+  return all;
 }
 
 function unionPart(service: string, a: Part | undefined, b: Part | undefined): Part | undefined {

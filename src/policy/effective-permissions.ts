@@ -125,8 +125,19 @@ export interface PolicyRegistry {
   readonly policyAllows: Map<CompiledPolicy, readonly ReachingAllow[]>;
   /** broadGrants of a policy that refers to no principal (entry 0), the same for every principal of the run. */
   readonly policyGrants: Map<CompiledPolicy, readonly Grant[]>;
+  /** The statements of a policy that refers to no principal that bear on a request (by requestKey; entry 0), the same for every principal of the run. */
+  readonly policyHits: Map<CompiledPolicy, Map<string, readonly PolicyHit[]>>;
   /** a.union(b), computed once per run for each pair of sets (ActionSets never change). */
   union(a: ActionSet, b: ActionSet): ActionSet;
+  /** a.intersect(b), computed once per run for each pair of sets. */
+  intersect(a: ActionSet, b: ActionSet): ActionSet;
+  /** a.minus(b), computed once per run for each pair of sets. */
+  minus(a: ActionSet, b: ActionSet): ActionSet;
+  /**
+   * The run's one ActionSet equal to `set` (same form, same parts in the same order), so that
+   * sets equal in content are one object and union/intersect/minus find them in their memos.
+   */
+  intern(set: ActionSet): ActionSet;
   /** Service reach by its signature: the few distinct reaches of thousands of policy sets, each built and sorted once. */
   readonly reaches: Map<string, readonly ServiceReach[]>;
 }
@@ -149,13 +160,16 @@ export interface PrincipalPermissions {
 }
 
 
+// Most principals have no tags: one empty map serves them all (PrincipalInfo.tags is read only).
+const NO_TAGS: ReadonlyMap<string, string> = new Map();
+
 export function principalOfUser(user: IamUser): PrincipalInfo {
   return {
     type: 'user',
     name: user.name,
     arn: user.arn,
     id: user.id,
-    tags: new Map(user.tags.map((t) => [t.key.toLowerCase(), t.value])),
+    tags: user.tags.length > 0 ? new Map(user.tags.map((t) => [t.key.toLowerCase(), t.value])) : NO_TAGS,
     boundaryArn: user.permissionsBoundary?.arn ?? null,
     serviceLinked: false,
   };
@@ -167,7 +181,7 @@ export function principalOfRole(role: IamRole): PrincipalInfo {
     name: role.name,
     arn: role.arn,
     id: role.id,
-    tags: new Map(role.tags.map((t) => [t.key.toLowerCase(), t.value])),
+    tags: role.tags.length > 0 ? new Map(role.tags.map((t) => [t.key.toLowerCase(), t.value])) : NO_TAGS,
     boundaryArn: role.permissionsBoundary?.arn ?? null,
     serviceLinked: isServiceLinkedRole(role),
   };
@@ -302,10 +316,17 @@ export function groupPermissions(group: IamGroup, details: AuthorizationDetails,
   return new AccountModel(details, now).groupPermissions(group);
 }
 
-/** The permissions of a managed policy on its own (a boundary judged by itself, say). */
-export function policyPermissions(policy: { name: string; arn: string; document: ReachingPolicy['document'] }, now: Date): PrincipalPermissions {
+/**
+ * The permissions of a managed policy on its own (a boundary judged by itself, say). With the
+ * run's registry (context.model), the document is compiled once and its per-policy results
+ * (action sets, broad grants, reach) are the run's; the results per policy set stay its own, as
+ * they hold labels ("managed policy X", in AdminAccess.limits) that are not a principal's.
+ */
+export function policyPermissions(policy: { name: string; arn: string; document: ReachingPolicy['document'] }, now: Date, registry: PolicyRegistry | null = null): PrincipalPermissions {
   const principal: PrincipalInfo = { type: 'group', name: policy.name, arn: policy.arn, id: policy.arn, tags: new Map(), boundaryArn: null, serviceLinked: false };
-  return permissionsFrom(principal, [{ label: `managed policy ${policy.name}`, via: 'user', kind: 'managed', policyName: policy.name, policyArn: policy.arn, document: policy.document }], now);
+  const perms = permissionsFrom(principal, [{ label: `managed policy ${policy.name}`, via: 'user', kind: 'managed', policyName: policy.name, policyArn: policy.arn, document: policy.document }], now, [], registry);
+  if (registry) perms.shared = { decisions: new Map() };
+  return perms;
 }
 
 /**
@@ -375,22 +396,49 @@ export function decide(perms: PrincipalPermissions, request: AccessRequest): Dec
   const key = requestKey(request);
   const known = perms.shared.decisions.get(key);
   if (known) return known;
-  const decision = computeDecision(perms, request);
+  const decision = computeDecision(perms, request, key);
   perms.shared.decisions.set(key, decision);
   return decision;
 }
 
-function computeDecision(perms: PrincipalPermissions, request: AccessRequest): Decision {
+/** A statement of a policy that bears on a request, as a Hit of entry 0. */
+export interface PolicyHit {
+  deny: boolean;
+  hit: Hit;
+}
+
+/** The statements of a policy that bear on a request (`key` its requestKey), in statement order. */
+function policyHits(perms: PrincipalPermissions, policy: CompiledPolicy, request: AccessRequest, key: string, resource: ResourceQuery, context: () => ConditionContext): readonly PolicyHit[] {
+  // A policy that refers to no principal answers alike for every principal of the run: asked once per policy, not once per policy set.
+  const memo = policy.principalSensitive ? undefined : perms.registry?.policyHits;
+  let byKey = memo?.get(policy);
+  const known = byKey?.get(key);
+  if (known) return known;
+  const hits: PolicyHit[] = [];
+  for (const statement of policy.statementsFor(request.action)) {
+    const applied = applyStatement(statement, 0, request.action, resource, context());
+    if (applied.hit) hits.push({ deny: statement.effect === 'Deny', hit: applied.hit });
+  }
+  if (memo) {
+    if (!byKey) {
+      byKey = new Map();
+      memo.set(policy, byKey);
+    }
+    byKey.set(key, hits);
+  }
+  return hits;
+}
+
+function computeDecision(perms: PrincipalPermissions, request: AccessRequest, key: string): Decision {
   const resource = request.resource ?? { kind: 'all' };
-  const context = contextFor(perms.context, request.context);
+  let requestContext: ConditionContext | null = null;
+  const context = () => (requestContext ??= contextFor(perms.context, request.context));
   const allows: Hit[] = [];
   const denies: Hit[] = [];
   const boundaryAllows: Hit[] = [];
   const visit = (policy: CompiledPolicy, entry: number, allowInto: Hit[]) => {
-    for (const statement of policy.statementsFor(request.action)) {
-      const applied = applyStatement(statement, entry, request.action, resource, context);
-      if (!applied.hit) continue;
-      (statement.effect === 'Deny' ? denies : allowInto).push(applied.hit);
+    for (const { deny, hit } of policyHits(perms, policy, request, key, resource, context)) {
+      (deny ? denies : allowInto).push(entry === 0 ? hit : { ...hit, entry });
     }
   };
   perms.identity.forEach((e, i) => visit(e.policy, i, allows));
@@ -560,7 +608,6 @@ export function adminAccess(perms: PrincipalPermissions): AdminAccess {
 }
 
 function computeAdmin(perms: PrincipalPermissions): AdminAccess {
-  const context = perms.context;
   const grants = perms.identity.flatMap((e, i) => grantsOf(perms, e.policy, i));
   const anyGrant = unionOf(grants.map((g) => g.set));
   // Only a grant of everything, or of everything but a list, can amount to administrator access.
@@ -595,6 +642,8 @@ function computeAdmin(perms: PrincipalPermissions): AdminAccess {
   for (const [policy, entry] of policies) {
     for (const statement of policy.statements) {
       if (statement.effect !== 'Deny' || !statement.action) continue;
+      // The principal's context is built only here, for a Deny: most policy sets never need it (grants come from the run's memo).
+      const context = perms.context;
       const c = evaluateClauses(statement.conditions, context);
       if (c.truth === 'false') continue;
       const scope = resourceScope(statement, context.variables);
@@ -786,12 +835,20 @@ function reachSets(perms: PrincipalPermissions): { certain: ActionSet; possible:
     let known = memo?.get(policy);
     if (!known) {
       known = compute(policy);
+      // Thousands of policies of a few shapes reach equal sets: one object each, so the unions below are memo hits.
+      if (perms.registry) {
+        const { intern } = perms.registry;
+        known = { certain: intern(known.certain), possible: intern(known.possible), denied: intern(known.denied) };
+      }
       memo?.set(policy, known);
     }
     return known;
   };
-  // Principals whose policies begin alike (the same groups) share the unions of that beginning: each pair of sets is united once per run.
-  const unite = (a: ActionSet, b: ActionSet) => (perms.registry ? perms.registry.union(a, b) : a.union(b));
+  // Principals whose policies reach alike share the unions, intersections and differences: each pair of sets is combined once per run.
+  const registry = perms.registry;
+  const unite = (a: ActionSet, b: ActionSet) => (registry ? registry.union(a, b) : a.union(b));
+  const intersect = (a: ActionSet, b: ActionSet) => (registry ? registry.intersect(a, b) : a.intersect(b));
+  const minus = (a: ActionSet, b: ActionSet) => (registry ? registry.minus(a, b) : a.minus(b));
   let certain = ActionSet.EMPTY;
   let possible = ActionSet.EMPTY;
   let denied = ActionSet.EMPTY;
@@ -804,15 +861,30 @@ function reachSets(perms: PrincipalPermissions): { certain: ActionSet; possible:
   if (perms.principal.boundaryArn !== null) {
     if (perms.boundary) {
       const b = sets(perms.boundary.policy);
-      certain = certain.intersect(b.certain);
-      possible = possible.intersect(b.possible);
-      denied = denied.union(b.denied);
+      certain = intersect(certain, b.certain);
+      possible = intersect(possible, b.possible);
+      denied = unite(denied, b.denied);
     } else {
       certain = ActionSet.EMPTY;
     }
   }
   if (perms.unreadable.length > 0) certain = ActionSet.EMPTY;
-  return { certain: certain.minus(denied), possible: possible.minus(denied) };
+  return { certain: minus(certain, denied), possible: minus(possible, denied) };
+}
+
+/** The memo of one pairwise ActionSet operation: `make` runs once per pair of sets. */
+function combined(memo: Map<ActionSet, Map<ActionSet, ActionSet>>, a: ActionSet, b: ActionSet, make: () => ActionSet): ActionSet {
+  let withA = memo.get(a);
+  if (!withA) {
+    withA = new Map();
+    memo.set(a, withA);
+  }
+  let result = withA.get(b);
+  if (!result) {
+    result = make();
+    withA.set(b, result);
+  }
+  return result;
 }
 
 /**
@@ -839,6 +911,7 @@ export class AccountModel implements DetailsIndex, PolicyRegistry {
   readonly policyServices = new Map<CompiledPolicy, ServiceSets>();
   readonly policyGrants = new Map<CompiledPolicy, readonly Grant[]>();
   readonly policyAllows = new Map<CompiledPolicy, readonly ReachingAllow[]>();
+  readonly policyHits = new Map<CompiledPolicy, Map<string, readonly PolicyHit[]>>();
   readonly reaches = new Map<string, readonly ServiceReach[]>();
   private readonly trust = new Map<IamRole, RoleTrust>();
   private readonly groupPolicies = new Map<IamGroup, ReachingPolicy[]>();
@@ -883,20 +956,32 @@ export class AccountModel implements DetailsIndex, PolicyRegistry {
   };
 
   private readonly unions = new Map<ActionSet, Map<ActionSet, ActionSet>>();
+  private readonly intersections = new Map<ActionSet, Map<ActionSet, ActionSet>>();
+  private readonly differences = new Map<ActionSet, Map<ActionSet, ActionSet>>();
+  private readonly interned = new Map<string, ActionSet>();
 
   union(a: ActionSet, b: ActionSet): ActionSet {
-    let withA = this.unions.get(a);
-    if (!withA) {
-      withA = new Map();
-      this.unions.set(a, withA);
-    }
-    let united = withA.get(b);
-    if (!united) {
-      united = a.union(b);
-      withA.set(b, united);
-    }
-    return united;
+    return combined(this.unions, a, b, () => a.union(b));
   }
+
+  intersect(a: ActionSet, b: ActionSet): ActionSet {
+    return combined(this.intersections, a, b, () => a.intersect(b));
+  }
+
+  minus(a: ActionSet, b: ActionSet): ActionSet {
+    return combined(this.differences, a, b, () => a.minus(b));
+  }
+
+  readonly intern = (set: ActionSet): ActionSet => {
+    if (set.parts.size === 0) return set.complement ? ActionSet.EVERYTHING : ActionSet.EMPTY;
+    // The parts in their own order: equal keys are sets that behave alike in every respect, describe() included.
+    let key = set.complement ? '!' : '';
+    for (const [service, part] of set.parts) key += `|${service}:${part === 'all' ? '*' : [...part].join(',')}`;
+    const known = this.interned.get(key);
+    if (known) return known;
+    this.interned.set(key, set);
+    return set;
+  };
 
   shared(key: string): Shared {
     let shared = this.sharedBySet.get(key);

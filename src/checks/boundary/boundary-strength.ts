@@ -48,7 +48,7 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
     sources: ['authorizationDetails'],
   },
-  run({ snapshot, now }) {
+  run({ snapshot, now, model }) {
     const details = sourceData(snapshot, 'authorizationDetails');
     const usedBy = boundariesInUse(details);
     if (usedBy.size === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'no user or role has a permissions boundary')];
@@ -62,7 +62,7 @@ export default defineCheck({
       if (!policy?.document) {
         return { ...base, status: 'ERROR', message: `boundary ${name} (${arn}) is not in the snapshot, so what it allows is unknown`, evidence: { usedBy: shown, principalCount: principals.length } };
       }
-      const perms = policyPermissions({ name, arn, document: policy.document }, now);
+      const perms = policyPermissions({ name, arn, document: policy.document }, now, model);
       const admin = adminAccess(perms);
       const entry = perms.identity[0];
       // Every IAM action on every resource: what the boundary allows everywhere (under conditions too) minus what it denies everywhere.

@@ -60,6 +60,8 @@ export default defineCheck({
       }
       return verdict;
     };
+    // A PASS's evidence depends on the reach alone: one object per reach, shared by its findings (never changed once made).
+    const passEvidence = new Map<readonly string[], Record<string, unknown>>();
     const judge = (perms: PrincipalPermissions, resourceType: string, kind: string): FindingDraft => {
       const { name, arn } = perms.principal;
       const base = { resourceType, resourceArn: arn, resourceName: name };
@@ -80,7 +82,12 @@ export default defineCheck({
         const evidence = { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: [], partiallyEligible: v.partial, grantedBy: grantedBy(v.partialGrants) };
         return { ...base, status: 'MANUAL', message: `${kind} ${name} reaches services eligible only in part; confirm: ${v.partialText}${listDate}`, evidence };
       }
-      return { ...base, status: 'PASS', message: `${kind} ${name} reaches only eligible and control-plane services${v.reachedText}${listDate}`, evidence: { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: [] } };
+      let evidence = passEvidence.get(v.reachedEvidence);
+      if (!evidence) {
+        evidence = { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: [] };
+        passEvidence.set(v.reachedEvidence, evidence);
+      }
+      return { ...base, status: 'PASS', message: `${kind} ${name} reaches only eligible and control-plane services${v.reachedText}${listDate}`, evidence };
     };
     const findings = [
       ...details.users.map((user) => judge(model.userPermissions(user), 'AWS::IAM::User', 'user')),

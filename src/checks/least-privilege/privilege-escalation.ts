@@ -41,19 +41,29 @@ export default defineCheck({
   run({ snapshot, model }) {
     const analysis = analyseEscalation(model);
     const findings: FindingDraft[] = [];
+    // Evidence that is only the administrator status: one object per status, shared by its findings (never changed once made).
+    const statusEvidence = new Map<string, Record<string, unknown>>();
+    const adminStatusOnly = (status: string) => {
+      let evidence = statusEvidence.get(status);
+      if (!evidence) {
+        evidence = { adminStatus: status };
+        statusEvidence.set(status, evidence);
+      }
+      return evidence;
+    };
     for (const result of analysis.values()) {
       if (result.serviceLinked) continue;
-      findings.push(judge(result));
+      findings.push(judge(result, adminStatusOnly));
     }
     return findings.length > 0 ? findings : [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no users or customer roles')];
   },
 });
 
-function judge(result: PrincipalEscalation): FindingDraft {
+function judge(result: PrincipalEscalation, adminStatusOnly: (status: string) => Record<string, unknown>): FindingDraft {
   const kind = result.type;
   const base = { resourceType: kind === 'user' ? 'AWS::IAM::User' : 'AWS::IAM::Role', resourceArn: result.arn, resourceName: result.name };
   if (result.status === 'administrator') {
-    return { ...base, status: 'NOT_APPLICABLE', message: `${kind} ${result.name} is already an administrator (see admin-access, IAM-014)`, evidence: { adminStatus: result.admin.status } };
+    return { ...base, status: 'NOT_APPLICABLE', message: `${kind} ${result.name} is already an administrator (see admin-access, IAM-014)`, evidence: adminStatusOnly(result.admin.status) };
   }
   if (result.status === 'escalates') {
     const certainty = result.paths[0]?.certainty ?? 'definite';
@@ -70,7 +80,7 @@ function judge(result: PrincipalEscalation): FindingDraft {
   if (result.unreadable.length > 0) {
     return { ...base, status: 'ERROR', message: `${kind} ${result.name}: no escalation path found, but ${result.unreadable.join('; ')} could not be read`, evidence: { adminStatus: result.admin.status, unreadablePolicies: result.unreadable } };
   }
-  return { ...base, status: 'PASS', message: `${kind} ${result.name} has no known path to administrator rights`, evidence: { adminStatus: result.admin.status } };
+  return { ...base, status: 'PASS', message: `${kind} ${result.name} has no known path to administrator rights`, evidence: adminStatusOnly(result.admin.status) };
 }
 
 function describePath(path: EscalationPath): string {

@@ -166,7 +166,7 @@ export class EscalationSearch implements Analysis {
     if (known === undefined) {
       // Only an Allow of a wildcard or NotAction can grant every action: a policy without one is no administrator's.
       const broad = this.model.compile(policy.document).statements.some((s) => s.effect === 'Allow' && s.action && (s.action.negated || s.action.patterns.some((p) => p.includes('*'))));
-      known = broad && isAdministrator(adminAccess(policyPermissions(policy, this.model.now)));
+      known = broad && isAdministrator(adminAccess(policyPermissions(policy, this.model.now, this.model)));
       this.policyAdmin.set(policy, known);
     }
     return known;
@@ -216,7 +216,7 @@ export class EscalationSearch implements Analysis {
     const versions = policy?.otherVersions;
     if (!policy || !versions) return { certainty: 'depends', notes: ['works only if a non-default version grants more (the snapshot does not hold the other versions)'] };
     // By default a version is judged alone (for others who hold the policy); `makesAdmin` judges it in the principal's place.
-    const judge = makesAdmin ?? ((document: PolicyDocument) => isAdministrator(adminAccess(policyPermissions({ name: policy.name, arn: policy.arn, document }, this.model.now))));
+    const judge = makesAdmin ?? ((document: PolicyDocument) => isAdministrator(adminAccess(policyPermissions({ name: policy.name, arn: policy.arn, document }, this.model.now, this.model))));
     const admin = versions.find((v) => judge(v.document));
     if (admin) return { certainty: 'definite', notes: [`its version ${admin.versionId} grants administrator access`] };
     if (versions.length === 0) return { certainty: 'depends', notes: ['it has no other version now: works only once one that grants more exists'] };
