@@ -103,6 +103,8 @@ export type ServiceAccessLevel = 'allowed' | 'conditional';
 export interface Shared {
   decisions: Map<string, Decision>;
   admin?: AdminAccess;
+  /** The principal whose policies' labels `admin.limits` quotes (see adminAccess). */
+  adminLabelledFor?: PrincipalPermissions;
   services?: readonly ServiceReach[];
 }
 
@@ -601,10 +603,26 @@ export function administrationActions(): ActionSet {
  * the snapshot cannot settle make a grant or Deny conditional (status conditional), never ignored.
  */
 export function adminAccess(perms: PrincipalPermissions): AdminAccess {
-  if (perms.shared.admin) return perms.shared.admin;
+  const shared = perms.shared;
+  // The verdict is the same for every principal of the set, but `limits` quotes policies by their
+  // labels, which name the principal a directly attached policy is on ("user alice: managed policy
+  // p"): another principal of the set gets its own labels, never alice's.
+  if (shared.admin && (shared.admin.limits.length === 0 || sameLabels(shared.adminLabelledFor, perms))) return shared.admin;
   const result = computeAdmin(perms);
-  perms.shared.admin = result;
+  if (!shared.admin) {
+    shared.admin = result;
+    shared.adminLabelledFor = perms;
+  }
   return result;
+}
+
+/** Whether two principals of one policy set label their policies (and unreadable ones) alike. */
+function sameLabels(a: PrincipalPermissions | undefined, b: PrincipalPermissions): boolean {
+  if (!a) return false;
+  if (a === b) return true;
+  if (a.identity.length !== b.identity.length || a.unreadable.length !== b.unreadable.length) return false;
+  if ((a.boundary?.reaching.label ?? null) !== (b.boundary?.reaching.label ?? null)) return false;
+  return a.identity.every((e, i) => e.reaching.label === b.identity[i]!.reaching.label) && a.unreadable.every((u, i) => u === b.unreadable[i]);
 }
 
 function computeAdmin(perms: PrincipalPermissions): AdminAccess {
