@@ -4,9 +4,6 @@ import { EvidenceWriteError, InputError, errorMessage } from '../errors.js';
 import { makeFolders, writeFileAtomically } from '../report/evidence-writer.js';
 import { checkOutputFolder } from '../report/output-folder.js';
 
-// checkOutputFolder lives in src/report (the core run() checks --out with it); re-exported for the commands here.
-export { checkOutputFolder } from '../report/output-folder.js';
-
 /**
  * Refuses, before any work, a `--save FILE` that can never be written: FILE must name a file (not
  * an existing folder, not a path ending in /), in a folder checkOutputFolder accepts.

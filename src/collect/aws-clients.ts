@@ -8,10 +8,6 @@ import { fromEnv, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-s
 import { resolveAwsProfile, type AwsProfile, type ServiceId } from './aws-profile.js';
 import { resolveTimeouts, type LiveSourceOptions, type Timeouts } from './live-settings.js';
 
-// What a live run is told before any client exists lives in live-settings.ts, which loads no SDK
-// module (an offline run reads it too); it is re-exported here for the callers that make clients.
-export { COLLECTION_SERVICES, DEFAULT_TIMEOUTS, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, parseTimeoutSeconds, resolveTimeouts, TIMEOUT_ENV, type LiveSourceOptions, type Timeouts } from './live-settings.js';
-
 export interface AwsClients {
   iam: IAMClient;
   sts: STSClient;

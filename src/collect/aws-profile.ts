@@ -2,8 +2,6 @@ import { booleanSelector, CONFIG_PREFIX_SEPARATOR, loadConfig, loadSharedConfigF
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 
-export { describeEndpoints } from './live-settings.js';
-
 /**
  * The services hipaa-iam calls, by the SDK's serviceId: it names the environment variable
  * (AWS_ENDPOINT_URL_<ID>, spaces as underscores, upper case) and the key of a `[services NAME]`

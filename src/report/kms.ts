@@ -1,7 +1,8 @@
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { createPublicKey } from 'node:crypto';
 import { CollectionError, InputError, errorMessage } from '../errors.js';
-import { clientConfigFor, credentialsFor, requestHandlerFor, resolveTimeouts } from '../collect/aws-clients.js';
+import { clientConfigFor, credentialsFor, requestHandlerFor } from '../collect/aws-clients.js';
+import { resolveTimeouts } from '../collect/live-settings.js';
 import { resolveAwsProfile } from '../collect/aws-profile.js';
 import { keyFingerprint, signedMessage, SIGNING_ALGORITHMS, type ManifestSignature, type SigningAlgorithm, type TrustedKey } from './signature.js';
 import { sha256 } from './manifest.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUTS, parseTimeoutSeconds, resolveTimeouts } from '../../src/collect/aws-clients.js';
+import { DEFAULT_TIMEOUTS, parseTimeoutSeconds, resolveTimeouts } from '../../src/collect/live-settings.js';
 import { InputError } from '../../src/errors.js';
 import { hipaaIam } from '../support/cli.js';
 
