@@ -103,7 +103,7 @@ export type ServiceAccessLevel = 'allowed' | 'conditional';
 export interface Shared {
   decisions: Map<string, Decision>;
   admin?: AdminAccess;
-  /** The principal whose policies' labels `admin.limits` quotes (see adminAccess). */
+  /** The principal whose policies' labels `admin.limits` quotes, when it quotes any (see adminAccess). */
   adminLabelledFor?: PrincipalPermissions;
   services?: readonly ServiceReach[];
 }
@@ -607,13 +607,21 @@ export function adminAccess(perms: PrincipalPermissions): AdminAccess {
   // The verdict is the same for every principal of the set, but `limits` quotes policies by their
   // labels, which name the principal a directly attached policy is on ("user alice: managed policy
   // p"): another principal of the set gets its own labels, never alice's.
-  if (shared.admin && (shared.admin.limits.length === 0 || sameLabels(shared.adminLabelledFor, perms))) return shared.admin;
+  if (shared.admin && (!shared.adminLabelledFor || sameLabels(shared.adminLabelledFor, perms))) return shared.admin;
   const result = computeAdmin(perms);
   if (!shared.admin) {
     shared.admin = result;
-    shared.adminLabelledFor = perms;
+    // Only limits that quote a policy's label tie the judgement to this principal (a boundary's
+    // "allows only …" does not).
+    if (quotesLabels(result, perms)) shared.adminLabelledFor = perms;
   }
   return result;
+}
+
+function quotesLabels(access: AdminAccess, perms: PrincipalPermissions): boolean {
+  if (perms.unreadable.length > 0) return access.limits.length > 0;
+  const labels = [...perms.identity.map((e) => e.reaching.label), ...(perms.boundary ? [perms.boundary.reaching.label] : [])];
+  return access.limits.some((limit) => labels.some((label) => limit.startsWith(label)));
 }
 
 /** Whether two principals of one policy set label their policies (and unreadable ones) alike. */
