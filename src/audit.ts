@@ -30,6 +30,7 @@ import { CollectionError, EvidenceWriteError, errorMessage } from './errors.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 import { isReadFailure, NOT_COLLECTED, TOOL } from './snapshot/build.js';
 import { SOURCE_NAMES, type Snapshot } from './snapshot/schema.js';
+import type { OrganizationContext } from './organization/facts.js';
 
 /** Evidence files a control group adds to its run folder. */
 const GROUP_REPORTS: Partial<Record<ControlGroup, { file: string; render: (findings: readonly Finding[]) => Iterable<string> }>> = {
@@ -79,6 +80,8 @@ export interface AuditRequest {
    * register forward). For benches; it must not throw.
    */
   onPhase?: (phase: string, milliseconds: number) => void;
+  /** In an organization-wide run: the organization's facts and this account's place in it (CheckContext.organization). */
+  organization?: OrganizationContext;
 }
 
 export interface AuditResult {
@@ -122,7 +125,7 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   const reviews = archive.runs.filter((r) => r.scope === 'full').map((r) => r.startedAt);
   const settings = { ...DEFAULT_SETTINGS, ...request.settings };
   const checksStarted = performance.now();
-  const judged = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt), { reviews });
+  const judged = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt), { reviews }, request.organization ?? null);
   const runDate = request.startedAt.toISOString().slice(0, 10);
   const findings = request.exceptions ? applyExceptions(judged, request.exceptions.exceptions, runDate) : judged;
   const exceptions = request.exceptions ? exceptionsUse(request.exceptions, judged, controls, runDate) : undefined;

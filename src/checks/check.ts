@@ -1,6 +1,7 @@
 import type { Snapshot, SourceData, SourceName } from '../snapshot/schema.js';
 import type { Settings } from '../settings.js';
 import type { AccountModel } from '../policy/effective-permissions.js';
+import type { OrganizationContext } from '../organization/facts.js';
 
 export const STATUSES = ['PASS', 'FAIL', 'ERROR', 'MANUAL', 'NOT_APPLICABLE', 'SUPPRESSED'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -9,7 +10,7 @@ export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Subcommand groups of CONTROLS.md; a check belongs to exactly one. */
-export const CONTROL_GROUPS = ['password-policy', 'mfa-audit', 'credentials', 'least-privilege', 'boundary', 'analyzer', 'audit-trail', 'risk-register'] as const;
+export const CONTROL_GROUPS = ['password-policy', 'mfa-audit', 'credentials', 'least-privilege', 'boundary', 'analyzer', 'audit-trail', 'risk-register', 'organization'] as const;
 export type ControlGroup = (typeof CONTROL_GROUPS)[number];
 
 export interface CheckMeta {
@@ -106,6 +107,12 @@ export interface CheckContext {
    */
   readonly model: AccountModel;
   readonly history: RunHistory;
+  /**
+   * In an organization-wide run (`--organization`), the facts read once from the management
+   * account (organization trail and analyzers, SCPs with their targets, central root management)
+   * and this account's place in the organization; null in a single-account run.
+   */
+  readonly organization: OrganizationContext | null;
 }
 
 export interface Check {

@@ -2,19 +2,21 @@ import { errorMessage } from '../errors.js';
 import { SOURCE_LABELS, type Snapshot } from '../snapshot/schema.js';
 import type { Settings } from '../settings.js';
 import { AccountModel } from '../policy/effective-permissions.js';
+import type { OrganizationContext } from '../organization/facts.js';
 import { accountFinding, NO_HISTORY, sourceData, type Check, type CheckContext, type Finding, type FindingDraft, type RunHistory } from './check.js';
 
 /**
  * The context every check of a run shares: the account model is built once, on first use (a run
  * of password-policy never builds it), and never outlives the run.
  */
-export function checkContext(snapshot: Snapshot, settings: Settings, now: Date, history: RunHistory = NO_HISTORY): CheckContext {
+export function checkContext(snapshot: Snapshot, settings: Settings, now: Date, history: RunHistory = NO_HISTORY, organization: OrganizationContext | null = null): CheckContext {
   let model: AccountModel | null = null;
   return {
     snapshot,
     settings,
     now,
     history,
+    organization,
     get model() {
       model ??= new AccountModel(sourceData(snapshot, 'authorizationDetails'), now);
       return model;
@@ -27,8 +29,8 @@ export function checkContext(snapshot: Snapshot, settings: Settings, now: Date, 
  * snapshot gives the same verdicts later). A check whose sources failed, or that throws, yields
  * one ERROR finding with the reason: nothing is ever guessed to PASS.
  */
-export function runChecks(checks: readonly Check[], snapshot: Snapshot, settings: Settings, now: Date, history: RunHistory = NO_HISTORY): Finding[] {
-  return runChecksIn(checkContext(snapshot, settings, now, history), checks);
+export function runChecks(checks: readonly Check[], snapshot: Snapshot, settings: Settings, now: Date, history: RunHistory = NO_HISTORY, organization: OrganizationContext | null = null): Finding[] {
+  return runChecksIn(checkContext(snapshot, settings, now, history, organization), checks);
 }
 
 /** runChecks within a context already built, so that several calls share one account model (bench/checks.bench.js times each check this way). */

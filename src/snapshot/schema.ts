@@ -171,7 +171,7 @@ export const callerIdentitySchema = z.object({ account: z.string(), arn: z.strin
 export const sourceErrorSchema = z.object({ code: z.string(), message: z.string() });
 
 /** Data or the error that stopped it: for a whole source, and for a part of one (a region, a trail). */
-function sourceResult<T extends z.ZodType>(data: T) {
+export function sourceResult<T extends z.ZodType>(data: T) {
   return z.discriminatedUnion('status', [
     z.object({ status: z.literal('ok'), data }),
     z.object({ status: z.literal('error'), error: sourceErrorSchema }),
