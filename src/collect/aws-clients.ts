@@ -86,8 +86,24 @@ const SILENT_LOGGER = { debug: () => {}, info: () => {}, warn: () => {}, error: 
  * provider, so a role is assumed once. Throws InputError for a profile that cannot be read.
  */
 export async function createAwsClients(options: LiveSourceOptions, env: NodeJS.ProcessEnv = process.env): Promise<AwsClients> {
-  // IAM and Organizations are global; the region picks the partition, the STS endpoint, and
-  // where enabled regions and CloudTrail trails are read.
+  return clientsFor(await createAwsSession(options, env));
+}
+
+/**
+ * What every client of a run is made from: the resolved profile, the caller's credentials (a
+ * --role-arn already assumed through them), one HTTP attempt's limits and the environment (for
+ * the retry settings). An organization run makes each member account's clients from it with
+ * that account's own credentials (clientsFor), so the profile is read once.
+ */
+export interface AwsSession {
+  profile: AwsProfile;
+  credentials: CredentialProvider;
+  requestHandler: ReturnType<typeof requestHandlerFor>;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The session createAwsClients makes its clients from; throws InputError for a profile that cannot be read. */
+export async function createAwsSession(options: LiveSourceOptions, env: NodeJS.ProcessEnv = process.env): Promise<AwsSession> {
   const profile = await resolveAwsProfile(options, env);
   const timeouts = resolveTimeouts(options.timeouts, env);
   const requestHandler = requestHandlerFor(timeouts);
@@ -103,8 +119,24 @@ export async function createAwsClients(options: LiveSourceOptions, env: NodeJS.P
       clientConfig: { ...clientConfigFor(profile, 'STS'), requestHandler },
     });
   }
-  const shared = shareCredentials(credentials);
-  const config = (service: ServiceId, clientRegion?: string) => ({ ...clientConfigFor(profile, service, clientRegion), credentials: shared, requestHandler, ...retryConfig(env, profile) });
+  return { profile, credentials: shareCredentials(credentials), requestHandler, env };
+}
+
+/** A client's configuration in the session: the service's endpoint, the credentials given (default the session's), its retries. */
+export function sessionClientConfig(session: AwsSession, service: ServiceId, credentials: CredentialProvider = session.credentials, clientRegion?: string) {
+  return { ...clientConfigFor(session.profile, service, clientRegion), credentials, requestHandler: session.requestHandler, ...retryConfig(session.env, session.profile) };
+}
+
+/**
+ * Every client of a collection, on `credentials` (default: the session's own). Each call makes
+ * new clients, with their own retry and throttling state: an organization run gives each member
+ * account its own, so one account's throttling slows only that account. The caller destroys them
+ * (destroyClients).
+ */
+export function clientsFor(session: AwsSession, credentials: CredentialProvider = session.credentials): AwsClients {
+  // IAM and Organizations are global; the region picks the partition, the STS endpoint, and
+  // where enabled regions and CloudTrail trails are read.
+  const config = (service: ServiceId, clientRegion?: string) => sessionClientConfig(session, service, credentials, clientRegion);
   return {
     iam: new IAMClient(config('IAM')),
     sts: new STSClient(config('STS')),
@@ -112,9 +144,14 @@ export async function createAwsClients(options: LiveSourceOptions, env: NodeJS.P
     ec2: new EC2Client(config('EC2')),
     cloudTrailIn: (clientRegion) => new CloudTrailClient(config('CloudTrail', clientRegion)),
     accessAnalyzerIn: (clientRegion) => new AccessAnalyzerClient(config('AccessAnalyzer', clientRegion)),
-    region: profile.region,
-    profile,
+    region: session.profile.region,
+    profile: session.profile,
   };
+}
+
+/** Closes the global clients' sockets (regional clients are destroyed by whoever made them, as collectLive does). */
+export function destroyClients(clients: Pick<AwsClients, 'iam' | 'sts' | 'organizations' | 'ec2'>): void {
+  for (const client of [clients.iam, clients.sts, clients.organizations, clients.ec2]) client.destroy();
 }
 
 export type CredentialProvider = ReturnType<typeof fromNodeProviderChain> | ReturnType<typeof fromTemporaryCredentials> | ReturnType<typeof fromEnv>;

@@ -22,8 +22,15 @@ export class CallLedger {
   /** Unique per ledger: the SDK refuses two middlewares of one name on a client. */
   private readonly middlewareName = `hipaaIamCallLedger${++CallLedger.instances}`;
 
+  /**
+   * @param partOf what each operation is counted under (default: the snapshot source it feeds,
+   *   SOURCE_OF_OPERATION); an operation it does not name counts under 'other'. An organization's
+   *   facts count under their parts (ORGANIZATION_PART_OF_OPERATION).
+   */
+  constructor(private readonly partOf: Readonly<Record<string, string>> = SOURCE_OF_OPERATION) {}
+
   record(operation: string, attempts: number): void {
-    const source = SOURCE_OF_OPERATION[operation] ?? 'other';
+    const source = this.partOf[operation] ?? 'other';
     const count = (this.counts[source] ??= { calls: 0, attempts: 0, operations: {} });
     count.calls += 1;
     count.attempts += Math.max(attempts, 1);

@@ -29,3 +29,29 @@ export const ACTIONS_WITHOUT_PERMISSION: ReadonlySet<string> = new Set(['sts:Get
 export function permissionsFor(sources: readonly SourceName[]): string[] {
   return [...new Set(sources.flatMap((name) => SOURCE_ACTIONS[name]))].filter((action) => !ACTIONS_WITHOUT_PERMISSION.has(action));
 }
+
+/**
+ * The AWS actions an organization run (--organization) calls from the management account or a
+ * delegated administrator, per part of its facts (src/organization/facts.ts), beside what each
+ * member account's own collection calls (SOURCE_ACTIONS, through the auditor role there).
+ * `assumeRole` is the auditor role assumed in each member account (and in Access Analyzer's
+ * delegated administrator). policies/hipaa-iam-organization-auditor.json grants those of them
+ * that policies/hipaa-iam-auditor.json does not (test/policies.test.ts).
+ */
+export const ORGANIZATION_ACTIONS = {
+  organization: ['organizations:DescribeOrganization'],
+  // ListAccounts is the list of members; the walk down from the roots places each in its OU.
+  accounts: ['organizations:ListAccounts', 'organizations:ListRoots', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'],
+  scps: ['organizations:ListPolicies', 'organizations:DescribePolicy', 'organizations:ListTargetsForPolicy'],
+  organizationsFeatures: ['iam:ListOrganizationsFeatures'],
+  organizationTrails: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+  organizationAnalyzers: ['organizations:ListDelegatedAdministrators', 'ec2:DescribeRegions', 'access-analyzer:ListAnalyzers', 'access-analyzer:ListFindingsV2'],
+  assumeRole: ['sts:AssumeRole'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type OrganizationPart = keyof typeof ORGANIZATION_ACTIONS;
+
+/** Which part of an organization's facts each operation feeds, for its call counts (an operation name is unique across them). */
+export const ORGANIZATION_PART_OF_OPERATION: Record<string, OrganizationPart> = Object.fromEntries(
+  (Object.entries(ORGANIZATION_ACTIONS) as [OrganizationPart, readonly string[]][]).flatMap(([part, actions]) => actions.map((action) => [action.split(':')[1]!, part])),
+);

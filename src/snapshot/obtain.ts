@@ -87,7 +87,7 @@ export function liveDescription(profile: AwsProfile, roleArn?: string): string {
 }
 
 /** Evidence is filed under its account: a snapshot that cannot be filed so is no run at all. */
-function refuseUnfiled(snapshot: Snapshot, from: string): Snapshot {
+export function refuseUnfiled(snapshot: Snapshot, from: string): Snapshot {
   // A source the run did not need was not read: it is neither a failure nor a success.
   const read = SOURCE_NAMES.map((name) => [name, snapshot.sources[name]] as const).filter(([, s]) => s.status === 'ok' || s.error.code !== NOT_COLLECTED);
   const failed = read.filter(([, s]) => s.status === 'error');
