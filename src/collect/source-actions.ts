@@ -39,7 +39,8 @@ export function permissionsFor(sources: readonly SourceName[]): string[] {
  * that policies/hipaa-iam-auditor.json does not (test/policies.test.ts).
  */
 export const ORGANIZATION_ACTIONS = {
-  organization: ['organizations:DescribeOrganization'],
+  // GetCallerIdentity names the reading account (it needs no permission).
+  organization: ['sts:GetCallerIdentity', 'organizations:DescribeOrganization'],
   // ListAccounts is the list of members; the walk down from the roots places each in its OU.
   accounts: ['organizations:ListAccounts', 'organizations:ListRoots', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'],
   scps: ['organizations:ListPolicies', 'organizations:DescribePolicy', 'organizations:ListTargetsForPolicy'],

@@ -1,0 +1,221 @@
+import { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { AttachRolePolicyCommand, AttachUserPolicyCommand, CreatePolicyCommand, CreateRoleCommand, IAMClient, UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  AttachPolicyCommand,
+  CreateAccountCommand,
+  CreateOrganizationalUnitCommand,
+  CreateOrganizationCommand,
+  CreatePolicyCommand as CreateServiceControlPolicyCommand,
+  ListRootsCommand,
+  MoveAccountCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectOrganizationLive } from '../../src/organization/collect-live.js';
+import type { AccountOutcome, OrganizationSource } from '../../src/organization/collection.js';
+import { ouPathText } from '../../src/organization/facts.js';
+import { auditorPolicy, createUserWithKey, enforceIamAuthorization, shippedPolicy, type AccessKey } from '../support/moto-auth.js';
+import { createBucket, motoInstalled, startMoto, type Moto } from '../support/moto.js';
+
+/*
+ * An organization on moto 5.2.1, seeded through the SDK as an administrator would: the
+ * management account (moto's default 123456789012) with an organization trail and an SCP on the
+ * PHI OU, and three member accounts made with CreateAccount (moto gives each an
+ * OrganizationAccountAccessRole trusting the management account). The auditor role
+ * hipaa-iam-auditor, with the shipped auditor policy, is made in two of them through that role;
+ * the third has none. The organization is then read by a user of the management account holding
+ * only the shipped auditor and organization-auditor policies, with moto enforcing IAM.
+ *
+ * What moto cannot show: it lets AssumeRole into another account succeed whether or not the
+ * role exists or trusts the caller (moto/sts/models.py: "the role does not need to exist"),
+ * where AWS refuses with AccessDenied. That refusal is stood in for by an explicit Deny of
+ * sts:AssumeRole on the missing role in the reading user's policy, so the account without the
+ * role meets AWS's answer. moto serves neither iam:ListOrganizationsFeatures nor Access Analyzer.
+ */
+
+const MANAGEMENT = '123456789012';
+const REGION = 'us-east-1';
+const DEFAULT_KEY: AccessKey = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const json = (statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+
+interface Seeded {
+  prod: string;
+  dev: string;
+  noRole: string;
+  rootId: string;
+  phi: string;
+  prodOu: string;
+  scpId: string;
+  reader: AccessKey;
+}
+
+async function memberIam(endpoint: string, accountId: string): Promise<IAMClient> {
+  const sts = new STSClient({ endpoint, region: REGION, credentials: DEFAULT_KEY });
+  const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, RoleSessionName: 'seed' }));
+  sts.destroy();
+  return new IAMClient({ endpoint, region: REGION, credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken! } });
+}
+
+async function seed(moto: Moto): Promise<Seeded> {
+  const config = { endpoint: moto.endpoint, region: REGION, credentials: DEFAULT_KEY };
+  const organizations = new OrganizationsClient(config);
+  const cloudTrail = new CloudTrailClient(config);
+  const iam = new IAMClient(config);
+
+  await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const rootId = (await organizations.send(new ListRootsCommand({}))).Roots![0]!.Id!;
+  const phi = (await organizations.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'PHI' }))).OrganizationalUnit!.Id!;
+  const prodOu = (await organizations.send(new CreateOrganizationalUnitCommand({ ParentId: phi, Name: 'Prod' }))).OrganizationalUnit!.Id!;
+  const account = async (name: string) => (await organizations.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@clinic.example` }))).CreateAccountStatus!.AccountId!;
+  const prod = await account('clinic-prod');
+  const dev = await account('clinic-dev');
+  const noRole = await account('clinic-sandbox');
+  await organizations.send(new MoveAccountCommand({ AccountId: prod, SourceParentId: rootId, DestinationParentId: prodOu }));
+  await organizations.send(new MoveAccountCommand({ AccountId: dev, SourceParentId: rootId, DestinationParentId: phi }));
+  const scpId = (
+    await organizations.send(new CreateServiceControlPolicyCommand({ Name: 'phi-regions', Description: 'PHI stays in us-east-1', Type: 'SERVICE_CONTROL_POLICY', Content: json([{ Effect: 'Deny', NotAction: 'iam:*', Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': REGION } } }]) }))
+  ).Policy!.PolicySummary!.Id!;
+  await organizations.send(new AttachPolicyCommand({ PolicyId: scpId, TargetId: phi }));
+
+  await createBucket(moto.endpoint, 'org-audit-logs', REGION);
+  await cloudTrail.send(new CreateTrailCommand({ Name: 'org-trail', S3BucketName: 'org-audit-logs', IsMultiRegionTrail: true, IsOrganizationTrail: true, EnableLogFileValidation: true }));
+  await cloudTrail.send(new StartLoggingCommand({ Name: 'org-trail' }));
+  await cloudTrail.send(new PutEventSelectorsCommand({ TrailName: 'org-trail', EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] }));
+  await cloudTrail.send(new CreateTrailCommand({ Name: 'local-trail', S3BucketName: 'org-audit-logs' }));
+
+  // The auditor role in two members, made through the OrganizationAccountAccessRole as a StackSet would.
+  for (const member of [prod, dev]) {
+    const memberIamClient = await memberIam(moto.endpoint, member);
+    await memberIamClient.send(new CreateRoleCommand({ RoleName: 'hipaa-iam-auditor', AssumeRolePolicyDocument: json([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: 'sts:AssumeRole' }]) }));
+    const policy = await memberIamClient.send(new CreatePolicyCommand({ PolicyName: 'hipaa-iam-auditor', PolicyDocument: JSON.stringify(auditorPolicy()) }));
+    await memberIamClient.send(new AttachRolePolicyCommand({ RoleName: 'hipaa-iam-auditor', PolicyArn: policy.Policy!.Arn! }));
+    await memberIamClient.send(
+      new UpdateAccountPasswordPolicyCommand(
+        member === dev
+          ? { MinimumPasswordLength: 6, RequireSymbols: false, RequireNumbers: false, RequireUppercaseCharacters: false, RequireLowercaseCharacters: false }
+          : { MinimumPasswordLength: 14, RequireSymbols: true, RequireNumbers: true, RequireUppercaseCharacters: true, RequireLowercaseCharacters: true, PasswordReusePrevention: 24, MaxPasswordAge: 90 },
+      ),
+    );
+    memberIamClient.destroy();
+  }
+  await iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 12, RequireSymbols: true, RequireNumbers: true, RequireUppercaseCharacters: true, RequireLowercaseCharacters: true }));
+
+  // The reader: the shipped auditor policy and organization-auditor policy, and (see above) AWS's refusal of the missing role.
+  const reader = await createUserWithKey(iam, 'org-auditor', auditorPolicy());
+  const organizationPolicy = await iam.send(new CreatePolicyCommand({ PolicyName: 'hipaa-iam-organization-auditor', PolicyDocument: JSON.stringify(shippedPolicy('hipaa-iam-organization-auditor.json')) }));
+  await iam.send(new AttachUserPolicyCommand({ UserName: 'org-auditor', PolicyArn: organizationPolicy.Policy!.Arn! }));
+  const noRoleStandIn = await iam.send(new CreatePolicyCommand({ PolicyName: 'aws-refuses-missing-role', PolicyDocument: json([{ Effect: 'Deny', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${noRole}:role/hipaa-iam-auditor` }]) }));
+  await iam.send(new AttachUserPolicyCommand({ UserName: 'org-auditor', PolicyArn: noRoleStandIn.Policy!.Arn! }));
+  for (const client of [organizations, cloudTrail, iam]) client.destroy();
+  return { prod, dev, noRole, rootId, phi, prodOu, scpId, reader };
+}
+
+describe.skipIf(!motoInstalled)('collecting an organization live (moto): facts once, each member through its auditor role', () => {
+  let moto: Moto;
+  let seeded: Seeded;
+  let source: OrganizationSource;
+  const outcomes = new Map<string, AccountOutcome>();
+  const saved: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    seeded = await seed(moto);
+    await enforceIamAuthorization(moto.endpoint);
+    // The SDK's credential chain reads keys from process.env, as a live run has them.
+    for (const [key, value] of Object.entries({ ...moto.env, AWS_ACCESS_KEY_ID: seeded.reader.accessKeyId, AWS_SECRET_ACCESS_KEY: seeded.reader.secretAccessKey })) {
+      saved[key] = process.env[key];
+      process.env[key] = value;
+    }
+    source = await collectOrganizationLive({ live: { region: REGION, regions: [REGION] }, concurrency: 2 });
+    for await (const outcome of source.outcomes) outcomes.set(outcome.account.id, outcome);
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    await moto?.stop();
+  });
+
+  it('reads the organization from the management account, every account placed on its OU path', () => {
+    const { facts } = source;
+    expect(facts.readFrom).toEqual({ accountId: MANAGEMENT, arn: `arn:aws:iam::${MANAGEMENT}:user/org-auditor` });
+    expect(facts.organization.masterAccountId).toBe(MANAGEMENT);
+    expect(facts.accounts.status).toBe('ok');
+    const accounts = facts.accounts.status === 'ok' ? facts.accounts.data : [];
+    const byId = new Map(accounts.map((a) => [a.id, a]));
+    expect([...byId.keys()].sort()).toEqual([MANAGEMENT, seeded.prod, seeded.dev, seeded.noRole].sort());
+    expect(ouPathText(byId.get(seeded.prod)!)).toBe('Root/PHI/Prod');
+    expect(byId.get(seeded.prod)!.ouPath.map((ou) => ou.id)).toEqual([seeded.rootId, seeded.phi, seeded.prodOu]);
+    expect(ouPathText(byId.get(seeded.dev)!)).toBe('Root/PHI');
+    expect(ouPathText(byId.get(seeded.noRole)!)).toBe('Root');
+    expect(byId.get(MANAGEMENT)!.management).toBe(true);
+    expect(accounts.filter((a) => a.management).map((a) => a.id)).toEqual([MANAGEMENT]);
+  });
+
+  it('reads each SCP with its targets, and only the organization trail', () => {
+    const { facts } = source;
+    expect(facts.scps.status).toBe('ok');
+    const scp = facts.scps.status === 'ok' ? facts.scps.data.find((p) => p.id === seeded.scpId) : undefined;
+    expect(scp?.name).toBe('phi-regions');
+    expect(scp?.targets).toEqual([{ targetId: seeded.phi, type: 'ORGANIZATIONAL_UNIT', name: 'PHI' }]);
+    expect(facts.organizationTrails.status).toBe('ok');
+    const trails = facts.organizationTrails.status === 'ok' ? facts.organizationTrails.data : [];
+    expect(trails.map((t) => [t.name, t.isOrganizationTrail, t.isMultiRegionTrail])).toEqual([['org-trail', true, true]]);
+    expect(trails[0]!.status).toMatchObject({ status: 'ok', data: { isLogging: true } });
+  });
+
+  it('what moto lacks is an error, never "none": ListOrganizationsFeatures and the organization analyzers', () => {
+    expect(source.facts.organizationsFeatures.status).toBe('error');
+    expect(source.facts.organizationAnalyzers.status).toBe('error');
+  });
+
+  it('covers every ACTIVE account, and counts the facts’ calls by part', () => {
+    expect(source.covered.map((a) => a.id).sort()).toEqual([MANAGEMENT, seeded.prod, seeded.dev, seeded.noRole].sort());
+    expect(source.skipped).toEqual([]);
+    expect(source.selection).toEqual({ accounts: null, ous: null, exclude: [], roleName: 'hipaa-iam-auditor', externalId: false });
+    const calls = source.facts.collection.calls;
+    expect(Object.keys(calls).sort()).toEqual(['accounts', 'organization', 'organizationAnalyzers', 'organizationTrails', 'organizationsFeatures', 'scps'].sort());
+    // The walk: ListRoots once, and per parent (root, PHI, Prod) one ListAccountsForParent and one ListOrganizationalUnitsForParent.
+    expect(calls.accounts!.operations).toEqual({ ListAccounts: 1, ListRoots: 1, ListAccountsForParent: 3, ListOrganizationalUnitsForParent: 3 });
+  });
+
+  it('the account without the auditor role is unreachable at assume-role, with AWS’s reason', () => {
+    const outcome = outcomes.get(seeded.noRole);
+    expect(outcome).toMatchObject({ kind: 'unreachable', step: 'assume-role' });
+    expect(outcome?.kind === 'unreachable' ? outcome.reason : '').toMatch(/^AccessDenied: .*sts:AssumeRole/);
+    expect(outcome?.kind === 'unreachable' ? outcome.reason : '').not.toMatch(/testing|SecretAccessKey|X-Amz/i);
+  });
+
+  it('each collected snapshot is its own account: its caller, its own password policy', () => {
+    expect(outcomes.size).toBe(4);
+    const collected = (id: string) => {
+      const outcome = outcomes.get(id);
+      if (outcome?.kind !== 'collected') throw new Error(`account ${id} was not collected: ${JSON.stringify(outcome)}`);
+      return outcome.snapshot;
+    };
+    for (const id of [MANAGEMENT, seeded.prod, seeded.dev]) {
+      const snapshot = collected(id);
+      expect(snapshot.accountId).toBe(id);
+      expect(snapshot.sources.callerIdentity).toMatchObject({ status: 'ok', data: { account: id } });
+    }
+    expect(collected(seeded.prod).sources.callerIdentity).toMatchObject({ data: { arn: `arn:aws:sts::${seeded.prod}:assumed-role/hipaa-iam-auditor/hipaa-iam-org-audit` } });
+    // The management account is read with the caller's own credentials, no role assumed.
+    expect(collected(MANAGEMENT).sources.callerIdentity).toMatchObject({ data: { arn: `arn:aws:iam::${MANAGEMENT}:user/org-auditor` } });
+    expect(collected(MANAGEMENT).origin.description).toContain('the caller’s own credentials');
+    expect(collected(MANAGEMENT).collection.calls.assumeRole).toBeUndefined();
+    expect(collected(seeded.prod).collection.calls.assumeRole?.operations).toEqual({ AssumeRole: 1 });
+    const minimumLength = (id: string) => {
+      const policy = collected(id).sources.passwordPolicy;
+      return policy.status === 'ok' ? policy.data.policy?.minimumPasswordLength : `error ${JSON.stringify(policy)}`;
+    };
+    expect([minimumLength(MANAGEMENT), minimumLength(seeded.prod), minimumLength(seeded.dev)]).toEqual([12, 14, 6]);
+    // The auditor policy is all a member's collection needs: no denial in any source moto serves.
+    for (const id of [MANAGEMENT, seeded.prod, seeded.dev]) {
+      const errors = Object.entries(collected(id).sources).filter(([, s]) => s.status === 'error').map(([name]) => name);
+      expect(errors, id).toEqual(['accessAnalyzer']);
+    }
+  });
+});
