@@ -58,7 +58,7 @@ async function readSnapshot(selection: SourceSelection, progress: (message: stri
  * A saved snapshot is filed under its accountId: refused (exit 3, nothing written) when its own
  * sources name another account or several, which an edited accountId would otherwise hide.
  */
-function refuseMisfiled(snapshot: Snapshot, from: string): Snapshot {
+export function refuseMisfiled(snapshot: Snapshot, from: string): Snapshot {
   const resolved = resolveAccountId(snapshot.sources);
   if ('problem' in resolved) {
     // Sources that name no account (all failed) leave the snapshot's own id, already checked to be 12 digits.
