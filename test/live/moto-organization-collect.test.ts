@@ -12,10 +12,12 @@ import {
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectOrganizationLive } from '../../src/organization/collect-live.js';
+import { createAwsSession } from '../../src/collect/aws-clients.js';
+import { CollectionError } from '../../src/errors.js';
+import { collectOrganization, collectOrganizationLive, liveOrganizationAccess } from '../../src/organization/collect-live.js';
 import type { AccountOutcome, OrganizationSource } from '../../src/organization/collection.js';
 import { ouPathText } from '../../src/organization/facts.js';
-import { auditorPolicy, createUserWithKey, enforceIamAuthorization, shippedPolicy, type AccessKey } from '../support/moto-auth.js';
+import { auditorPolicy, createUserWithKey, enforceIamAuthorization, isDenial, policyWithout, shippedPolicy, type AccessKey, type PolicyDocument } from '../support/moto-auth.js';
 import { createBucket, motoInstalled, startMoto, type Moto } from '../support/moto.js';
 
 /*
@@ -48,7 +50,11 @@ interface Seeded {
   prodOu: string;
   scpId: string;
   reader: AccessKey;
+  partial: Map<string, AccessKey>;
 }
+
+const organizationPolicyDocument = () => shippedPolicy('hipaa-iam-organization-auditor.json');
+const ORGANIZATION_POLICY_ACTIONS = organizationPolicyDocument().Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
 async function memberIam(endpoint: string, accountId: string): Promise<IAMClient> {
   const sts = new STSClient({ endpoint, region: REGION, credentials: DEFAULT_KEY });
@@ -107,8 +113,14 @@ async function seed(moto: Moto): Promise<Seeded> {
   await iam.send(new AttachUserPolicyCommand({ UserName: 'org-auditor', PolicyArn: organizationPolicy.Policy!.Arn! }));
   const noRoleStandIn = await iam.send(new CreatePolicyCommand({ PolicyName: 'aws-refuses-missing-role', PolicyDocument: json([{ Effect: 'Deny', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${noRole}:role/hipaa-iam-auditor` }]) }));
   await iam.send(new AttachUserPolicyCommand({ UserName: 'org-auditor', PolicyArn: noRoleStandIn.Policy!.Arn! }));
+  // For the least-privilege proof: users holding both shipped policies but one action of the organization policy.
+  const partial = new Map<string, AccessKey>();
+  for (const action of ORGANIZATION_POLICY_ACTIONS) {
+    const document: PolicyDocument = { ...auditorPolicy(), Statement: [...auditorPolicy().Statement, ...policyWithout(organizationPolicyDocument(), [action]).Statement.filter((st) => st.Action.length > 0)] };
+    partial.set(action, await createUserWithKey(iam, `org-auditor-no-${action.split(':')[1]}`, document));
+  }
   for (const client of [organizations, cloudTrail, iam]) client.destroy();
-  return { prod, dev, noRole, rootId, phi, prodOu, scpId, reader };
+  return { prod, dev, noRole, rootId, phi, prodOu, scpId, reader, partial };
 }
 
 describe.skipIf(!motoInstalled)('collecting an organization live (moto): facts once, each member through its auditor role', () => {
@@ -168,8 +180,9 @@ describe.skipIf(!motoInstalled)('collecting an organization live (moto): facts o
   });
 
   it('what moto lacks is an error, never "none": ListOrganizationsFeatures and the organization analyzers', () => {
-    expect(source.facts.organizationsFeatures.status).toBe('error');
-    expect(source.facts.organizationAnalyzers.status).toBe('error');
+    // Allowed, and answered with moto's HTML 500 page: not served, not refused.
+    expect(source.facts.organizationsFeatures).toMatchObject({ status: 'error', error: { message: expect.stringContaining('(HTTP 500)') } });
+    expect(source.facts.organizationAnalyzers).toMatchObject({ status: 'error', error: { message: expect.stringContaining('(HTTP 500)') } });
   });
 
   it('covers every ACTIVE account, and counts the facts’ calls by part', () => {
@@ -216,6 +229,54 @@ describe.skipIf(!motoInstalled)('collecting an organization live (moto): facts o
     for (const id of [MANAGEMENT, seeded.prod, seeded.dev]) {
       const errors = Object.entries(collected(id).sources).filter(([, s]) => s.status === 'error').map(([name]) => name);
       expect(errors, id).toEqual(['accessAnalyzer']);
+    }
+  });
+
+  /** The organization read as a user of the management account holding `key`, covering only the prod account. */
+  const readAs = async (key: AccessKey) => {
+    const session = await createAwsSession({ region: REGION }, process.env);
+    const access = liveOrganizationAccess({ ...session, credentials: async () => key }, { roleName: 'hipaa-iam-auditor', description: 'moto' });
+    const read = await collectOrganization({ accounts: [seeded.prod], needed: { sources: ['passwordPolicy'], by: 'the test' }, live: { regions: [REGION] } }, access);
+    const outcomes: AccountOutcome[] = [];
+    for await (const outcome of read.outcomes) outcomes.push(outcome);
+    return { facts: read.facts, outcomes };
+  };
+
+  /** A part as the proof needs it: read, refused, or failed otherwise (moto's 500 for what it lacks). */
+  const verdictOf = (result: { status: 'ok' } | { status: 'error'; error: { code: string; message: string } }) => (result.status === 'ok' ? 'ok' : isDenial(result.error) ? 'denied' : 'failed');
+
+  it('the organization policy has no action to spare: without each one, the part that needs it is denied (and only that part)', async () => {
+    // What each action feeds: the parts of the facts (or the run) that fail without it.
+    const needs: Record<string, string> = {
+      'organizations:ListAccounts': 'accounts',
+      'organizations:ListRoots': 'accounts',
+      'organizations:ListOrganizationalUnitsForParent': 'accounts',
+      'organizations:ListAccountsForParent': 'accounts',
+      'organizations:ListTargetsForPolicy': 'scps',
+      'organizations:ListDelegatedAdministrators': 'organizationAnalyzers',
+      'iam:ListOrganizationsFeatures': 'organizationsFeatures',
+      'sts:AssumeRole': 'member accounts',
+    };
+    expect(Object.keys(needs).sort()).toEqual([...ORGANIZATION_POLICY_ACTIONS].sort());
+    const full = await readAs(seeded.reader);
+    expect(full.outcomes.map((o) => o.kind)).toEqual(['collected']);
+    for (const action of ORGANIZATION_POLICY_ACTIONS) {
+      const key = seeded.partial.get(action)!;
+      if (needs[action] === 'accounts') {
+        // Without the accounts no run can say what it covers: refused whole, naming the denial.
+        await expect(readAs(key), action).rejects.toThrow(CollectionError);
+        await expect(readAs(key), action).rejects.toThrow(/cannot list the accounts of organization .*\(HTTP 403\)/);
+        continue;
+      }
+      const run = await readAs(key);
+      const parts = ['scps', 'organizationsFeatures', 'organizationTrails', 'organizationAnalyzers'] as const;
+      for (const part of parts) {
+        const result = run.facts[part];
+        if (part === needs[action]) expect(verdictOf(result), `${action}: ${JSON.stringify(result)}`).toBe('denied');
+        else expect(verdictOf(result), `${action} ${part}`).toBe(verdictOf(full.facts[part]));
+      }
+      if (action === 'sts:AssumeRole') expect(run.outcomes).toMatchObject([{ kind: 'unreachable', step: 'assume-role', reason: expect.stringMatching(/^AccessDenied: /) }]);
+      else expect(run.outcomes.map((o) => o.kind), action).toEqual(['collected']);
     }
   });
 });
