@@ -11,12 +11,16 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsSession } from '../../src/collect/aws-clients.js';
 import { CollectionError } from '../../src/errors.js';
 import { collectOrganization, collectOrganizationLive, liveOrganizationAccess } from '../../src/organization/collect-live.js';
 import type { AccountOutcome, OrganizationSource } from '../../src/organization/collection.js';
 import { ouPathText } from '../../src/organization/facts.js';
+import { readOrganizationFolder, saveOrganizationFolder } from '../../src/organization/folder.js';
+import { tempDir } from '../support/cli.js';
 import { auditorPolicy, createUserWithKey, enforceIamAuthorization, isDenial, policyWithout, shippedPolicy, type AccessKey, type PolicyDocument } from '../support/moto-auth.js';
 import { createBucket, motoInstalled, startMoto, type Moto } from '../support/moto.js';
 
@@ -277,6 +281,28 @@ describe.skipIf(!motoInstalled)('collecting an organization live (moto): facts o
       }
       if (action === 'sts:AssumeRole') expect(run.outcomes).toMatchObject([{ kind: 'unreachable', step: 'assume-role', reason: expect.stringMatching(/^AccessDenied: /) }]);
       else expect(run.outcomes.map((o) => o.kind), action).toEqual(['collected']);
+    }
+  });
+
+  it('saved (collect --organization --save DIR) and read back (--snapshot DIR): the same facts and the same snapshots', async () => {
+    const session = await createAwsSession({ region: REGION }, process.env);
+    const access = liveOrganizationAccess({ ...session, credentials: async () => seeded.reader }, { roleName: 'hipaa-iam-auditor', description: 'moto' });
+    const live = await collectOrganization({ needed: { sources: ['passwordPolicy'], by: 'the test' }, live: { regions: [REGION] } }, access);
+    const parent = tempDir('moto-org-save');
+    try {
+      const dir = join(parent, 'org');
+      const kept: AccountOutcome[] = [];
+      const teeing = { ...live, outcomes: { async *[Symbol.asyncIterator]() { for await (const outcome of live.outcomes) yield (kept.push(outcome), outcome); } } };
+      expect(await saveOrganizationFolder(teeing, dir)).toEqual({ collected: 3, unreachable: 1 });
+      const read = readOrganizationFolder(dir);
+      expect(read.facts).toEqual(live.facts);
+      expect(read.covered).toEqual(live.covered);
+      const back: AccountOutcome[] = [];
+      for await (const outcome of read.outcomes) back.push(outcome);
+      expect(back).toEqual(kept);
+      expect(back.find((o) => o.account.id === seeded.noRole)).toMatchObject({ kind: 'unreachable', step: 'assume-role' });
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 });
