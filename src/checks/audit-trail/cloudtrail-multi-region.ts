@@ -34,7 +34,9 @@ export default defineCheck({
     // An unknown says what stopped the read (AccessDenied, a file not in the export), so the ERROR tells what to fix.
     const unknown = (read: Trail['status'] | Trail['eventSelectors']) => (read.status === 'error' ? `unknown (${read.error.code}: ${read.error.message})` : 'unknown');
     const describe = judged.map((j) => `${j.trail.name}${j.fromOrganization ? ' (organization trail, from the organization facts)' : ''}: logging ${j.logging ?? unknown(j.trail.status)}, management events ${j.management ?? unknown(j.trail.eventSelectors)}`);
-    const evidence = { collectedInRegion: region, trails: trails.map((t) => t.name), multiRegionTrails: describe, ...(unreadable ? { organization: unreadable } : {}) };
+    // Whatever the verdict, an organization trail judged here is named in the evidence (an ERROR or FAIL can come from it too).
+    const fromFacts = unreadable ?? judged.find((j) => j.fromOrganization)?.fromOrganization ?? null;
+    const evidence = { collectedInRegion: region, trails: trails.map((t) => t.name), multiRegionTrails: describe, ...(fromFacts ? { organization: fromFacts } : {}) };
     if (good) {
       const note = good.fromOrganization ? { organization: good.fromOrganization } : {};
       const what = good.fromOrganization ? `organization trail ${good.trail.name} (read from ${organization?.facts.readFrom.accountId ?? 'the organization facts'})` : good.trail.name;

@@ -65,6 +65,14 @@ describe('audit-trail controls (IAM-026 to IAM-029) with the organization trail'
     expect(finding!.evidence.organization).toMatchObject({ usedFacts: 'organizationTrails', readFrom: MANAGEMENT, difference: expect.stringMatching(/own DescribeTrails did not list it/) });
   });
 
+  it('a FAIL or ERROR that comes from the organization trail names it in the evidence', () => {
+    for (const orgTrail of [trail('org-trail', MANAGEMENT, { isOrganizationTrail: true, status: status(false) }), trail('org-trail', MANAGEMENT, { isOrganizationTrail: true, status: unreadable() })]) {
+      const [finding] = findingsIn(cloudtrailMultiRegion, member(), withOrgTrails({ status: 'ok', data: [orgTrail] }));
+      expect(finding!.status).not.toBe('PASS');
+      expect(finding!.evidence.organization).toMatchObject({ usedFacts: 'organizationTrails', readFrom: MANAGEMENT });
+    }
+  });
+
   it('unreadable organization trails are mentioned in the evidence, the verdict unchanged', () => {
     const snapshot = member();
     const single = findingsIn(cloudtrailMultiRegion, snapshot, null)[0]!;
