@@ -32,7 +32,7 @@ describe('hipaa-iam controls', () => {
         title: meta.title,
         severity: meta.severity,
         group: meta.group,
-        commands: meta.group === 'risk-register' ? ['audit'] : [meta.group, 'audit'],
+        commands: meta.group === 'risk-register' || meta.group === 'organization' ? ['audit'] : [meta.group, 'audit'],
         hipaa: meta.hipaa,
         sources: meta.sources,
         optionalSources: meta.optionalSources ?? [],

@@ -3,7 +3,7 @@ import { SOURCE_LABELS, type Snapshot } from '../snapshot/schema.js';
 import type { Settings } from '../settings.js';
 import { AccountModel } from '../policy/effective-permissions.js';
 import type { OrganizationContext } from '../organization/facts.js';
-import { accountFinding, NO_HISTORY, sourceData, type Check, type CheckContext, type Finding, type FindingDraft, type RunHistory } from './check.js';
+import { accountFinding, NO_HISTORY, sourceData, type Check, type CheckContext, type CheckMeta, type Finding, type FindingDraft, type RunHistory } from './check.js';
 
 /**
  * The context every check of a run shares: the account model is built once, on first use (a run
@@ -36,21 +36,20 @@ export function runChecks(checks: readonly Check[], snapshot: Snapshot, settings
 /** runChecks within a context already built, so that several calls share one account model (bench/checks.bench.js times each check this way). */
 export function runChecksIn(context: CheckContext, checks: readonly Check[]): Finding[] {
   const findings: Finding[] = [];
-  for (const check of checks) {
-    // One copy of the check's citations for all its findings (tens of thousands at scale): nothing changes a finding once made.
-    const hipaa = [...check.meta.hipaa];
-    for (const draft of evaluate(check, context)) {
-      findings.push({
-        controlId: check.meta.controlId,
-        riskId: check.meta.riskId,
-        title: check.meta.title,
-        severity: check.meta.severity,
-        hipaa,
-        ...draft,
-      });
-    }
-  }
+  // A loop, not push(...): one check can make tens of thousands of findings, past a spread's argument limit.
+  for (const check of checks) for (const finding of stampFindings(check.meta, evaluate(check, context))) findings.push(finding);
   return findings;
+}
+
+/**
+ * Findings of a control from its drafts: the control's identity (control id, risk id, title,
+ * severity, citations) added from its metadata, as runChecks does. For findings made outside a
+ * snapshot's run (IAM-039 organization-coverage, judged over an organization's outcomes).
+ */
+export function stampFindings(meta: CheckMeta, drafts: readonly FindingDraft[]): Finding[] {
+  // One copy of the check's citations for all its findings (tens of thousands at scale): nothing changes a finding once made.
+  const hipaa = [...meta.hipaa];
+  return drafts.map((draft) => ({ controlId: meta.controlId, riskId: meta.riskId, title: meta.title, severity: meta.severity, hipaa, ...draft }));
 }
 
 function evaluate(check: Check, context: CheckContext): FindingDraft[] {

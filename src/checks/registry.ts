@@ -29,6 +29,8 @@ import mfaEnforcement from './mfa-audit/mfa-enforcement.js';
 import rootHardwareMfa from './mfa-audit/root-hardware-mfa.js';
 import rootMfa from './mfa-audit/root-mfa.js';
 import userConsoleMfa from './mfa-audit/user-console-mfa.js';
+import organizationCoverage from './organization/organization-coverage.js';
+import rootCredentialsCentral from './organization/root-credentials-central.js';
 import passwordPolicy from './password-policy/password-policy.js';
 import reviewCadence from './risk-register/review-cadence.js';
 
@@ -66,6 +68,8 @@ export const ALL_CHECKS: readonly Check[] = [
   cloudtrailKms,
   cloudtrailCloudwatch,
   reviewCadence,
+  rootCredentialsCentral,
+  organizationCoverage,
 ];
 
 export function checksForGroup(group: ControlGroup): Check[] {

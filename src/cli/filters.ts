@@ -48,9 +48,11 @@ export function controlNamed(name: string): Check | undefined {
 /**
  * The commands that judge a control: its group's subcommand and `audit`. The risk-register
  * group's command shows the register; its control (review-cadence) is judged by `audit` alone.
+ * The organization group has no subcommand: its controls (IAM-038, IAM-039) belong to `audit`
+ * (and are judged in `audit --organization`).
  */
 export function judgingCommands(meta: Pick<CheckMeta, 'group'>): string[] {
-  return meta.group === 'risk-register' ? ['audit'] : [meta.group, 'audit'];
+  return meta.group === 'risk-register' || meta.group === 'organization' ? ['audit'] : [meta.group, 'audit'];
 }
 
 export interface ControlSelection {

@@ -8,8 +8,8 @@ const WORST_FIRST: readonly Status[] = ['ERROR', 'FAIL', 'MANUAL', 'SUPPRESSED',
 
 /**
  * Every specification of 164.308 and 164.312 (and any other one a control cites), the controls
- * citing it, their worst status and counts; a specification no control ran for is MANUAL with
- * what a person must attest. Derived from the controls' citations, never hand-mapped.
+ * citing it, their worst status and counts; a specification no control ran for, or whose
+ * controls were all NOT_APPLICABLE, is MANUAL with what a person must attest. Derived from the controls' citations, never hand-mapped.
  */
 export function complianceMatrix(checks: readonly Check[], findings: readonly Finding[]): ComplianceMatrixRow[] {
   const specs = [...HIPAA_SPECIFICATIONS];
@@ -21,7 +21,9 @@ export function complianceMatrix(checks: readonly Check[], findings: readonly Fi
     const counts: Partial<Record<Status, number>> = {};
     for (const f of findings) if (controls.includes(f.controlId)) counts[f.status] = (counts[f.status] ?? 0) + 1;
     const worst = WORST_FIRST.find((s) => (counts[s] ?? 0) > 0);
-    const status: Status = controls.length === 0 || !worst ? 'MANUAL' : worst === 'PASS' && spec.attestation ? 'MANUAL' : worst;
+    // A specification whose controls all had nothing to judge (NOT_APPLICABLE: e.g. IAM-039 outside an organization
+    // run) is met, if at all, by what a person attests, as one no control ran for.
+    const status: Status = controls.length === 0 || !worst ? 'MANUAL' : (worst === 'PASS' || worst === 'NOT_APPLICABLE') && spec.attestation ? 'MANUAL' : worst;
     const attestation = spec.attestation || (controls.length === 0 ? 'No automated control: attest how this specification is met.' : '');
     return { specification: spec.citation, title: spec.title, controls, status, counts, attestation };
   });

@@ -25,13 +25,23 @@ describe('compliance matrix', () => {
     expect(bySpec.get('164.312(d)')?.controls).toEqual(expect.arrayContaining(['user-console-mfa', 'root-mfa', 'password-policy', 'mfa-enforcement']));
   });
 
-  it.each(['164.308(a)(1)(ii)(A)', '164.308(a)(1)(ii)(C)', '164.308(a)(2)', '164.308(a)(5)(ii)(A)', '164.308(a)(6)(i)', '164.308(a)(7)(i)', '164.308(a)(8)', '164.312(a)(2)(ii)', '164.312(e)(1)'])(
+  it.each(['164.308(a)(1)(ii)(A)', '164.308(a)(1)(ii)(C)', '164.308(a)(2)', '164.308(a)(5)(ii)(A)', '164.308(a)(6)(i)', '164.308(a)(7)(i)', '164.312(a)(2)(ii)', '164.312(e)(1)'])(
     '%s, which no control judges, is MANUAL with what to attest',
     (citation) => {
       expect(bySpec.get(citation)).toMatchObject({ status: 'MANUAL', controls: [] });
       expect(bySpec.get(citation)?.attestation.length).toBeGreaterThan(20);
     },
   );
+
+  it('164.308(a)(8), cited by organization-coverage (IAM-039) alone, is MANUAL with what to attest when that control judged nothing (a single-account run)', () => {
+    const row = bySpec.get('164.308(a)(8)');
+    expect(row).toMatchObject({ status: 'MANUAL', controls: ['organization-coverage'] });
+    expect(row?.attestation.length).toBeGreaterThan(20);
+    const notApplicable = new Map(complianceMatrix(ALL_CHECKS, [f('organization-coverage', 'NOT_APPLICABLE')]).map((r) => [r.specification, r]));
+    expect(notApplicable.get('164.308(a)(8)')).toMatchObject({ status: 'MANUAL', counts: { NOT_APPLICABLE: 1 } });
+    const failed = new Map(complianceMatrix(ALL_CHECKS, [f('organization-coverage', 'FAIL')]).map((r) => [r.specification, r]));
+    expect(failed.get('164.308(a)(8)')).toMatchObject({ status: 'FAIL' });
+  });
 
   it('keeps the business associate agreement a MANUAL attestation even where controls cite 164.308(b)(1)', () => {
     expect(bySpec.get('164.308(b)(1)')?.attestation).toMatch(/Business Associate Addendum/);

@@ -241,9 +241,10 @@ describe.skipIf(!motoInstalled)('fault suite: every collector API × {empty, mal
     expect(damagedSources(clean)).toEqual(new Set());
     const statuses = (id: string) => [...(cleanVerdicts.get(id)?.values() ?? [])].flatMap((s) => s.split('+'));
     const judged = ALL_CHECKS.map((c) => c.meta.controlId).filter((id) => statuses(id).some((s) => s === 'PASS' || s === 'FAIL'));
-    // Only a control that reads no AWS source (the risk register's review cadence) has nothing to judge here.
+    // Only controls that read no AWS source have nothing to judge here: the risk register's review cadence, and the
+    // organization controls (IAM-038, IAM-039), judged only in an organization-wide run.
     const notJudged = ALL_CHECKS.filter((c) => !judged.includes(c.meta.controlId)).map((c) => [c.meta.controlId, c.meta.sources]);
-    expect(notJudged).toEqual([['review-cadence', []]]);
+    expect(notJudged).toEqual([['review-cadence', []], ['root-credentials-central', []], ['organization-coverage', []]]);
     expect(proxy.requests.filter((r) => r.outcome !== 'pass')).toEqual([]);
   });
 

@@ -15,5 +15,5 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html',
     sources: ['cloudTrail'],
   },
-  run: ({ snapshot }) => judgeEachTrail(snapshot, 'CloudWatch Logs delivery', (t) => t.cloudWatchLogsLogGroupArn !== null, (t) => t.cloudWatchLogsLogGroupArn),
+  run: (context) => judgeEachTrail(context, 'CloudWatch Logs delivery', (t) => t.cloudWatchLogsLogGroupArn !== null, (t) => t.cloudWatchLogsLogGroupArn),
 });

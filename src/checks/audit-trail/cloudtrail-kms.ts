@@ -15,5 +15,5 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html',
     sources: ['cloudTrail'],
   },
-  run: ({ snapshot }) => judgeEachTrail(snapshot, 'KMS encryption', (t) => t.kmsKeyId !== null, (t) => t.kmsKeyId),
+  run: (context) => judgeEachTrail(context, 'KMS encryption', (t) => t.kmsKeyId !== null, (t) => t.kmsKeyId),
 });

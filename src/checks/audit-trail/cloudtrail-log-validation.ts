@@ -15,5 +15,5 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-enabling.html',
     sources: ['cloudTrail'],
   },
-  run: ({ snapshot }) => judgeEachTrail(snapshot, 'log file validation', (t) => t.logFileValidationEnabled, (t) => t.logFileValidationEnabled),
+  run: (context) => judgeEachTrail(context, 'log file validation', (t) => t.logFileValidationEnabled, (t) => t.logFileValidationEnabled),
 });
