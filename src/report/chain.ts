@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { ArchivedRun } from './archive.js';
 import { MANIFEST_FILE, sha256, SIGNATURE_FILE, type Manifest, type PreviousRun } from './manifest.js';
-import { checkPackage } from './organization-package.js';
+import { checkPackage, isPackage } from './organization-package.js';
 import { checkRunFolder, type RunFolderCheck, type VerifyOptions } from './verify.js';
 
 /** Run folders are named by their start time (src/report/evidence-writer.ts runFolderName). */
@@ -56,7 +56,7 @@ export function verifyChain(accountDir: string, options: VerifyOptions = {}): Ch
   // Runs from before the account's first signed run may be unsigned; once signing began, a run without a signature had it removed.
   const firstSigned = names.find((name) => existsSync(join(accountDir, name, SIGNATURE_FILE)));
   // An organization folder (<out>/org-<id>) holds packages: each is checked whole, its account folders included.
-  const organization = basename(accountDir).startsWith('org-');
+  const organization = basename(resolve(accountDir)).startsWith('org-') || isPackage(join(accountDir, names[0]!));
   for (const name of names) {
     const dir = join(accountDir, name);
     if (!statSync(dir).isDirectory()) {
