@@ -78,10 +78,13 @@ async function organizationSource(flags: SourceFlags & OrganizationFlags, checks
 export async function runOrganizationCommand(command: string, checks: readonly Check[], flags: AuditCommandFlags & OrganizationFlags, remediation: RemediationSpec | undefined, progress: (message: string) => void): Promise<number> {
   const startedAt = new Date();
   checkOrganizationFlags(flags);
-  if (remediation?.plans(flags)) throw new InputError(`${command}'s changes are made one account at a time; drop --organization to plan or apply them in an account`);
+  // An organization run judges and records; it plans no change (a plan and its --apply are one account's).
+  const asked = (['apply', 'enforce', 'enable', 'replaceBoundaries'] as const).filter((name) => flags[name] === true);
+  if (remediation && asked.length > 0) throw new InputError(`${command}'s changes are made one account at a time; drop --organization to plan or apply them in an account`);
   const settings: Partial<Settings> = {
     ...(flags.eligibleServices ? { eligibleServices: loadEligibleServicesFile(flags.eligibleServices) } : {}),
     ...passwordBaseline(flags),
+    ...(flags.policyArn ? { requiredPermissionsBoundaryArn: flags.policyArn } : {}),
   };
   const exceptions = flags.exceptions ? loadExceptions(flags.exceptions, ALL_CHECKS.map((c) => c.meta)) : undefined;
   // Before the organization is read (which may take long): evidence that could never be written is a usage error.
