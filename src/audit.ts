@@ -82,6 +82,12 @@ export interface AuditRequest {
   onPhase?: (phase: string, milliseconds: number) => void;
   /** In an organization-wide run: the organization's facts and this account's place in it (CheckContext.organization). */
   organization?: OrganizationContext;
+  /**
+   * The run's scope when the caller knows better than `checks` (an organization run judges
+   * IAM-039 once for the organization, not in each account: its full audit is a full audit of
+   * each account); default 'full' exactly when `checks` holds every control.
+   */
+  scope?: RunScope;
 }
 
 export interface AuditResult {
@@ -160,7 +166,7 @@ export function prepareAccountRun(request: AuditRequest, archive: RunArchive, re
   const clock = request.clock ?? (() => new Date());
   const formats = new Set(request.formats ?? DEFAULT_FORMATS);
   const controls = checks.map((c) => c.meta.controlId);
-  const scope: RunScope = ALL_CHECKS.every((c) => controls.includes(c.meta.controlId)) ? 'full' : 'partial';
+  const scope: RunScope = request.scope ?? (ALL_CHECKS.every((c) => controls.includes(c.meta.controlId)) ? 'full' : 'partial');
   // A subcommand run is compared only with earlier runs that judged the same controls.
   const history = archive.runs.filter((r) => sameScope(r, { scope, command: request.command, controls }));
 

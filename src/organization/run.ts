@@ -160,7 +160,7 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
   const accountChecks = request.checks.filter((c) => c.meta.controlId !== COVERAGE_META.controlId);
   const coverageMeta = request.checks.find((c) => c.meta.controlId === COVERAGE_META.controlId)?.meta ?? COVERAGE_META;
   const controls = request.checks.map((c) => c.meta.controlId);
-  const controlScope = ALL_CHECKS.every((c) => controls.includes(c.meta.controlId)) ? 'full' : 'partial';
+  const controlScope: 'full' | 'partial' = ALL_CHECKS.every((c) => controls.includes(c.meta.controlId)) ? 'full' : 'partial';
   const runDate = startedAt.toISOString().slice(0, 10);
   const rollup = new OrganizationRollup();
   const outcomes: CoverageOutcome[] = [];
@@ -202,6 +202,8 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
         ...(request.filters ? { filters: request.filters } : {}),
         ...(request.onlyFailures !== undefined ? { onlyFailures: request.onlyFailures } : {}),
         organization: { facts, account },
+        // An organization's full audit is a full audit of each account (an IAM-003 review), IAM-039 being judged once for all.
+        scope: controlScope,
       };
       const prepared = prepareAccountRun(accountRequest, history, () => readLivingRegister(orgDir, account.id, history.runs), `the earlier packages of ${orgDir} (account ${account.id})`);
       const folder = join(temporary, account.id);
