@@ -45,7 +45,6 @@ describe('organization flags', () => {
     [['--ou', 'finance'], /an OU id is ou-<root>-<suffix>/],
     [['--role-name', 'arn:aws:iam::111122223333:role/x'], /expected an IAM role name/],
     [['--import', 'somewhere'], /--import reads one account/],
-    [['--demo'], /--organization has no demo organization/],
     [['--role-arn', 'arn:aws:iam::111122223333:role/OrgReader', '--external-id', 'x'], /--external-id is for each member account's --role-name role/],
     [['--snapshot', FIXTURE, '--accounts', '210987654321'], /'--accounts <ids>' cannot be used with option '--snapshot <file>'/],
   ])('--organization %j is exit 2 with one line', (flags, pattern) => {
@@ -77,6 +76,19 @@ describe('organization flags', () => {
     const result = hipaaIam(['collect', '--organization', '--save', dir]);
     expect(result.status).toBe(2);
     oneLine(result.stderr, /--save .* is not a new or empty folder/);
+  });
+});
+
+describe('audit --demo --organization', () => {
+  it('audits the demo organization: two member accounts and one unreachable, into one package that verifies', () => {
+    const out = tempDir('org-demo');
+    const result = hipaaIam(['audit', '--demo', '--organization', '--out', out]);
+    expect(result.status).toBe(3);
+    expect(result.stdout).toMatch(/^hipaa-iam audit --organization: o-rb7example \(the embedded demo organization .*\): 3 account\(s\) selected, 1 left out$/m);
+    expect(result.stdout).toMatch(/^ {2}410987654321 clinic-legacy \(Root\/Legacy\): unreachable \(assume-role: AccessDenied/m);
+    expect(result.stdout).toMatch(/^Total: 2 account\(s\) audited, 1 unreachable, 1 left out;/m);
+    const [pkg] = packagesIn(out);
+    expect(hipaaIam(['verify', pkg!]).status).toBe(0);
   });
 });
 

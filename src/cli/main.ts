@@ -52,6 +52,7 @@ Examples:
   hipaa-iam mfa-audit --enforce           print the changes that would enforce MFA; change nothing
   hipaa-iam mfa-audit --enforce --apply   make them, logging each to remediation-log.csv
   hipaa-iam scp --save hipaa-scp.json     the SCP that allows only HIPAA-eligible services
+  hipaa-iam audit --demo --organization   the demo organization: three member accounts, one package
   hipaa-iam audit --organization --concurrency 16    every ACTIVE member account, one package
   hipaa-iam collect --organization --save org-snap/  then: hipaa-iam audit --organization --snapshot org-snap/`,
     );

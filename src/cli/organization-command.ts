@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { loadExceptions } from '../exceptions.js';
 import { loadEligibleServicesFile } from '../hipaa/eligible-services.js';
 import type { OrganizationSource } from '../organization/collection.js';
+import { demoOrganization } from '../organization/demo.js';
 import { accountLine, runOrganization } from '../organization/run.js';
 import { countsText } from '../organization/rollup.js';
 import { collectOrganizationLive, isOrganizationFolder, readOrganizationFolder, saveOrganizationFolder } from '../organization/sources.js';
@@ -43,7 +44,6 @@ export function checkOrganizationFlags(flags: SourceFlags & OrganizationFlags): 
     return;
   }
   if (flags.import) throw new InputError('--organization reads the organization live or from a folder saved by `collect --organization --save DIR` (--snapshot DIR); --import reads one account');
-  if (flags.demo) throw new InputError('--organization has no demo organization; audit a saved organization with --snapshot DIR, or drop --organization for the demo account');
   if (flags.roleArn && flags.externalId) {
     throw new InputError('with --organization, --external-id is for each member account\'s --role-name role, so it cannot also serve --role-arn; put the caller\'s role in a --profile (role_arn, external_id) instead');
   }
@@ -55,6 +55,7 @@ export function checkOrganizationFlags(flags: SourceFlags & OrganizationFlags): 
 /** The organization as the flags name it: the saved folder, else live through the caller's credentials. */
 async function organizationSource(flags: SourceFlags & OrganizationFlags, checks: readonly Check[] | null, by: string, progress: (message: string) => void): Promise<OrganizationSource> {
   if (flags.snapshot) return readOrganizationFolder(flags.snapshot);
+  if (flags.demo) return demoOrganization();
   const selection = selectSource({ ...flags, externalId: undefined });
   if (selection.kind !== 'live') throw new InputError('--organization reads live AWS or a saved folder (--snapshot DIR)');
   return collectOrganizationLive({
@@ -129,7 +130,7 @@ export async function runOrganizationCommand(command: string, checks: readonly C
 /** `collect --organization --save DIR`: the organization saved as a folder, each account as it arrives; judges nothing. */
 export async function collectOrganizationCommand(flags: SourceFlags & OrganizationFlags & { save: string }, progress: (message: string) => void): Promise<number> {
   checkOrganizationFlags(flags);
-  if (flags.snapshot) throw new InputError('collect --organization reads live AWS; a saved organization is already collected');
+  if (flags.snapshot || flags.demo) throw new InputError('collect --organization reads live AWS; a saved organization, or the demo, is already collected');
   // Before anything is read: a save never overwrites or mixes with another.
   if (existsSync(flags.save) && (!statSync(flags.save).isDirectory() || readdirSync(flags.save).length > 0)) {
     throw new InputError(`--save ${flags.save} is not a new or empty folder; an organization is saved to one, so no earlier save is overwritten or mixed in; nothing was collected or written`);
