@@ -234,8 +234,9 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
     rollup.addOrganizationFindings(coverage);
     for (const account of source.covered) if (!outcomes.some((o) => o.account.id === account.id)) request.onAccount?.(rollup.addUnreachable(account, 'never reported', 'the source ended without this account'));
 
-    const run = organizationRunInfo(request, { startedAt, formats, controlScope, controls, rollup, warnings: [...warnings] });
     const metas = tableControls(accountChecks.map((c) => c.meta), [coverageMeta]);
+    // run.json lists every control the package judged: those of each account, and IAM-039 judged once.
+    const run = organizationRunInfo(request, { startedAt, formats, controlScope, controls: metas.map((m) => m.controlId), rollup, warnings: [...warnings] });
     const organizationChecks: Check[] = metas.map((meta) => ({ meta, run: () => [] }));
     const orgRegisterName = `org-${facts.organization.id}`;
     const orgLiving = readLivingRegister(request.outDir, orgRegisterName, archive.packages);

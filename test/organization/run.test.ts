@@ -122,9 +122,10 @@ describe('runOrganization over three accounts (one unreachable, one with a weak 
   it('rolls up counts equal to the accounts’ own findings, keeps only failing findings with their account and OU path, and fails IAM-039 for the unreachable account', async () => {
     const out = tempDir('org-rollup');
     const result = await runOrganization(request(out));
-    const run = JSON.parse(readFileSync(join(result.packageDir, 'run.json'), 'utf8')) as { scope: string; organization: { id: string }; covered: number; audited: number; unreachable: { id: string; step: string }[]; accounts: { id: string; outcome: string; statusCounts: Record<string, number> }[]; statusCounts: Record<string, number> };
+    const run = JSON.parse(readFileSync(join(result.packageDir, 'run.json'), 'utf8')) as { controls: string[]; scope: string; organization: { id: string }; covered: number; audited: number; unreachable: { id: string; step: string }[]; accounts: { id: string; outcome: string; statusCounts: Record<string, number> }[]; statusCounts: Record<string, number> };
     expect(run.scope).toBe('organization');
     expect(run.organization.id).toBe(ORG_ID);
+    expect(run.controls).toEqual([...ALL_CHECKS.map((c) => c.meta.controlId).filter((id) => id !== 'organization-coverage'), 'organization-coverage']);
     expect([run.covered, run.audited]).toEqual([3, 2]);
     expect(run.unreachable.map((u) => [u.id, u.step])).toEqual([[UNREACHABLE, 'assume-role']]);
     const total: Record<string, number> = {};
