@@ -9,7 +9,7 @@ import { applyExceptions, exceptionsUse, exceptionsWarnings, type ExceptionsFile
 import { BUILT_IN_ELIGIBLE_SERVICES, eligibleServicesAge, staleEligibleServicesWarning } from './hipaa/eligible-services.js';
 import { accessReviewCsvChunks } from './report/access-review-csv.js';
 import { withAccountLock, type LockTiming } from './report/account-lock.js';
-import { LIVING_REGISTER, readLivingRegister, readRunArchive, runFindings, sameScope, type ArchivedRun, type LivingRegister } from './report/archive.js';
+import { LIVING_REGISTER, readLivingRegister, readRunArchive, runFindings, sameScope, type ArchivedRun, type LivingRegister, type RunArchive } from './report/archive.js';
 import { changesCsv } from './report/changes.js';
 import { complianceMatrix, complianceMatrixCsv } from './report/compliance-matrix.js';
 import { replaceFileAtomically, writeRunFolder, type FileContent } from './report/evidence-writer.js';
@@ -19,7 +19,7 @@ import { asffFindingsChunks, ocsfDetectionFindingsChunks } from './report/machin
 import { groupCsvChunks } from './report/group-csv.js';
 import { htmlReportChunks } from './report/html-report.js';
 import { chainLink } from './report/chain.js';
-import { buildManifest, MANIFEST_FILE } from './report/manifest.js';
+import { buildManifest, MANIFEST_FILE, type PreviousRun } from './report/manifest.js';
 import { mfaAuditCsv } from './report/mfa-audit-csv.js';
 import { passwordPolicyCsv } from './report/password-policy-csv.js';
 import { encodeRegister, nextRiskRegister, riskRegisterCsv, type RegisterRow } from './report/risk-register.js';
@@ -30,7 +30,7 @@ import { CollectionError, EvidenceWriteError, errorMessage } from './errors.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 import { isReadFailure, NOT_COLLECTED, TOOL } from './snapshot/build.js';
 import { SOURCE_NAMES, type Snapshot } from './snapshot/schema.js';
-import type { OrganizationContext } from './organization/facts.js';
+import { ouPathText, type OrganizationContext } from './organization/facts.js';
 
 /** Evidence files a control group adds to its run folder. */
 const GROUP_REPORTS: Partial<Record<ControlGroup, { file: string; render: (findings: readonly Finding[]) => Iterable<string> }>> = {
@@ -82,6 +82,12 @@ export interface AuditRequest {
   onPhase?: (phase: string, milliseconds: number) => void;
   /** In an organization-wide run: the organization's facts and this account's place in it (CheckContext.organization). */
   organization?: OrganizationContext;
+  /**
+   * The run's scope when the caller knows better than `checks` (an organization run judges
+   * IAM-039 once for the organization, not in each account: its full audit is a full audit of
+   * each account); default 'full' exactly when `checks` holds every control.
+   */
+  scope?: RunScope;
 }
 
 export interface AuditResult {
@@ -109,23 +115,71 @@ export function audit(request: AuditRequest): AuditResult {
 }
 
 function auditUnderLock(request: AuditRequest): AuditResult {
-  const { snapshot, checks, outDir } = request;
-  const clock = request.clock ?? (() => new Date());
-  const formats = new Set(request.formats ?? DEFAULT_FORMATS);
+  const { snapshot, outDir } = request;
   const archive = readRunArchive(outDir, snapshot.accountId);
-  const controls = checks.map((c) => c.meta.controlId);
-  const scope: RunScope = ALL_CHECKS.every((c) => controls.includes(c.meta.controlId)) ? 'full' : 'partial';
-  // A subcommand run is compared only with earlier runs that judged the same controls.
-  const history = archive.runs.filter((r) => sameScope(r, { scope, command: request.command, controls }));
   // A register people broke is refused before any work is done.
   readLivingRegister(outDir, snapshot.accountId, archive.runs);
+  const prepared = prepareAccountRun(request, archive, () => readLivingRegister(outDir, snapshot.accountId, archive.runs), join(outDir, snapshot.accountId));
+  const { checks, findings, runDate, living } = prepared;
+  const runDir = writeRunFolder(outDir, snapshot.accountId, request.startedAt, prepared.files, { last: prepared.manifest(chainLink(archive.runs)), ...(request.onPhase ? { onPhase: request.onPhase } : {}) });
+  const registerStarted = performance.now();
+  try {
+    carryRegisterForward(living, (rows) => nextRiskRegister(rows, checks, findings, runDate), runDir, archive.runs);
+    request.onPhase?.('register', performance.now() - registerStarted);
+  } catch (error) {
+    if (error instanceof CollectionError) throw error;
+    // The run is filed and verifiable; only the register did not advance. Exit 3, never 2 ("nothing written").
+    throw new EvidenceWriteError(`the run's evidence is complete in ${runDir}, but the living register was not updated: ${errorMessage(error)} (the register is as it was; the next run brings it up to date)`);
+  }
+  return { findings, runDir, exitCode: prepared.exitCode, summary: prepared.summary(), warnings: prepared.warnings, findingsDocument: prepared.findingsDocument };
+}
+
+/** A run judged and its evidence files ready to write (as generators), before anything is written: what audit() and an organization run's accounts share. */
+export interface PreparedAccountRun {
+  checks: readonly Check[];
+  findings: Finding[];
+  run: RunInfo;
+  /** YYYY-MM-DD of the run's start: the register's dates. */
+  runDate: string;
+  /** The living register as read for this run (its copy is among the files). */
+  living: LivingRegister;
+  /** The evidence files by name, each rendered as it is written. */
+  files: Record<string, FileContent>;
+  /** The manifest, once the other files' hashes are known, chained to `previous`. */
+  manifest: (previous: PreviousRun | null) => (hashes: Record<string, string>) => Record<string, FileContent>;
+  exitCode: 0 | 1 | 3;
+  warnings: string[];
+  summary: () => string;
+  findingsDocument: () => Iterable<string>;
+}
+
+/**
+ * Judges the request's snapshot against `archive` (the account's verified earlier runs: IAM-003
+ * reviews, changes.csv's previous run, the trend) and the living register `readLiving` returns
+ * (its copy goes into the run), and renders the run's evidence files, without writing any.
+ * `archiveLabel` names where the archive was read, in the warning about unverified folders.
+ * With `request.organization`, each finding carries the account and its OU path, and
+ * findings.csv the three account columns at its end. Throws InputError for a broken register.
+ */
+export function prepareAccountRun(request: AuditRequest, archive: RunArchive, readLiving: () => LivingRegister, archiveLabel: string): PreparedAccountRun {
+  const { snapshot, checks } = request;
+  const clock = request.clock ?? (() => new Date());
+  const formats = new Set(request.formats ?? DEFAULT_FORMATS);
+  const controls = checks.map((c) => c.meta.controlId);
+  const scope: RunScope = request.scope ?? (ALL_CHECKS.every((c) => controls.includes(c.meta.controlId)) ? 'full' : 'partial');
+  // A subcommand run is compared only with earlier runs that judged the same controls.
+  const history = archive.runs.filter((r) => sameScope(r, { scope, command: request.command, controls }));
 
   // Checks judge "now" as of collection, so a saved snapshot gives the same verdicts later.
   // Only verified full audits are access reviews (IAM-003): a subcommand run looked at a part.
   const reviews = archive.runs.filter((r) => r.scope === 'full').map((r) => r.startedAt);
   const settings = { ...DEFAULT_SETTINGS, ...request.settings };
   const checksStarted = performance.now();
-  const judged = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt), { reviews }, request.organization ?? null);
+  const organization = request.organization;
+  const placed = runChecks(checks, snapshot, settings, new Date(snapshot.collectedAt), { reviews }, organization ?? null);
+  // An organization run's findings say which account they are about, and where it sits in the organization.
+  const account = organization ? { id: organization.account.id, name: organization.account.name, ouPath: ouPathText(organization.account) } : undefined;
+  const judged = account ? placed.map((f) => ({ ...f, account })) : placed;
   const runDate = request.startedAt.toISOString().slice(0, 10);
   const findings = request.exceptions ? applyExceptions(judged, request.exceptions.exceptions, runDate) : judged;
   const exceptions = request.exceptions ? exceptionsUse(request.exceptions, judged, controls, runDate) : undefined;
@@ -138,7 +192,7 @@ function auditUnderLock(request: AuditRequest): AuditResult {
     warnings.push(`nothing in the import dates its exports, so key ages and days unused count from this run (${snapshot.collectedAt}); pass --as-of DATE (the day they were taken), or save the report's GeneratedTime beside it (aws iam get-credential-report --query GeneratedTime --output text > credential-report-generated-time.txt)`);
   }
   if (archive.unverified.length > 0) {
-    warnings.push(`${archive.unverified.length} folder(s) in ${join(outDir, snapshot.accountId)} look like runs but their manifest does not verify or the chain of manifests does not vouch for them, so they were not counted as reviews, previous runs or trend points: ${archive.unverified.join(', ')}`);
+    warnings.push(`${archive.unverified.length} folder(s) in ${archiveLabel} look like runs but their manifest does not verify or the chain of manifests does not vouch for them, so they were not counted as reviews, previous runs or trend points: ${archive.unverified.join(', ')}`);
   }
   if (exceptions) warnings.push(...exceptionsWarnings(exceptions));
 
@@ -172,7 +226,7 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   };
 
   // People may have saved the register while the checks ran: start from what is there now.
-  const living = readLivingRegister(outDir, snapshot.accountId, archive.runs);
+  const living = readLiving();
   if (living.rebuiltFrom) warnings.push(`the living risk register ${living.path} was ${living.bytes ? 'empty' : 'missing'}; rebuilt from ${join(living.rebuiltFrom, LIVING_REGISTER)}, Owner and Notes included`);
   const register = nextRiskRegister(living.rows, checks, findings, runDate);
   const matrix = complianceMatrix(checks, findings);
@@ -182,7 +236,7 @@ function auditUnderLock(request: AuditRequest): AuditResult {
   const findingsDocument = () => findingsJsonChunks(run, findings);
   if (formats.has('json')) files['findings.json'] = findingsDocument();
   if (formats.has('csv')) {
-    files['findings.csv'] = findingsCsvChunks(findings);
+    files['findings.csv'] = findingsCsvChunks(findings, { accounts: account !== undefined });
     for (const group of new Set(checks.map((c) => c.meta.group))) {
       const report = GROUP_REPORTS[group];
       if (report) files[report.file] = report.render(findings);
@@ -200,25 +254,23 @@ function auditUnderLock(request: AuditRequest): AuditResult {
     files['report.html'] = htmlReportChunks({ run, controls: checks.map((c) => c.meta), findings, matrix, register, trend });
   }
   Object.assign(files, request.extraFiles);
-  // The account's runs form a chain: each manifest records the hash of the one written before it.
-  const previous = chainLink(archive.runs);
-  // The manifest is written last, from the hashes of the bytes written (never read back).
-  const manifest = (hashes: Record<string, string>) => ({
+  // The manifest is written last, from the hashes of the bytes written (never read back); the account's runs form a chain.
+  const manifest = (previous: PreviousRun | null) => (hashes: Record<string, string>) => ({
     [MANIFEST_FILE]: `${JSON.stringify(buildManifest(hashes, { tool: TOOL, accountId: snapshot.accountId, runStartedAt: run.startedAt, previous }), null, 2)}\n`,
   });
-
-  const runDir = writeRunFolder(outDir, snapshot.accountId, request.startedAt, files, { last: manifest, ...(request.onPhase ? { onPhase: request.onPhase } : {}) });
-  const registerStarted = performance.now();
-  try {
-    carryRegisterForward(living, (rows) => nextRiskRegister(rows, checks, findings, runDate), runDir, archive.runs);
-    request.onPhase?.('register', performance.now() - registerStarted);
-  } catch (error) {
-    if (error instanceof CollectionError) throw error;
-    // The run is filed and verifiable; only the register did not advance. Exit 3, never 2 ("nothing written").
-    throw new EvidenceWriteError(`the run's evidence is complete in ${runDir}, but the living register was not updated: ${errorMessage(error)} (the register is as it was; the next run brings it up to date)`);
-  }
-  const summary = terminalSummary(checks, findings, request.colour, { onlyFailures: request.onlyFailures }) + totalsLine(findings, request.colour);
-  return { findings, runDir, exitCode: exitCodeFor(findings, request.failOn), summary, warnings, findingsDocument };
+  return {
+    checks,
+    findings,
+    run,
+    runDate,
+    living,
+    files,
+    manifest,
+    exitCode: exitCodeFor(findings, request.failOn),
+    warnings,
+    summary: () => terminalSummary(checks, findings, request.colour, { onlyFailures: request.onlyFailures }) + totalsLine(findings, request.colour),
+    findingsDocument,
+  };
 }
 
 /**
@@ -226,8 +278,10 @@ function auditUnderLock(request: AuditRequest): AuditResult {
  * the file is read once more after the new one is on disk, just before the rename, and while it
  * differs from the version merged, the merge is done again from what is there now. A register
  * that became unreadable meanwhile is left as the person saved it (exit 3: the run is written).
+ * The register is `<outDir>/<name>/risk-register.csv` (read.path): an account's, or in an
+ * organization run an account's under `<out>/org-<id>/` or the organization's own.
  */
-function carryRegisterForward(read: LivingRegister, next: (rows: RegisterRow[]) => RegisterRow[], runDir: string, runs: readonly ArchivedRun[]): void {
+export function carryRegisterForward(read: LivingRegister, next: (rows: RegisterRow[]) => RegisterRow[], runDir: string, runs: readonly ArchivedRun[]): void {
   const [outDir, accountId] = [dirname(dirname(read.path)), basename(dirname(read.path))];
   let merged = read;
   replaceFileAtomically(read.path, encodeRegister(riskRegisterCsv(next(read.rows)), read.encoding), () => {

@@ -55,6 +55,15 @@ export interface Finding extends FindingDraft {
   hipaa: string[];
   /** Present exactly when status is SUPPRESSED: the exception that accepted the failure (src/exceptions.ts). */
   suppressed?: Suppression;
+  /** In an organization-wide run only: the member account the finding is about and its OU path (`Root/PHI/Prod`); src/organization/run.ts sets it. */
+  account?: FindingAccount;
+}
+
+/** The account of an organization run's finding: its id, its name in the organization and its OU path (ouPathText). */
+export interface FindingAccount {
+  id: string;
+  name: string;
+  ouPath: string;
 }
 
 /**

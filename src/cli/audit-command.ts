@@ -9,7 +9,8 @@ import { run, selectSource } from '../run.js';
 import type { Settings } from '../settings.js';
 import { filterOptions, recordedFilters, selectControls, type ControlFilterFlags } from './filters.js';
 import { setInterruptNote } from './interrupt.js';
-import { outputOptions, passwordBaseline, settingsOptions, sourceOptions, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
+import { organizationOptions, outputOptions, passwordBaseline, settingsOptions, sourceOptions, type OrganizationFlags, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
+import { checkOrganizationFlags, runOrganizationCommand } from './organization-command.js';
 import type { RemediationFlags, RemediationSpec } from './remediation.js';
 import { stdoutOptions, type StdoutFlags } from './stdout-options.js';
 
@@ -26,6 +27,8 @@ export function progressReporter(): (message: string) => void {
  * printed here. Returns the exit code.
  */
 export async function runAuditCommand(command: string, checks: readonly Check[], flags: AuditCommandFlags, remediation?: RemediationSpec): Promise<number> {
+  checkOrganizationFlags(flags);
+  if (flags.organization) return runOrganizationCommand(command, checks, flags, remediation, flags.quiet ? () => {} : progressReporter());
   const startedAt = new Date();
   const source = selectSource(flags);
   const plans = remediation?.plans(flags) === true;
@@ -70,11 +73,11 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
   return result.exitCode;
 }
 
-export type AuditCommandFlags = SourceFlags & OutputFlags & SettingsFlags & RemediationFlags & ControlFilterFlags & StdoutFlags & { signWithKms?: string };
+export type AuditCommandFlags = SourceFlags & OutputFlags & SettingsFlags & RemediationFlags & ControlFilterFlags & StdoutFlags & OrganizationFlags & { signWithKms?: string };
 
 export function auditCommand(name: string, description: string, checks: readonly Check[], remediation?: RemediationSpec): Command {
   const command = new Command(name).description(description);
-  for (const option of [...sourceOptions(), ...outputOptions(), ...settingsOptions(name), ...(remediation?.options ?? []), signOption(), ...filterOptions(), ...stdoutOptions()]) command.addOption(option);
+  for (const option of [...sourceOptions(), ...organizationOptions(), ...outputOptions(), ...settingsOptions(name), ...(remediation?.options ?? []), signOption(), ...filterOptions(), ...stdoutOptions()]) command.addOption(option);
   return command.action(async (flags: AuditCommandFlags) => {
     // Narrowed before the run, so collection reads only what the kept controls need.
     process.exitCode = await runAuditCommand(name, selectControls(name, checks, flags).checks, flags, remediation);

@@ -9,7 +9,8 @@ import { printable } from '../report/terminal.js';
 import { withoutUrlCredentials } from '../url-credentials.js';
 import { installInterruptHandlers, setInterruptNote } from './interrupt.js';
 import { checkSaveFile, saveFile } from './output-folder.js';
-import { sourceOptions, type SourceFlags } from './options.js';
+import { organizationOptions, sourceOptions, type OrganizationFlags, type SourceFlags } from './options.js';
+import { checkOrganizationFlags, collectOrganizationCommand } from './organization-command.js';
 import { scpCommand } from './scp-command.js';
 import { AUDIT_COMMANDS } from './commands.js';
 import { auditCommand, progressReporter, selectSource } from './audit-command.js';
@@ -50,7 +51,10 @@ Examples:
   hipaa-iam collect --role-arn arn:aws:iam::123456789012:role/Auditor --save snapshot.json
   hipaa-iam mfa-audit --enforce           print the changes that would enforce MFA; change nothing
   hipaa-iam mfa-audit --enforce --apply   make them, logging each to remediation-log.csv
-  hipaa-iam scp --save hipaa-scp.json     the SCP that allows only HIPAA-eligible services`,
+  hipaa-iam scp --save hipaa-scp.json     the SCP that allows only HIPAA-eligible services
+  hipaa-iam audit --demo --organization   the demo organization: three member accounts, one package
+  hipaa-iam audit --organization --concurrency 16    every ACTIVE member account, one package
+  hipaa-iam collect --organization --save org-snap/  then: hipaa-iam audit --organization --snapshot org-snap/`,
     );
 
   for (const spec of AUDIT_COMMANDS) program.addCommand(auditCommand(spec.name, spec.description, spec.checks, spec.remediation));
@@ -58,9 +62,14 @@ Examples:
   program.addCommand(scpCommand());
 
   const collect = new Command('collect').description('collect every source once into a snapshot file; judge nothing');
-  for (const option of sourceOptions()) collect.addOption(option);
-  collect.requiredOption('--save <file>', 'where to write the snapshot (JSON)');
-  collect.action(async (flags: SourceFlags & { save: string }) => {
+  for (const option of [...sourceOptions(), ...organizationOptions()]) collect.addOption(option);
+  collect.requiredOption('--save <file>', 'where to write the snapshot (JSON); with --organization, a new or empty folder');
+  collect.action(async (flags: SourceFlags & OrganizationFlags & { save: string }) => {
+    checkOrganizationFlags(flags);
+    if (flags.organization) {
+      process.exitCode = await collectOrganizationCommand(flags, progressReporter());
+      return;
+    }
     checkSaveFile(flags.save, `--save ${flags.save}`);
     const snapshot = await obtainSnapshot(selectSource(flags), progressReporter());
     saveFile(flags.save, `${JSON.stringify(snapshot, null, 2)}\n`);

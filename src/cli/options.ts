@@ -17,7 +17,7 @@ export function sourceOptions(): Option[] {
     new Option('--profile <name>', "AWS profile from ~/.aws/config and ~/.aws/credentials, with its region, endpoint_url, role_arn, sso_session or credential_process (live; default: AWS_PROFILE, else the SDK credential chain)").conflicts([...OFFLINE_SOURCES]),
     new Option('--region <region>', "region for STS and the partition (live; default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else us-east-1)").conflicts([...OFFLINE_SOURCES]),
     new Option('--role-arn <arn>', 'assume this role through STS before collecting (live)').conflicts([...OFFLINE_SOURCES]),
-    new Option('--external-id <id>', 'external ID for --role-arn, if the role requires one').conflicts([...OFFLINE_SOURCES]),
+    new Option('--external-id <id>', 'external ID the assumed role requires: for --role-arn, or with --organization for each member account\'s --role-name role').conflicts([...OFFLINE_SOURCES]),
     new Option('--regions <list>', 'regions to look for IAM Access Analyzer in, comma-separated (live; default: every enabled region, from ec2:DescribeRegions)')
       .argParser(parseRegions)
       .conflicts([...OFFLINE_SOURCES]),
@@ -148,4 +148,46 @@ export interface OutputFlags {
   exceptions?: string;
   quiet?: boolean;
   failOn: (typeof SEVERITIES)[number];
+}
+
+/** Flags of an organization-wide run; given without --organization they are a usage error (src/cli/organization-command.ts). */
+export const ORGANIZATION_ONLY = ['roleName', 'accounts', 'ou', 'excludeAccounts', 'concurrency'] as const;
+export const DEFAULT_ROLE_NAME = 'hipaa-iam-auditor';
+export const DEFAULT_CONCURRENCY = 8;
+
+/** --organization and the flags that narrow and pace it (live; a saved organization holds the accounts it was saved with). */
+export function organizationOptions(): Option[] {
+  return [
+    new Option('--organization', 'audit every ACTIVE account of the AWS Organization (run from the management account or a delegated administrator), live or from a folder saved by `collect --organization --save DIR` (--snapshot DIR); one evidence package under <out>/org-<organization-id>/'),
+    new Option('--role-name <name>', `with --organization: the role assumed in each member account (default ${DEFAULT_ROLE_NAME})`).argParser(parseRoleName).conflicts([...OFFLINE_SOURCES]),
+    new Option('--accounts <ids>', 'with --organization: only these account ids, comma-separated').argParser((v: string) => parseIds(v, 'account')).conflicts([...OFFLINE_SOURCES]),
+    new Option('--ou <ids>', 'with --organization: only accounts under these OUs or roots (ou-…, r-…; at any depth), comma-separated').argParser((v: string) => parseIds(v, 'ou')).conflicts([...OFFLINE_SOURCES]),
+    new Option('--exclude-accounts <ids>', 'with --organization: leave these account ids out, comma-separated').argParser((v: string) => parseIds(v, 'account')).conflicts([...OFFLINE_SOURCES]),
+    new Option('--concurrency <n>', `with --organization: accounts collected at once, 1 to 64 (default ${DEFAULT_CONCURRENCY}); also the most account snapshots held in memory`).argParser(integerIn(1, 64)).conflicts([...OFFLINE_SOURCES]),
+  ];
+}
+
+export interface OrganizationFlags {
+  organization?: boolean;
+  roleName?: string;
+  accounts?: string[];
+  ou?: string[];
+  excludeAccounts?: string[];
+  concurrency?: number;
+}
+
+/** "111122223333, 444455556666" → ids; an id of the wrong form is a usage error. */
+function parseIds(value: string, kind: 'account' | 'ou'): string[] {
+  const ids = [...new Set(value.split(',').map((v) => v.trim()).filter(Boolean))];
+  if (ids.length === 0) throw new InvalidArgumentError(kind === 'account' ? 'name at least one 12-digit account id' : 'name at least one OU or root id (ou-…, r-…)');
+  const pattern = kind === 'account' ? /^\d{12}$/ : /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
+  const bad = ids.filter((id) => !pattern.test(id));
+  if (bad.length > 0) throw new InvalidArgumentError(`${bad.join(', ')}: ${kind === 'account' ? 'an AWS account id is 12 digits' : 'an OU id is ou-<root>-<suffix> and a root id r-<suffix>'}`);
+  return ids;
+}
+
+/** An IAM role name (with no path): 1 to 64 of letters, digits and +=,.@_- (IAM's RoleName pattern). */
+function parseRoleName(value: string): string {
+  if (!/^[\w+=,.@-]{1,64}$/.test(value)) throw new InvalidArgumentError('expected an IAM role name (1 to 64 letters, digits and +=,.@_-), not an ARN');
+  return value;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { InputError, errorMessage } from '../errors.js';
 import { chainReport, verifyChain } from '../report/chain.js';
 import { keyFingerprint, parsePublicKey, type TrustedKey } from '../report/signature.js';
+import { isPackage, verifyPackage } from '../report/organization-package.js';
 import { verifyRunFolder } from '../report/verify.js';
 
 interface VerifyFlags {
@@ -17,8 +18,8 @@ interface VerifyFlags {
 /** `verify RUN_DIR` and `verify --chain ACCOUNT_DIR`: exit 0 whole, 1 naming each problem, 2 bad input. */
 export function verifyCommand(): Command {
   return new Command('verify')
-    .description('check a run folder against its manifest.json (exit 0 if whole, 1 naming what changed, was added or removed); with --chain, an account folder’s whole chain of runs')
-    .argument('<dir>', 'a run folder, <out>/<account-id>/<timestamp>; with --chain, the account folder <out>/<account-id>')
+    .description('check a run folder (or an organization package) against its manifest.json (exit 0 if whole, 1 naming what changed, was added or removed); with --chain, an account folder’s (or organization folder’s) whole chain')
+    .argument('<dir>', 'a run folder, <out>/<account-id>/<timestamp>, or an organization package, <out>/org-<organization-id>/<timestamp>; with --chain, <out>/<account-id> or <out>/org-<organization-id>')
     .addOption(new Option('--chain', 'verify every run of the account folder and the chain linking them: names runs removed, replaced, re-hashed or inserted'))
     .addOption(new Option('--key-fingerprint <SHA256:...>', 'the fingerprint of the signing key you trust (SHA256:base64 of its DER public key); needs --public-key'))
     .addOption(new Option('--public-key <file>', 'the signing key’s public key (PEM or DER), checked against --key-fingerprint'))
@@ -34,7 +35,8 @@ export function verifyCommand(): Command {
         process.exitCode = check.ok ? 0 : 1;
         return;
       }
-      const result = verifyRunFolder(dir, options);
+      // An organization package (<out>/org-<id>/<timestamp>) is checked whole, each account folder too.
+      const result = isPackage(dir) ? verifyPackage(dir, options) : verifyRunFolder(dir, options);
       process.stdout.write(`${result.report}\n`);
       process.exitCode = result.ok ? 0 : 1;
     });

@@ -70,7 +70,8 @@ export function sameScope(a: Pick<ArchivedRun, 'scope' | 'command' | 'controls'>
   return a.command === b.command && a.controls.join(',') === [...b.controls].sort().join(',');
 }
 
-function verifiedRun(dir: string): ArchivedRun | null {
+/** A run folder as an ArchivedRun when its manifest verifies (every file, nothing added or removed, no sub-folder) and its run.json agrees with it; else null. */
+export function verifiedRun(dir: string): ArchivedRun | null {
   try {
     const manifestBytes = readFileSync(join(dir, MANIFEST_FILE));
     const manifest = JSON.parse(manifestBytes.toString('utf8')) as Partial<Manifest>;

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { ArchivedRun } from './archive.js';
 import { MANIFEST_FILE, sha256, SIGNATURE_FILE, type Manifest, type PreviousRun } from './manifest.js';
+import { checkPackage, isPackage } from './organization-package.js';
 import { checkRunFolder, type RunFolderCheck, type VerifyOptions } from './verify.js';
 
 /** Run folders are named by their start time (src/report/evidence-writer.ts runFolderName). */
@@ -34,7 +35,8 @@ export interface ChainCheck {
 }
 
 /**
- * `verify --chain ACCOUNT_DIR`: every run folder verified on its own (checkRunFolder), then the
+ * `verify --chain ACCOUNT_DIR`: every run folder verified on its own (checkRunFolder; for an
+ * organization folder `<out>/org-<id>`, every package checked whole by checkPackage), then the
  * links between them. A run whose recorded previous manifest is in no present run was preceded
  * by a run that was removed (or the run itself was forged); one whose previous run is there
  * with another manifest hash had that run replaced or re-hashed; a run that no later run
@@ -45,14 +47,16 @@ export interface ChainCheck {
  * Throws InputError (exit 2) when accountDir is not a folder or holds no run folder.
  */
 export function verifyChain(accountDir: string, options: VerifyOptions = {}): ChainCheck {
-  if (!existsSync(accountDir) || !statSync(accountDir).isDirectory()) throw new InputError(`${accountDir} is not an account folder; give <out>/<account-id>`);
+  if (!existsSync(accountDir) || !statSync(accountDir).isDirectory()) throw new InputError(`${accountDir} is not an account folder; give <out>/<account-id> (or <out>/org-<organization-id>)`);
   const names = readdirSync(accountDir).filter((name) => RUN_FOLDER.test(name)).sort();
-  if (names.length === 0) throw new InputError(`${accountDir} holds no run folders; give <out>/<account-id>, the folder that holds the <timestamp> runs`);
+  if (names.length === 0) throw new InputError(`${accountDir} holds no run folders; give <out>/<account-id>, the folder that holds the <timestamp> runs (or <out>/org-<organization-id>, the folder that holds the packages)`);
   const problems: string[] = [];
   const notes: string[] = [];
   const checks: RunFolderCheck[] = [];
   // Runs from before the account's first signed run may be unsigned; once signing began, a run without a signature had it removed.
   const firstSigned = names.find((name) => existsSync(join(accountDir, name, SIGNATURE_FILE)));
+  // An organization folder (<out>/org-<id>) holds packages: each is checked whole, its account folders included.
+  const organization = basename(resolve(accountDir)).startsWith('org-') || isPackage(join(accountDir, names[0]!));
   for (const name of names) {
     const dir = join(accountDir, name);
     if (!statSync(dir).isDirectory()) {
@@ -60,7 +64,8 @@ export function verifyChain(accountDir: string, options: VerifyOptions = {}): Ch
       continue;
     }
     try {
-      const check = checkRunFolder(dir, { ...options, allowUnsigned: firstSigned !== undefined && name < firstSigned });
+      const checkFolder = organization ? checkPackage : checkRunFolder;
+      const check = checkFolder(dir, { ...options, allowUnsigned: firstSigned !== undefined && name < firstSigned });
       checks.push(check);
       for (const problem of check.problems) problems.push(`${name}: ${problem}`);
       for (const note of check.notes) notes.push(`${name}: ${note}`);

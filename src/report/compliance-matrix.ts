@@ -1,4 +1,4 @@
-import type { Check, Finding, Status } from '../checks/check.js';
+import type { Check, CheckMeta, Finding, Status } from '../checks/check.js';
 import { HIPAA_SPECIFICATIONS } from '../hipaa/specifications.js';
 import { toCsv } from './csv.js';
 import type { ComplianceMatrixRow } from './evidence-types.js';
@@ -12,14 +12,30 @@ const WORST_FIRST: readonly Status[] = ['ERROR', 'FAIL', 'MANUAL', 'SUPPRESSED',
  * controls were all NOT_APPLICABLE, is MANUAL with what a person must attest. Derived from the controls' citations, never hand-mapped.
  */
 export function complianceMatrix(checks: readonly Check[], findings: readonly Finding[]): ComplianceMatrixRow[] {
+  const byControl: Record<string, Partial<Record<Status, number>>> = {};
+  for (const f of findings) {
+    const counts = (byControl[f.controlId] ??= {});
+    counts[f.status] = (counts[f.status] ?? 0) + 1;
+  }
+  return complianceMatrixFromCounts(checks.map((c) => c.meta), byControl);
+}
+
+/**
+ * complianceMatrix from findings counted per control and status rather than the findings
+ * themselves: what an organization run's roll-up keeps (src/organization/rollup.ts), so its
+ * organization-wide matrix sums every account's findings without holding them.
+ */
+export function complianceMatrixFromCounts(metas: readonly Pick<CheckMeta, 'controlId' | 'hipaa'>[], byControl: Readonly<Record<string, Partial<Record<Status, number>>>>): ComplianceMatrixRow[] {
   const specs = [...HIPAA_SPECIFICATIONS];
-  for (const citation of new Set(checks.flatMap((c) => c.meta.hipaa))) {
+  for (const citation of new Set(metas.flatMap((c) => c.hipaa))) {
     if (!specs.some((s) => s.citation === citation)) specs.push({ citation, title: 'Cited by hipaa-iam controls', attestation: '' });
   }
   return specs.map((spec) => {
-    const controls = checks.filter((c) => c.meta.hipaa.includes(spec.citation)).map((c) => c.meta.controlId);
+    const controls = metas.filter((c) => c.hipaa.includes(spec.citation)).map((c) => c.controlId);
     const counts: Partial<Record<Status, number>> = {};
-    for (const f of findings) if (controls.includes(f.controlId)) counts[f.status] = (counts[f.status] ?? 0) + 1;
+    for (const control of controls) {
+      for (const [status, n] of Object.entries(byControl[control] ?? {}) as [Status, number][]) counts[status] = (counts[status] ?? 0) + n;
+    }
     const worst = WORST_FIRST.find((s) => (counts[s] ?? 0) > 0);
     // A specification whose controls all had nothing to judge (NOT_APPLICABLE: e.g. IAM-039 outside an organization
     // run) is met, if at all, by what a person attests, as one no control ran for.

@@ -52,16 +52,8 @@ export function writeRunFolder(outDir: string, accountId: string, startedAt: Dat
   const temporary = join(accountDir, `.${base}.${process.pid}.partial`);
   try {
     mkdirSync(temporary);
-    const timing = { producing: 0, writing: 0 };
-    const hashes: Record<string, string> = {};
-    for (const [name, content] of Object.entries(files)) {
-      const produced = timing.producing;
-      hashes[name] = writeStream(join(temporary, name), content, timing);
-      options.onPhase?.(`report:${name}`, timing.producing - produced);
-    }
-    for (const [name, content] of Object.entries(options.last?.(hashes) ?? {})) writeStream(join(temporary, name), content, timing);
+    const timing = writeFilesInto(temporary, files, options);
     const started = performance.now();
-    syncFolder(temporary);
     for (let n = 1; ; n += 1) {
       const target = join(accountDir, n === 1 ? base : `${base}-${n}`);
       if (existsSync(target)) continue;
@@ -80,6 +72,28 @@ export function writeRunFolder(outDir: string, accountId: string, startedAt: Dat
     rmSync(temporary, { recursive: true, force: true });
     throw new EvidenceWriteError(`cannot write evidence into ${accountDir}: ${errorMessage(error)}; nothing was written`);
   }
+}
+
+/**
+ * Writes `files` (then `options.last`'s, from their hashes) into an existing, empty folder,
+ * each streamed, hashed as written and flushed, then the folder itself flushed. No rename: the
+ * caller writes into a folder nobody reads yet (writeRunFolder's hidden temporary folder, an
+ * account's folder inside an organization package's temporary folder). Throws the file
+ * system's or a generator's error. Returns the milliseconds spent producing and writing.
+ */
+export function writeFilesInto(folder: string, files: Record<string, FileContent>, options: RunFolderOptions = {}): { producing: number; writing: number } {
+  const timing = { producing: 0, writing: 0 };
+  const hashes: Record<string, string> = {};
+  for (const [name, content] of Object.entries(files)) {
+    const produced = timing.producing;
+    hashes[name] = writeStream(join(folder, name), content, timing);
+    options.onPhase?.(`report:${name}`, timing.producing - produced);
+  }
+  for (const [name, content] of Object.entries(options.last?.(hashes) ?? {})) writeStream(join(folder, name), content, timing);
+  const started = performance.now();
+  syncFolder(folder);
+  timing.writing += performance.now() - started;
+  return timing;
 }
 
 /** Chunks of a file are gathered to about this many UTF-16 code units before they are encoded, hashed and written. */
@@ -192,7 +206,7 @@ function writeDurably(path: string, content: string | Buffer, flag: 'w' | 'wx'):
 }
 
 /** Makes a rename inside a folder durable; some platforms cannot open a folder, and then the rename is all we have. */
-function syncFolder(path: string): void {
+export function syncFolder(path: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');

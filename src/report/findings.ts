@@ -33,7 +33,7 @@ export function findingsJson(run: RunInfo, findings: readonly Finding[]): string
  * size of the indented layout at 10,000 principals, and still one finding per line for grep and
  * diff).
  */
-export function* findingsJsonChunks(run: RunInfo, findings: readonly Finding[]): Generator<string> {
+export function* findingsJsonChunks(run: RunInfo | object, findings: readonly Finding[]): Generator<string> {
   const shared = sharedEvidenceTable(findings.map((f) => f.evidence));
   yield `{\n  "schemaVersion": ${FINDINGS_SCHEMA_VERSION},\n  "run": ${indented(run, 2)}`;
   if (shared.values.size > 0) {
@@ -70,6 +70,8 @@ function findingRecord(f: Finding, shared: SharedEvidence): Record<string, unkno
     message: f.message,
     hipaa: f.hipaa,
     evidence: withSharedReferences(f.evidence, shared),
+    // Organization runs only (additive): the member account and its OU path.
+    ...(f.account ? { account: f.account } : {}),
   };
 }
 
@@ -96,19 +98,26 @@ export function documentFindings(document: unknown): Record<string, unknown>[] |
 
 const FINDINGS_CSV_HEADER = ['Control ID', 'Risk ID', 'Title', 'Status', 'Severity', 'Resource Type', 'Resource ARN', 'Resource Name', 'Message', 'HIPAA', 'Suppressed', 'Justification', 'Approver', 'Expires'];
 
-/** findings.csv: a row per finding, the underlying status, and the accepting exception in the last four columns. */
-export function findingsCsv(findings: readonly Finding[]): string {
-  return [...findingsCsvChunks(findings)].join('');
+/** The columns an organization run adds after the others (additive: the columns above keep their places). */
+const ACCOUNT_CSV_HEADER = ['Account ID', 'Account Name', 'OU Path'];
+
+/**
+ * findings.csv: a row per finding, the underlying status, and the accepting exception in the
+ * columns after HIPAA; with `accounts` (an organization run), the finding's account id, name and
+ * OU path in three more columns at the end.
+ */
+export function findingsCsv(findings: readonly Finding[], options: { accounts?: boolean } = {}): string {
+  return [...findingsCsvChunks(findings, options)].join('');
 }
 
 /** findingsCsv's text in chunks of rows. */
-export function findingsCsvChunks(findings: readonly Finding[]): Generator<string> {
-  return csvChunks(FINDINGS_CSV_HEADER, findingsCsvRows(findings));
+export function findingsCsvChunks(findings: Iterable<Finding>, options: { accounts?: boolean } = {}): Generator<string> {
+  return csvChunks(options.accounts ? [...FINDINGS_CSV_HEADER, ...ACCOUNT_CSV_HEADER] : FINDINGS_CSV_HEADER, findingsCsvRows(findings, options.accounts === true));
 }
 
-function* findingsCsvRows(findings: readonly Finding[]): Generator<unknown[]> {
+function* findingsCsvRows(findings: Iterable<Finding>, accounts: boolean): Generator<unknown[]> {
   for (const f of findings) {
-    yield [
+    const row = [
       f.controlId,
       f.riskId,
       f.title,
@@ -124,6 +133,7 @@ function* findingsCsvRows(findings: readonly Finding[]): Generator<unknown[]> {
       f.suppressed?.approver ?? '',
       f.suppressed?.expires ?? '',
     ];
+    yield accounts ? [...row, f.account?.id ?? '', f.account?.name ?? '', f.account?.ouPath ?? ''] : row;
   }
 }
 

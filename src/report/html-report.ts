@@ -497,7 +497,7 @@ function registerSection(register: readonly RiskRegisterRow[]): string {
   ].join('\n');
 }
 
-const STYLE = `
+export const STYLE = `
 :root { color-scheme: light; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #1a1a1a; max-width: 1200px; margin: 0 auto; padding: 24px; }
 h1 { font-size: 22px; margin: 0 0 12px; }

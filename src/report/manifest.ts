@@ -14,7 +14,10 @@ export interface PreviousRun {
 export interface Manifest {
   schemaVersion: 1;
   tool: { name: string; version: string };
+  /** The account of the run; in an organization package's manifest, the organization's management account. */
   accountId: string;
+  /** Organization packages only (src/report/organization-package.ts): the organization's id; `files` then names account files `<account-id>/<file>`. */
+  organizationId?: string;
   runStartedAt: string;
   algorithm: 'sha256';
   /**

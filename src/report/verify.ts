@@ -91,6 +91,16 @@ export function checkRunFolder(runDir: string, options: VerifyOptions = {}): Run
     if (run.startedAt !== manifest.runStartedAt) problems.push(`manifest runStartedAt ${String(manifest.runStartedAt)} differs from run.json's ${String(run.startedAt)}`);
   }
 
+  const signature = checkSignature(runDir, manifestBytes, options, problems, notes);
+  return { runDir, manifest, manifestSha256: sha256(manifestBytes), problems, notes, signature };
+}
+
+/**
+ * The folder's manifest.sig.json judged against the trusted key (src/report/signature.ts), its
+ * problems and notes added to the lists given: what checkRunFolder and an organization package's
+ * check (src/report/organization-package.ts) say of a signature.
+ */
+export function checkSignature(runDir: string, manifestBytes: Buffer, options: VerifyOptions, problems: string[], notes: string[]): RunFolderCheck['signature'] {
   let signature: RunFolderCheck['signature'] = 'absent';
   if (existsSync(join(runDir, SIGNATURE_FILE))) {
     try {
@@ -116,7 +126,7 @@ export function checkRunFolder(runDir: string, options: VerifyOptions = {}): Run
   } else if (options.trustedKey) {
     notes.push(`not signed (no ${SIGNATURE_FILE}): written before the account's runs were signed; the trusted key was not used`);
   }
-  return { runDir, manifest, manifestSha256: sha256(manifestBytes), problems, notes, signature };
+  return signature;
 }
 
 /**
