@@ -75,7 +75,7 @@ describe('organization flags', () => {
     writeFileSync(join(dir, 'something'), 'x');
     const result = hipaaIam(['collect', '--organization', '--save', dir]);
     expect(result.status).toBe(2);
-    oneLine(result.stderr, /--save .* is not a new or empty folder/);
+    oneLine(result.stderr, /--save .* is a folder that is not empty/);
   });
 });
 
