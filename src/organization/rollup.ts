@@ -60,16 +60,21 @@ export class OrganizationRollup {
     return line;
   }
 
-  /** Organization-level findings (IAM-039): counted under their account when they name one, else under the organization. */
+  /**
+   * Organization-level findings (IAM-039): each is counted under the account it names (so the
+   * account-by-control table shows it), else under the organization, and every one of them is
+   * documented, PASS included: they are the run's record of which accounts it audited.
+   */
   addOrganizationFindings(findings: readonly Finding[]): void {
     for (const f of findings) {
       const line = f.account ? this.accounts.find((a) => a.id === f.account!.id) : undefined;
-      if (line) this.count(line, f);
-      else {
-        this.organizationFindings.push(f);
-        bump(this.totals, f.status);
-        bump((this.byControl[f.controlId] ??= {}), f.status);
+      if (line) {
+        bump(line.statusCounts, f.status);
+        bump((line.byControl[f.controlId] ??= {}), f.status);
       }
+      this.organizationFindings.push(f);
+      bump(this.totals, f.status);
+      bump((this.byControl[f.controlId] ??= {}), f.status);
     }
   }
 

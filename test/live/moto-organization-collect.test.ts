@@ -1,16 +1,3 @@
-import { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
-import { AttachRolePolicyCommand, AttachUserPolicyCommand, CreatePolicyCommand, CreateRoleCommand, IAMClient, UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
-import {
-  AttachPolicyCommand,
-  CreateAccountCommand,
-  CreateOrganizationalUnitCommand,
-  CreateOrganizationCommand,
-  CreatePolicyCommand as CreateServiceControlPolicyCommand,
-  ListRootsCommand,
-  MoveAccountCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,8 +8,9 @@ import type { AccountOutcome, OrganizationSource } from '../../src/organization/
 import { ouPathText } from '../../src/organization/facts.js';
 import { readOrganizationFolder, saveOrganizationFolder } from '../../src/organization/folder.js';
 import { tempDir } from '../support/cli.js';
-import { auditorPolicy, createUserWithKey, enforceIamAuthorization, isDenial, policyWithout, shippedPolicy, type AccessKey, type PolicyDocument } from '../support/moto-auth.js';
-import { createBucket, motoInstalled, startMoto, type Moto } from '../support/moto.js';
+import { enforceIamAuthorization, isDenial, type AccessKey } from '../support/moto-auth.js';
+import { motoInstalled, startMoto, type Moto } from '../support/moto.js';
+import { MANAGEMENT, ORGANIZATION_POLICY_ACTIONS, REGION, seedOrganization, type Seeded } from '../support/moto-organization.js';
 
 /*
  * An organization on moto 5.2.1, seeded through the SDK as an administrator would: the
@@ -40,93 +28,6 @@ import { createBucket, motoInstalled, startMoto, type Moto } from '../support/mo
  * role meets AWS's answer. moto serves neither iam:ListOrganizationsFeatures nor Access Analyzer.
  */
 
-const MANAGEMENT = '123456789012';
-const REGION = 'us-east-1';
-const DEFAULT_KEY: AccessKey = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const json = (statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
-
-interface Seeded {
-  prod: string;
-  dev: string;
-  noRole: string;
-  rootId: string;
-  phi: string;
-  prodOu: string;
-  scpId: string;
-  reader: AccessKey;
-  partial: Map<string, AccessKey>;
-}
-
-const organizationPolicyDocument = () => shippedPolicy('hipaa-iam-organization-auditor.json');
-const ORGANIZATION_POLICY_ACTIONS = organizationPolicyDocument().Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-
-async function memberIam(endpoint: string, accountId: string): Promise<IAMClient> {
-  const sts = new STSClient({ endpoint, region: REGION, credentials: DEFAULT_KEY });
-  const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, RoleSessionName: 'seed' }));
-  sts.destroy();
-  return new IAMClient({ endpoint, region: REGION, credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken! } });
-}
-
-async function seed(moto: Moto): Promise<Seeded> {
-  const config = { endpoint: moto.endpoint, region: REGION, credentials: DEFAULT_KEY };
-  const organizations = new OrganizationsClient(config);
-  const cloudTrail = new CloudTrailClient(config);
-  const iam = new IAMClient(config);
-
-  await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  const rootId = (await organizations.send(new ListRootsCommand({}))).Roots![0]!.Id!;
-  const phi = (await organizations.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'PHI' }))).OrganizationalUnit!.Id!;
-  const prodOu = (await organizations.send(new CreateOrganizationalUnitCommand({ ParentId: phi, Name: 'Prod' }))).OrganizationalUnit!.Id!;
-  const account = async (name: string) => (await organizations.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@clinic.example` }))).CreateAccountStatus!.AccountId!;
-  const prod = await account('clinic-prod');
-  const dev = await account('clinic-dev');
-  const noRole = await account('clinic-sandbox');
-  await organizations.send(new MoveAccountCommand({ AccountId: prod, SourceParentId: rootId, DestinationParentId: prodOu }));
-  await organizations.send(new MoveAccountCommand({ AccountId: dev, SourceParentId: rootId, DestinationParentId: phi }));
-  const scpId = (
-    await organizations.send(new CreateServiceControlPolicyCommand({ Name: 'phi-regions', Description: 'PHI stays in us-east-1', Type: 'SERVICE_CONTROL_POLICY', Content: json([{ Effect: 'Deny', NotAction: 'iam:*', Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': REGION } } }]) }))
-  ).Policy!.PolicySummary!.Id!;
-  await organizations.send(new AttachPolicyCommand({ PolicyId: scpId, TargetId: phi }));
-
-  await createBucket(moto.endpoint, 'org-audit-logs', REGION);
-  await cloudTrail.send(new CreateTrailCommand({ Name: 'org-trail', S3BucketName: 'org-audit-logs', IsMultiRegionTrail: true, IsOrganizationTrail: true, EnableLogFileValidation: true }));
-  await cloudTrail.send(new StartLoggingCommand({ Name: 'org-trail' }));
-  await cloudTrail.send(new PutEventSelectorsCommand({ TrailName: 'org-trail', EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] }));
-  await cloudTrail.send(new CreateTrailCommand({ Name: 'local-trail', S3BucketName: 'org-audit-logs' }));
-
-  // The auditor role in two members, made through the OrganizationAccountAccessRole as a StackSet would.
-  for (const member of [prod, dev]) {
-    const memberIamClient = await memberIam(moto.endpoint, member);
-    await memberIamClient.send(new CreateRoleCommand({ RoleName: 'hipaa-iam-auditor', AssumeRolePolicyDocument: json([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: 'sts:AssumeRole' }]) }));
-    const policy = await memberIamClient.send(new CreatePolicyCommand({ PolicyName: 'hipaa-iam-auditor', PolicyDocument: JSON.stringify(auditorPolicy()) }));
-    await memberIamClient.send(new AttachRolePolicyCommand({ RoleName: 'hipaa-iam-auditor', PolicyArn: policy.Policy!.Arn! }));
-    await memberIamClient.send(
-      new UpdateAccountPasswordPolicyCommand(
-        member === dev
-          ? { MinimumPasswordLength: 6, RequireSymbols: false, RequireNumbers: false, RequireUppercaseCharacters: false, RequireLowercaseCharacters: false }
-          : { MinimumPasswordLength: 14, RequireSymbols: true, RequireNumbers: true, RequireUppercaseCharacters: true, RequireLowercaseCharacters: true, PasswordReusePrevention: 24, MaxPasswordAge: 90 },
-      ),
-    );
-    memberIamClient.destroy();
-  }
-  await iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 12, RequireSymbols: true, RequireNumbers: true, RequireUppercaseCharacters: true, RequireLowercaseCharacters: true }));
-
-  // The reader: the shipped auditor policy and organization-auditor policy, and (see above) AWS's refusal of the missing role.
-  const reader = await createUserWithKey(iam, 'org-auditor', auditorPolicy());
-  const organizationPolicy = await iam.send(new CreatePolicyCommand({ PolicyName: 'hipaa-iam-organization-auditor', PolicyDocument: JSON.stringify(shippedPolicy('hipaa-iam-organization-auditor.json')) }));
-  await iam.send(new AttachUserPolicyCommand({ UserName: 'org-auditor', PolicyArn: organizationPolicy.Policy!.Arn! }));
-  const noRoleStandIn = await iam.send(new CreatePolicyCommand({ PolicyName: 'aws-refuses-missing-role', PolicyDocument: json([{ Effect: 'Deny', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${noRole}:role/hipaa-iam-auditor` }]) }));
-  await iam.send(new AttachUserPolicyCommand({ UserName: 'org-auditor', PolicyArn: noRoleStandIn.Policy!.Arn! }));
-  // For the least-privilege proof: users holding both shipped policies but one action of the organization policy.
-  const partial = new Map<string, AccessKey>();
-  for (const action of ORGANIZATION_POLICY_ACTIONS) {
-    const document: PolicyDocument = { ...auditorPolicy(), Statement: [...auditorPolicy().Statement, ...policyWithout(organizationPolicyDocument(), [action]).Statement.filter((st) => st.Action.length > 0)] };
-    partial.set(action, await createUserWithKey(iam, `org-auditor-no-${action.split(':')[1]}`, document));
-  }
-  for (const client of [organizations, cloudTrail, iam]) client.destroy();
-  return { prod, dev, noRole, rootId, phi, prodOu, scpId, reader, partial };
-}
-
 describe.skipIf(!motoInstalled)('collecting an organization live (moto): facts once, each member through its auditor role', () => {
   let moto: Moto;
   let seeded: Seeded;
@@ -136,7 +37,7 @@ describe.skipIf(!motoInstalled)('collecting an organization live (moto): facts o
 
   beforeAll(async () => {
     moto = await startMoto();
-    seeded = await seed(moto);
+    seeded = await seedOrganization(moto);
     await enforceIamAuthorization(moto.endpoint);
     // The SDK's credential chain reads keys from process.env, as a live run has them.
     for (const [key, value] of Object.entries({ ...moto.env, AWS_ACCESS_KEY_ID: seeded.reader.accessKeyId, AWS_SECRET_ACCESS_KEY: seeded.reader.secretAccessKey })) {
