@@ -140,7 +140,8 @@ export async function collectOrganization(options: Omit<OrganizationLiveOptions,
       if (assumeCalls) snapshot = { ...snapshot, collection: { ...snapshot.collection, calls: { ...snapshot.collection.calls, assumeRole: assumeCalls } } };
       return { account, kind: 'collected', snapshot };
     } catch (error) {
-      return { account, kind: 'unreachable', step: 'collect', reason: codeAndMessage(sourceError(error)) };
+      // refuseUnfiled speaks to a single-account run ("so nothing was written"); here the run goes on without this account.
+      return { account, kind: 'unreachable', step: 'collect', reason: codeAndMessage(sourceError(error)).replace(/, so nothing was written/, '') };
     } finally {
       held.release();
     }

@@ -319,6 +319,7 @@ describe('collecting each account: isolation, outcomes, bounded concurrency', ()
     const management = outcomes.get(MANAGEMENT);
     expect(management?.kind === 'collected' && management.snapshot.sources.passwordPolicy).toMatchObject({ data: { policy: { minimumPasswordLength: 12 } } });
     expect(outcomes.get(SANDBOX_ID)).toMatchObject({ kind: 'unreachable', step: 'collect', reason: expect.stringMatching(/^CollectionError: .*ExpiredToken/) });
+    expect(outcomes.get(SANDBOX_ID)?.kind === 'unreachable' ? (outcomes.get(SANDBOX_ID) as { reason: string }).reason : '').not.toContain('nothing was written');
     expect(outcomes.get(DEV_ID)).toMatchObject({ kind: 'unreachable', step: 'collect', reason: `WrongAccount: the credentials for account ${DEV_ID} (role arn:aws:iam::${DEV_ID}:role/hipaa-iam-auditor) read account ${PROD_ID}` });
     // Every account entered was released.
     expect([...log.released].sort()).toEqual([...log.asked].sort());
