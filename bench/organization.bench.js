@@ -343,7 +343,7 @@ async function auditOrganization(endpoint, accounts, label) {
     const measured = await runMeasured(args, auditEnvironment(endpoint), dir);
     const records = existsSync(out) ? runRecords(out) : [];
     const accountRecords = records.filter((r) => Object.keys(r.run.collection?.calls ?? {}).length > 0);
-    const audited = new Set(accountRecords.map((r) => r.run.source?.accountId ?? r.run.accountId ?? r.path));
+    const audited = new Set(accountRecords.map((r) => r.run.accountId ?? r.path));
     return {
       label,
       ...measured,
