@@ -301,23 +301,8 @@ function runMeasured(args, env, dir) {
   });
 }
 
-/** Every run.json under `dir`, with the sum of its collection.calls (each source's calls). */
-function runRecords(dir) {
-  const records = [];
-  const walk = (folder) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name === 'run.json') {
-        const run = JSON.parse(readFileSync(path, 'utf8'));
-        const calls = Object.values(run.collection?.calls ?? {}).reduce((sum, count) => sum + (count?.calls ?? 0), 0);
-        records.push({ path, run, calls });
-      }
-    }
-  };
-  walk(dir);
-  return records;
-}
+/** The sum of a collection ledger's calls (collection.calls: each source's `calls`, retries not counted). */
+const callsOf = (collection) => Object.values(collection?.calls ?? {}).reduce((sum, count) => sum + (count?.calls ?? 0), 0);
 
 /** Bytes of every file under `dir`. */
 function bytesUnder(dir) {
@@ -330,27 +315,44 @@ function bytesUnder(dir) {
 }
 
 /**
- * One `audit --organization` over `accounts` (null: all of them), in a fresh --out folder: its
- * measurements, the accounts it audited (the folders holding a run.json with collection calls)
- * and the calls they made.
+ * The evidence package a run wrote under `out` (`org-<id>/<timestamp>/`): its run.json (covered,
+ * audited, unreachable, accounts), the calls recorded for the organization's facts
+ * (organization.json's collection) and in each account folder's run.json, and bytes written.
+ * AssumeRole calls are in no ledger: one per member account (the caller's own account needs none).
  */
-async function auditOrganization(endpoint, accounts, label) {
+function readPackage(out) {
+  if (!existsSync(out)) return null;
+  const packages = readdirSync(out).filter((name) => name.startsWith('org-')).flatMap((org) => readdirSync(join(out, org)).filter((name) => existsSync(join(out, org, name, 'run.json'))).map((name) => join(out, org, name)));
+  if (packages.length !== 1) return null;
+  const [dir] = packages;
+  const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+  const factsCalls = callsOf(JSON.parse(readFileSync(join(dir, 'organization.json'), 'utf8')).collection);
+  let accountCalls = 0;
+  for (const account of run.accounts ?? []) {
+    const file = join(dir, account.folder ?? account.id, 'run.json');
+    if (existsSync(file)) accountCalls += callsOf(JSON.parse(readFileSync(file, 'utf8')).collection);
+  }
+  return { run, factsCalls, accountCalls, written: bytesUnder(out) };
+}
+
+/** One `audit --organization` over `accounts` (null: all of them), in a fresh --out folder: its measurements and what its package says. */
+async function auditOrganization(endpoint, accounts) {
   const dir = mkdtempSync(join(tmpdir(), 'hipaa-iam-org-bench-'));
   try {
     const out = join(dir, 'out');
     const args = ['audit', '--organization', '--role-name', MEMBER_ROLE, '--concurrency', String(AUDIT_CONCURRENCY), '--regions', REGION, '--out', out, '--quiet'];
     if (accounts) args.push('--accounts', accounts.join(','));
     const measured = await runMeasured(args, auditEnvironment(endpoint), dir);
-    const records = existsSync(out) ? runRecords(out) : [];
-    const accountRecords = records.filter((r) => Object.keys(r.run.collection?.calls ?? {}).length > 0);
-    const audited = new Set(accountRecords.map((r) => r.run.accountId ?? r.path));
+    const written = readPackage(out);
     return {
-      label,
       ...measured,
-      audited: audited.size,
-      calls: accountRecords.reduce((sum, r) => sum + r.calls, 0),
-      runFiles: records.length,
-      written: existsSync(out) ? bytesUnder(out) : 0,
+      package: written,
+      covered: written?.run.covered ?? 0,
+      audited: written?.run.audited ?? 0,
+      unreachable: written?.run.unreachable ?? [],
+      factsCalls: written?.factsCalls ?? 0,
+      calls: (written?.factsCalls ?? 0) + (written?.accountCalls ?? 0),
+      written: written?.written ?? 0,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -366,12 +368,12 @@ function extrapolate(small, large, field, accounts) {
 }
 
 function table(rows) {
-  const head = ['accounts', 'principals', 'wall s', 's per account', 'API calls', 'calls per account', 'peak RSS', 'written'];
+  const head = ['accounts', 'member principals', 'wall s', 's per account', 'API calls', 'calls per account', 'peak RSS', 'written'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---:').join('|')}|`];
   for (const r of rows) {
     lines.push(`| ${[
       `${r.accounts.toLocaleString('en-US')}${r.note ? ` ${r.note}` : ''}`,
-      (r.accounts * PRINCIPALS).toLocaleString('en-US'),
+      (r.members * PRINCIPALS).toLocaleString('en-US'),
       seconds(r.ms),
       (r.ms / 1000 / r.accounts).toFixed(2),
       Math.round(r.calls).toLocaleString('en-US'),
@@ -396,13 +398,16 @@ function updateReadme(text) {
 
 // --- main ------------------------------------------------------------------------------
 
-/** A run completed when it exited 0, 1 (failing findings) or 3 (moto has no Access Analyzer: those controls are ERROR) and audited every account it covered. */
+/** A run completed when it exited 0, 1 (failing findings) or 3 (moto has no Access Analyzer: those controls are ERROR), wrote one package, and audited each of the `expected` accounts. */
 function completed(result, expected) {
-  if (result.signal || ![0, 1, 3].includes(result.status)) {
-    const line = result.stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
-    return `${result.signal ? `killed by ${result.signal}` : `exit ${result.status}`}${line ? `: ${line.slice(0, 300)}` : ''}`;
+  const line = result.stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
+  const how = `${result.signal ? `killed by ${result.signal}` : `exit ${result.status}`}${line ? `: ${line.slice(0, 300)}` : ''}`;
+  if (result.signal || ![0, 1, 3].includes(result.status)) return how;
+  if (!result.package) return `no single evidence package under --out (${how})`;
+  if (result.covered !== expected || result.audited !== expected) {
+    const unreachable = result.unreachable.slice(0, 3).map((u) => JSON.stringify(u)).join('; ');
+    return `covered ${result.covered} and audited ${result.audited} of ${expected} accounts${unreachable ? `; unreachable: ${unreachable}` : ''} (${how})`;
   }
-  if (result.audited < expected) return `audited ${result.audited} of ${expected} accounts (exit ${result.status})`;
   return null;
 }
 
@@ -425,15 +430,15 @@ async function main() {
 
     // The organization's management account is an ACTIVE account too, so a run over all covers the members and it.
     const all = options.accounts + 1;
-    const sample = await auditOrganization(moto.endpoint, seeded.ids.slice(0, options.sample), 'sample');
-    console.log(`  audit --organization --accounts (${options.sample} members): ${seconds(sample.ms)} s, ${sample.calls} calls, ${mib(sample.peakRss)} peak RSS, exit ${sample.status}`);
-    const whole = await auditOrganization(moto.endpoint, null, 'whole');
-    console.log(`  audit --organization (${all} accounts): ${seconds(whole.ms)} s, ${whole.calls} calls, ${mib(whole.peakRss)} peak RSS, exit ${whole.status}`);
+    const sample = await auditOrganization(moto.endpoint, seeded.ids.slice(0, options.sample));
+    console.log(`  audit --organization --accounts (${options.sample} members): ${seconds(sample.ms)} s, ${sample.calls} calls (${sample.factsCalls} for the organization's facts), ${mib(sample.peakRss)} peak RSS, exit ${sample.status}`);
+    const whole = await auditOrganization(moto.endpoint, null);
+    console.log(`  audit --organization (${all} accounts): ${seconds(whole.ms)} s, ${whole.calls} calls (${whole.factsCalls} for the organization's facts), ${mib(whole.peakRss)} peak RSS, exit ${whole.status}`);
 
     const failures = [['the sample run', completed(sample, options.sample)], ['the whole run', completed(whole, all)]].filter(([, why]) => why);
     const rows = [
-      { ...sample, accounts: options.sample, note: '(--accounts)' },
-      { ...whole, accounts: all },
+      { ...sample, accounts: options.sample, members: options.sample, note: '(--accounts)' },
+      { ...whole, accounts: all, members: options.accounts },
     ];
     const results = [];
     const section = [];
@@ -450,9 +455,11 @@ async function main() {
       const calls = extrapolate(small, large, 'calls', EXTRAPOLATE_TO);
       const rss = extrapolate(small, large, 'peakRss', EXTRAPOLATE_TO);
       const written = extrapolate(small, large, 'written', EXTRAPOLATE_TO);
-      print(table([...rows, { accounts: EXTRAPOLATE_TO, note: '(extrapolated)', ms: time.at, calls: calls.at, peakRss: rss.at, written: written.at }]));
+      print(table([...rows, { accounts: EXTRAPOLATE_TO, members: EXTRAPOLATE_TO, note: '(extrapolated)', ms: time.at, calls: calls.at, peakRss: rss.at, written: written.at }]));
       print();
-      print(`Per account (the slope between the two runs): ${(time.perAccount / 1000).toFixed(2)} s, ${calls.perAccount.toFixed(1)} calls, ${mib(rss.perAccount)} of peak RSS, ${(written.perAccount / 1e6).toFixed(2)} MB written; fixed: ${(time.fixed / 1000).toFixed(1)} s, ${mib(rss.fixed)}. Seeding moto (not part of the audit): ${seeding.replace(/^seeded /, '')}.`);
+      print('API calls: those recorded for the organization\'s facts (the package\'s organization.json) and in each account\'s run.json (`collection.calls`); the one `sts:AssumeRole` per member account is in neither. Written: every byte under `--out`.');
+      print();
+      print(`Per account (the slope between the two runs): ${(time.perAccount / 1000).toFixed(2)} s, ${calls.perAccount.toFixed(1)} calls, ${(rss.perAccount / 1024 ** 2).toFixed(2)} MiB of peak RSS, ${(written.perAccount / 1e6).toFixed(2)} MB written; fixed: ${(time.fixed / 1000).toFixed(1)} s, ${mib(rss.fixed)}. Seeding moto (not part of the audit): ${seeding.replace(/^seeded /, '')}.`);
       print();
       results.push({ name: `${all} accounts audited within ${mib(TARGET_RSS)} peak RSS`, ok: whole.peakRss < TARGET_RSS, detail: `${mib(whole.peakRss)}` });
       results.push({ name: `${EXTRAPOLATE_TO.toLocaleString('en-US')} accounts extrapolated within ${mib(TARGET_RSS)} peak RSS`, ok: rss.at < TARGET_RSS, detail: `${mib(rss.at)}, ${(time.at / 60000).toFixed(1)} min` });
