@@ -2,7 +2,7 @@
 // prints which passed and exits 1 if any missed.
 import { spawnSync } from 'node:child_process';
 
-const benches = ['collection.bench.js', 'checks.bench.js', 'report.bench.js', 'scaling.bench.js'];
+const benches = ['collection.bench.js', 'checks.bench.js', 'report.bench.js', 'scaling.bench.js', 'organization.bench.js'];
 const results = [];
 for (const bench of benches) {
   const { status, signal } = spawnSync(process.execPath, [new URL(bench, import.meta.url).pathname], { stdio: 'inherit' });
