@@ -119,13 +119,13 @@ describe('audit --organization --snapshot DIR (a saved organization)', () => {
     const out = tempDir('org-json');
     const result = hipaaIam(['audit', '--organization', '--snapshot', FIXTURE, '--out', out, '--json']);
     expect(result.status).toBe(3);
-    const document = JSON.parse(result.stdout) as { run: { scope: string; unreachable: { id: string }[] }; findings: { controlId: string; account?: { id: string; ouPath: string } }[] };
+    const document = JSON.parse(result.stdout) as { run: { scope: string; unreachable: { id: string }[] }; findings: { controlId: string; status: string; account?: { id: string; ouPath: string } }[] };
     expect(document.run.scope).toBe('organization');
     expect(document.run.unreachable.map((u) => u.id)).toEqual([UNREACHABLE]);
     expect(document.findings.length).toBeGreaterThan(10);
     expect(document.findings.every((f) => f.account !== undefined)).toBe(true);
     // IAM-039 is documented for every account the run covered or left out (its record of coverage); only the unreachable one FAILs.
-    const coverage = document.findings.filter((f) => f.controlId === 'organization-coverage') as { status: string; account?: { id: string } }[];
+    const coverage = document.findings.filter((f) => f.controlId === 'organization-coverage');
     expect(coverage.filter((f) => f.status === 'FAIL').map((f) => f.account!.id)).toEqual([UNREACHABLE]);
     expect(coverage.filter((f) => f.status === 'PASS')).toHaveLength(2);
     // The people's lines moved to stderr.
