@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SOURCE_OF_OPERATION } from '../src/collect/call-ledger.js';
+import { OPERATIONS_OF_ACTION } from '../src/collect/source-actions.js';
+import { isKnownAction } from '../src/policy/action-catalog.js';
 import { decodePolicyDocument, statementsOf, asList } from '../src/policy/document.js';
+
+/** The IAM action that authorizes an operation: `<service>:<operation>` unless AWS names another (OPERATIONS_OF_ACTION). */
+const ACTION_OF_OPERATION = new Map(Object.entries(OPERATIONS_OF_ACTION).flatMap(([action, operations]) => operations.map((operation) => [operation, action] as const)));
+const actionOf = (operation: string) => ACTION_OF_OPERATION.get(operation) ?? `${SERVICE_OF_OPERATION[operation]}:${operation}`;
 
 /** The IAM service prefix of every operation collection makes; one not listed here fails the test. */
 const SERVICE_OF_OPERATION: Record<string, string> = {
@@ -38,13 +44,17 @@ describe('policies/hipaa-iam-auditor.json', () => {
   it('allows every operation collection makes, under its own service prefix', () => {
     const needed = operations
       .filter((operation) => operation !== 'GetCallerIdentity') // sts:GetCallerIdentity needs no permission
-      .map((operation) => `${SERVICE_OF_OPERATION[operation]}:${operation}`);
+      .map(actionOf);
     expect(needed.filter((action) => !allowed.has(action))).toEqual([]);
   });
 
   it('allows nothing that collection does not call', () => {
-    const used = new Set(operations.map((operation) => `${SERVICE_OF_OPERATION[operation]}:${operation}`));
+    const used = new Set(operations.map(actionOf));
     expect([...allowed].filter((action) => !used.has(action))).toEqual([]);
+  });
+
+  it('names only actions IAM has (an operation is not always its own action): the IAM action catalogue knows each one', () => {
+    expect([...allowed].filter((action) => !isKnownAction(action))).toEqual([]);
   });
 
   it('is read-only: no action that changes anything besides generating the credential report', () => {

@@ -1,9 +1,9 @@
 import type { CallCount, SourceName } from '../snapshot/schema.js';
-import { SOURCE_ACTIONS } from './source-actions.js';
+import { operationsOf, SOURCE_ACTIONS } from './source-actions.js';
 
 /** Which source each AWS operation feeds, so calls can be counted per source (from SOURCE_ACTIONS; an operation name is unique across them). */
 export const SOURCE_OF_OPERATION: Record<string, SourceName> = Object.fromEntries(
-  (Object.entries(SOURCE_ACTIONS) as [SourceName, readonly string[]][]).flatMap(([source, actions]) => actions.map((action) => [action.split(':')[1]!, source])),
+  (Object.entries(SOURCE_ACTIONS) as [SourceName, readonly string[]][]).flatMap(([source, actions]) => actions.flatMap((action) => operationsOf(action).map((operation) => [operation, source]))),
 );
 
 interface MiddlewareClient {

@@ -19,8 +19,20 @@ export const SOURCE_ACTIONS: Record<SourceName, readonly string[]> = {
   cloudTrail: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
   // organizations:ListPolicies; collection never calls iam:ListPolicies, which shares the name.
   organizations: ['organizations:DescribeOrganization', 'organizations:ListPolicies', 'organizations:DescribePolicy'],
-  accessAnalyzer: ['ec2:DescribeRegions', 'access-analyzer:ListAnalyzers', 'access-analyzer:ListFindingsV2'],
+  accessAnalyzer: ['ec2:DescribeRegions', 'access-analyzer:ListAnalyzers', 'access-analyzer:ListFindings'],
 };
+
+/**
+ * The operations an action authorizes where they are not the action's own name: AWS's API
+ * reference says ListFindings and ListFindingsV2 both use access-analyzer:ListFindings (there is
+ * no access-analyzer:ListFindingsV2 action), and collection calls ListFindingsV2.
+ */
+export const OPERATIONS_OF_ACTION: Readonly<Record<string, readonly string[]>> = { 'access-analyzer:ListFindings': ['ListFindingsV2'] };
+
+/** The operations (API names, as the SDK's ledger sees them) collection calls under an action. */
+export function operationsOf(action: string): readonly string[] {
+  return OPERATIONS_OF_ACTION[action] ?? [action.split(':')[1]!];
+}
 
 /** Actions that need no permission in any policy (AWS allows them to every signed request). */
 export const ACTIONS_WITHOUT_PERMISSION: ReadonlySet<string> = new Set(['sts:GetCallerIdentity']);
@@ -46,7 +58,7 @@ export const ORGANIZATION_ACTIONS = {
   scps: ['organizations:ListPolicies', 'organizations:DescribePolicy', 'organizations:ListTargetsForPolicy'],
   organizationsFeatures: ['iam:ListOrganizationsFeatures'],
   organizationTrails: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
-  organizationAnalyzers: ['organizations:ListDelegatedAdministrators', 'ec2:DescribeRegions', 'access-analyzer:ListAnalyzers', 'access-analyzer:ListFindingsV2'],
+  organizationAnalyzers: ['organizations:ListDelegatedAdministrators', 'ec2:DescribeRegions', 'access-analyzer:ListAnalyzers', 'access-analyzer:ListFindings'],
   assumeRole: ['sts:AssumeRole'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -54,5 +66,5 @@ export type OrganizationPart = keyof typeof ORGANIZATION_ACTIONS;
 
 /** Which part of an organization's facts each operation feeds, for its call counts (an operation name is unique across them). */
 export const ORGANIZATION_PART_OF_OPERATION: Record<string, OrganizationPart> = Object.fromEntries(
-  (Object.entries(ORGANIZATION_ACTIONS) as [OrganizationPart, readonly string[]][]).flatMap(([part, actions]) => actions.map((action) => [action.split(':')[1]!, part])),
+  (Object.entries(ORGANIZATION_ACTIONS) as [OrganizationPart, readonly string[]][]).flatMap(([part, actions]) => actions.flatMap((action) => operationsOf(action).map((operation) => [operation, part]))),
 );

@@ -393,5 +393,5 @@ export const SOURCE_LABELS: Record<SourceName, string> = {
   identityProviders: 'SAML and OIDC providers (iam:ListSAMLProviders, iam:ListOpenIDConnectProviders)',
   cloudTrail: 'CloudTrail (cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus, cloudtrail:GetEventSelectors)',
   organizations: 'AWS Organizations (organizations:DescribeOrganization, organizations:ListPolicies, organizations:DescribePolicy)',
-  accessAnalyzer: 'IAM Access Analyzer (ec2:DescribeRegions, access-analyzer:ListAnalyzers, access-analyzer:ListFindingsV2)',
+  accessAnalyzer: 'IAM Access Analyzer (ec2:DescribeRegions, access-analyzer:ListAnalyzers, access-analyzer:ListFindings)',
 };

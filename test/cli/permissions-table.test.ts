@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { permissionsTable } from '../../src/cli/commands.js';
-import { permissionsFor, SOURCE_ACTIONS } from '../../src/collect/source-actions.js';
+import { operationsOf, permissionsFor, SOURCE_ACTIONS } from '../../src/collect/source-actions.js';
 import { SOURCE_OF_OPERATION } from '../../src/collect/call-ledger.js';
 import { decodePolicyDocument, statementsOf, asList } from '../../src/policy/document.js';
 import { SOURCE_NAMES } from '../../src/snapshot/schema.js';
@@ -21,7 +21,7 @@ describe("the README's permissions per command", () => {
   });
 
   it('counts every action SOURCE_ACTIONS lists under its own source in run.json', () => {
-    for (const name of SOURCE_NAMES) for (const action of SOURCE_ACTIONS[name]) expect(SOURCE_OF_OPERATION[action.split(':')[1]!], action).toBe(name);
+    for (const name of SOURCE_NAMES) for (const action of SOURCE_ACTIONS[name]) for (const operation of operationsOf(action)) expect(SOURCE_OF_OPERATION[operation], action).toBe(name);
     expect(Object.keys(SOURCE_OF_OPERATION)).toHaveLength(SOURCE_NAMES.flatMap((name) => SOURCE_ACTIONS[name]).length);
   });
 });
