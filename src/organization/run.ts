@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { carryRegisterForward, prepareAccountRun } from '../audit.js';
@@ -11,7 +11,7 @@ import { withAccountLock, type LockTiming } from '../report/account-lock.js';
 import { LIVING_REGISTER, readLivingRegister, type LivingRegister } from '../report/archive.js';
 import { chainLink } from '../report/chain.js';
 import { complianceMatrixCsv, complianceMatrixFromCounts } from '../report/compliance-matrix.js';
-import { makeFolders, removeAbandonedPartials, runFolderName, syncFolder, writeFileAtomically, writeFilesInto, type FileContent } from '../report/evidence-writer.js';
+import { makeFolders, removeAbandonedPartials, renameIntoPlace, runFolderName, writeFileAtomically, writeFilesInto, type FileContent } from '../report/evidence-writer.js';
 import { findingsCsvChunks, findingsJsonChunks } from '../report/findings.js';
 import { DEFAULT_FORMATS, type Format } from '../report/formats.js';
 import type { ManifestSigner } from '../report/kms.js';
@@ -359,23 +359,6 @@ export function selectionText(selection: AccountSelection): string {
     selection.exclude.length ? `excluding ${selection.exclude.join(', ')}` : '',
     `role ${selection.roleName}${selection.externalId ? ' (ExternalId given)' : ''}`,
   ].filter(Boolean).join(' · ');
-}
-
-/** Renames the finished temporary folder to `<orgDir>/<name>` (or `-2`, `-3`, … when taken), flushed. */
-function renameIntoPlace(temporary: string, orgDir: string, name: string): string {
-  for (let n = 1; ; n += 1) {
-    const target = join(orgDir, n === 1 ? name : `${name}-${n}`);
-    if (existsSync(target)) continue;
-    try {
-      renameSync(temporary, target);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST' || code === 'ENOTEMPTY') continue;
-      throw error;
-    }
-    syncFolder(orgDir);
-    return target;
-  }
 }
 
 /** manifest.sig.json into a filed package, by way of a hidden name (as run.ts signs a run). Exit 3 naming the package on failure. */

@@ -54,20 +54,9 @@ export function writeRunFolder(outDir: string, accountId: string, startedAt: Dat
     mkdirSync(temporary);
     const timing = writeFilesInto(temporary, files, options);
     const started = performance.now();
-    for (let n = 1; ; n += 1) {
-      const target = join(accountDir, n === 1 ? base : `${base}-${n}`);
-      if (existsSync(target)) continue;
-      try {
-        renameSync(temporary, target);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST' || code === 'ENOTEMPTY') continue;
-        throw error;
-      }
-      syncFolder(accountDir);
-      options.onPhase?.('write', timing.writing + performance.now() - started);
-      return target;
-    }
+    const target = renameIntoPlace(temporary, accountDir, base);
+    options.onPhase?.('write', timing.writing + performance.now() - started);
+    return target;
   } catch (error) {
     rmSync(temporary, { recursive: true, force: true });
     throw new EvidenceWriteError(`cannot write evidence into ${accountDir}: ${errorMessage(error)}; nothing was written`);
@@ -237,5 +226,26 @@ export function makeFolders(path: string): void {
       // Made meanwhile by another run: fine, as long as it is a folder.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(folder).isDirectory()) throw error;
     }
+  }
+}
+
+/**
+ * Renames a finished temporary folder to `<parent>/<name>`, or `<name>-2`, `-3`, … when that
+ * name is taken (by another process writing without the lock), and flushes the parent, so the
+ * folder appears whole or not at all. Errors other than a taken name are thrown.
+ */
+export function renameIntoPlace(temporary: string, parent: string, name: string): string {
+  for (let n = 1; ; n += 1) {
+    const target = join(parent, n === 1 ? name : `${name}-${n}`);
+    if (existsSync(target)) continue;
+    try {
+      renameSync(temporary, target);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTEMPTY') continue;
+      throw error;
+    }
+    syncFolder(parent);
+    return target;
   }
 }

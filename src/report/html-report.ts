@@ -27,17 +27,7 @@ export function* htmlReportChunks(input: HtmlReportInput): Generator<string> {
   const { run } = input;
   const title = `HIPAA IAM audit — account ${run.accountId} — ${utc(run.startedAt)}`;
   yield* lines([
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
-    // A followed documentation link tells AWS nothing about where the report lives.
-    '<meta name="referrer" content="no-referrer">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
+    ...documentHead(title, STYLE),
     '<body>',
     header(input, title),
     contents(byAttention(input.controls, input.findings)),
@@ -582,3 +572,22 @@ footer { margin-top: 40px; font-size: 12px; color: #555; border-top: 1px solid #
 }
 @media print { details.passing::details-content { content-visibility: visible; display: contents; } }
 `;
+
+/**
+ * A report's opening lines, through `</head>`: no script but the report's own may run (the CSP), and a followed
+ * documentation link tells AWS nothing about where the report lives (no referrer).
+ */
+export function documentHead(title: string, style: string, csp: string = CSP): string[] {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
+    '<meta name="referrer" content="no-referrer">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${style}</style>`,
+    '</head>',
+  ];
+}

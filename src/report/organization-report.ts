@@ -3,7 +3,7 @@ import { countsText, worstStatus, type OrganizationRollup, type RollupAccount } 
 import { toCsv } from './csv.js';
 import type { ComplianceMatrixRow, RiskRegisterRow } from './evidence-types.js';
 import { escapeHtml as esc, STATUS_COLOURS, tallyText } from './html/charts.js';
-import { STYLE } from './html-report.js';
+import { documentHead, STYLE } from './html-report.js';
 import { REGISTER_COLUMNS } from './risk-register.js';
 
 // The roll-up files of an organization package that are not a run's: the account-by-control
@@ -52,16 +52,7 @@ export function* organizationHtmlChunks(input: OrganizationReportInput): Generat
   const { rollup, controls } = input;
   const max = input.maxFindings ?? 2000;
   yield [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
-    '<meta name="referrer" content="no-referrer">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(input.title)}</title>`,
-    `<style>${STYLE}\n${ORG_STYLE}</style>`,
-    '</head>',
+    ...documentHead(input.title, `${STYLE}\n${ORG_STYLE}`, CSP),
     '<body>',
     '<header>',
     `<h1>${esc(input.title)}</h1>`,
