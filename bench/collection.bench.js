@@ -25,6 +25,7 @@ import { createAwsClients } from '../dist/collect/aws-clients.js';
 import { motoProbe, startMotoServer } from '../test/support/moto-server.js';
 import { CallLedger } from '../dist/collect/call-ledger.js';
 import { collectLive } from '../dist/collect/live.js';
+import { forEachLimited, range } from './limited.js';
 
 const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -239,27 +240,6 @@ function compareFindings(ours, perUser, seeded) {
 
 // --- helpers ---------------------------------------------------------------------------
 
-/** Runs `task` over `items` with at most `limit` in flight; the first failure rejects. */
-async function forEachLimited(items, limit, task) {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      try {
-        await task(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function range(n) {
-  return Array.from({ length: n }, (_, i) => i);
-}
 
 function sameSet(a, b) {
   return a.size === b.size && [...a].every((item) => b.has(item));

@@ -53,6 +53,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { motoProbe, startMotoServer } from '../test/support/moto-server.js';
+import { forEachLimited, range } from './limited.js';
 
 const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -203,27 +204,6 @@ class RequestCounter {
 
 // --- helpers ---------------------------------------------------------------------------
 
-/** Runs `task` over `items` with at most `limit` in flight; the first failure rejects. */
-async function forEachLimited(items, limit, task) {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      try {
-        await task(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function range(n) {
-  return Array.from({ length: n }, (_, i) => i);
-}
 
 const seconds = (ms) => (ms / 1000).toFixed(1);
 const mib = (bytes) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;

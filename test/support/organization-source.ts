@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AccountOutcome, OrganizationSource, SkippedAccount } from '../../src/organization/collection.js';
 import { ORGANIZATION_FACTS_SCHEMA_VERSION, organizationFactsSchema, type OrganizationAccount, type OrganizationFacts } from '../../src/organization/facts.js';
 import { snapshotSchema, type Snapshot } from '../../src/snapshot/schema.js';
+import { compliantPasswordPolicy } from './snapshot.js';
 
 // In-memory organizations for tests of the organization run: the demo account's snapshot under
 // other account ids, facts that validate against the schema, and a source that makes each
@@ -21,23 +22,7 @@ export function demoAs(accountId: string, patch?: (s: Snapshot) => void): Snapsh
 
 /** A password policy meeting CONTROLS.md's baseline (IAM-004 PASS). */
 export function strongPasswordPolicy(s: Snapshot): void {
-  s.sources.passwordPolicy = {
-    status: 'ok',
-    data: {
-      policy: {
-        minimumPasswordLength: 16,
-        requireSymbols: true,
-        requireNumbers: true,
-        requireUppercaseCharacters: true,
-        requireLowercaseCharacters: true,
-        allowUsersToChangePassword: true,
-        expirePasswords: true,
-        maxPasswordAge: 90,
-        passwordReusePrevention: 24,
-        hardExpiry: false,
-      },
-    },
-  } as Snapshot['sources']['passwordPolicy'];
+  s.sources.passwordPolicy = { status: 'ok', data: { policy: compliantPasswordPolicy({ minimumPasswordLength: 16 }) } };
 }
 
 export function orgAccount(id: string, name: string, ous: string[] = ['PHI'], status = 'ACTIVE'): OrganizationAccount {
