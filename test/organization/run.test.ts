@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } 
 import { basename, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { audit } from '../../src/audit.js';
 import type { Finding, Status } from '../../src/checks/check.js';
@@ -226,6 +227,33 @@ describe('runOrganization over three accounts (one unreachable, one with a weak 
     expect(orgRow.affectedResources.split('; ').every((resource) => resource.startsWith(`${WEAK}: `))).toBe(true);
     const coverageRow = parseRiskRegister(readFileSync(join(orgDir(out), 'risk-register.csv'), 'utf8')).find((r) => r.riskId === 'IAM-039')!;
     expect([coverageRow.status, coverageRow.affectedResources]).toEqual(['Open', `${UNREACHABLE}: ${UNREACHABLE}`]);
+  });
+
+  it('neutralises formulas in the names an organization’s administrators choose: account and OU names reach every CSV as text', async () => {
+    const out = tempDir('org-formulas');
+    const hostile = { ...orgAccount(STRONG, '=HYPERLINK("http://evil.example","open")', ['+PHI', '@Prod']) };
+    const source = fakeSource([
+      { account: hostile, snapshot: () => demoAs(STRONG) },
+      { account: orgAccount(UNREACHABLE, '-legacy', ['=cmd|calc']), unreachable: 'AccessDenied: =not authorized' },
+    ]);
+    const result = await runOrganization(request(out, { source }));
+    const csvs = [
+      ...['findings.csv', 'account-control-matrix.csv', 'compliance-matrix.csv', 'risk-register.csv'].map((name) => join(result.packageDir, name)),
+      join(result.packageDir, STRONG, 'findings.csv'),
+    ];
+    let cells = 0;
+    for (const file of csvs) {
+      for (const row of parse(readFileSync(file, 'utf8'), { relax_column_count: true }) as string[][]) {
+        for (const cell of row) {
+          cells += 1;
+          // A spreadsheet runs a cell as a formula when it starts with one of these (src/report/csv.ts).
+          expect(/^[=+\-@\t\r]/.test(cell), `${basename(file)}: ${cell}`).toBe(false);
+        }
+      }
+    }
+    expect(cells).toBeGreaterThan(100);
+    // The names are kept, as text.
+    expect(readFileSync(join(result.packageDir, 'account-control-matrix.csv'), 'utf8')).toContain(`'=HYPERLINK(""http://evil.example"",""open"")`);
   });
 
   it('leaves no package, no leftover and no register when writing an account fails midway', async () => {
