@@ -19,7 +19,7 @@ import { buildManifest, MANIFEST_FILE, sha256, SIGNATURE_FILE, type PreviousRun 
 import { accountArchive, organizationFolder, packageNames, readPackageArchive } from '../report/organization-package.js';
 import { accountControlMatrixCsv, organizationHtmlChunks } from '../report/organization-report.js';
 import { checkOutputFolder } from '../report/output-folder.js';
-import { nextRiskRegister, riskRegisterCsv } from '../report/risk-register.js';
+import { nextRiskRegister, riskRegisterCsv, type RegisterRow } from '../report/risk-register.js';
 import type { ControlFilters } from '../report/run-info.js';
 import { TOOL } from '../snapshot/build.js';
 import type { Settings } from '../settings.js';
@@ -140,6 +140,9 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
   checkOutputFolder(request.outDir, request.outDirName ?? request.outDir);
   const signer: ManifestSigner | undefined = request.signWithKms ? await (await import('../report/kms.js')).kmsSigner(request.signWithKms.keyId, request.signWithKms.profile) : undefined;
   const { facts } = source;
+  if (source.covered.length === 0) {
+    throw new InputError(`the selection covers no ACTIVE account of organization ${facts.organization.id} (${source.skipped.length} left out${source.skipped.length > 0 ? `: ${source.skipped.slice(0, 3).map((s) => `${s.account.id} ${s.why}`).join('; ')}${source.skipped.length > 3 ? '; …' : ''}` : ''}); widen --accounts, --ou or --exclude-accounts; nothing was written`);
+  }
   let orgDir: string;
   try {
     orgDir = organizationFolder(request.outDir, facts.organization.id);
@@ -247,7 +250,10 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
     const orgLiving = readLivingRegister(request.outDir, orgRegisterName, archive.packages);
     if (orgLiving.rebuiltFrom) warnings.add(`the living risk register ${orgLiving.path} was ${orgLiving.bytes ? 'empty' : 'missing'}; rebuilt from ${join(orgLiving.rebuiltFrom, LIVING_REGISTER)}, Owner and Notes included`);
     const prefixed = rollup.documented().map((f) => (f.account ? { ...f, resourceName: `${f.account.id}: ${f.resourceName}` } : f));
-    const orgRegister = nextRiskRegister(orgLiving.rows, organizationChecks, prefixed, runDate);
+    // Accounts of the organization this run did not audit (left out by the selection, or unreachable) keep their entries.
+    const audited = new Set(outcomes.filter((o) => o.kind === 'collected').map((o) => o.account.id));
+    const nextOrgRegister = (rows: readonly RegisterRow[]) => keepUnauditedAccounts(rows, nextRiskRegister(rows, organizationChecks, prefixed, runDate), audited);
+    const orgRegister = nextOrgRegister(orgLiving.rows);
     const matrix = complianceMatrixFromCounts(metas, rollup.byControl);
     const documented = rollup.documented();
     const files: Record<string, FileContent> = {
@@ -295,7 +301,7 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
       try {
         for (const r of registers) makeFolders(dirname(r.living.path));
         for (const r of registers) carryRegisterForward(r.living, (rows) => nextRiskRegister(rows, accountChecks, r.failing, runDate), target, r.runs);
-        carryRegisterForward(orgLiving, (rows) => nextRiskRegister(rows, organizationChecks, prefixed, runDate), target, archive.packages);
+        carryRegisterForward(orgLiving, nextOrgRegister, target, archive.packages);
       } catch (error) {
         if (error instanceof CollectionError) throw error;
         throw new EvidenceWriteError(`the package is complete in ${target}, but the living registers were not all updated: ${errorMessage(error)} (the next run brings them up to date)`);
@@ -377,4 +383,28 @@ async function signPackage(packageDir: string, signer: ManifestSigner, orgDir: s
 export function accountLine(account: RollupAccount): string {
   const where = account.ouPath ? ` (${account.ouPath})` : '';
   return account.outcome === 'audited' ? `${account.id} ${account.name}${where}: ${countsText(account.statusCounts)}` : `${account.id} ${account.name}${where}: unreachable (${account.step}: ${account.reason})`;
+}
+
+/**
+ * The organization's register after a run that did not audit every account: an account the run
+ * did not read (left out by --accounts, --ou or --exclude-accounts, or unreachable) is no evidence
+ * that its risks were fixed. Its entries (`<account-id>: …` in Affected Resources) are carried
+ * from the previous register, and a risk still affecting such an account stays Open (or Accepted)
+ * as it was, last seen when it was last seen, instead of closing. Rows are matched by risk id.
+ */
+export function keepUnauditedAccounts(previous: readonly RegisterRow[], next: RegisterRow[], audited: ReadonlySet<string>): RegisterRow[] {
+  const before = new Map(previous.map((row) => [row.riskId, row]));
+  return next.map((row) => {
+    const old = before.get(row.riskId);
+    if (!old || (old.status !== 'Open' && old.status !== 'Accepted')) return row;
+    const entries = (text: string) => text.split('; ').filter(Boolean);
+    const carried = entries(old.affectedResources).filter((entry) => {
+      const id = /^(\d{12}): /.exec(entry)?.[1];
+      return id !== undefined && !audited.has(id);
+    });
+    if (carried.length === 0) return row;
+    const affectedResources = [...new Set([...entries(row.status === 'Open' || row.status === 'Accepted' ? row.affectedResources : ''), ...carried])].join('; ');
+    if (row.status === 'Open' || row.status === 'Accepted') return { ...row, affectedResources };
+    return { ...row, status: old.status, closedOn: old.closedOn, lastSeen: old.lastSeen, affectedResources };
+  });
 }

@@ -256,6 +256,32 @@ describe('runOrganization over three accounts (one unreachable, one with a weak 
     expect(readFileSync(join(result.packageDir, 'account-control-matrix.csv'), 'utf8')).toContain(`'=HYPERLINK(""http://evil.example"",""open"")`);
   });
 
+  it('a run that audits only some accounts closes no risk of the others in the organization’s register', async () => {
+    const out = tempDir('org-partial-register');
+    await runOrganization(request(out));
+    const register = () => parseRiskRegister(readFileSync(join(orgDir(out), 'risk-register.csv'), 'utf8'));
+    const before = register().find((r) => r.riskId === 'IAM-004')!;
+    expect(before.status).toBe('Open');
+    expect(before.affectedResources).toContain(`${WEAK}: `);
+    // --accounts STRONG: the weak account is left out, not fixed.
+    const onlyStrong = fakeSource([{ account: orgAccount(STRONG, 'clinic-prod', ['PHI', 'Prod']), snapshot: () => demoAs(STRONG, strongPasswordPolicy) }], {
+      skipped: [{ account: orgAccount(WEAK, 'clinic-dev', ['Dev']), why: 'not in --accounts' }],
+    });
+    await runOrganization(request(out, { source: onlyStrong, startedAt: new Date(COLLECTED - 9 * DAY) }));
+    const after = register().find((r) => r.riskId === 'IAM-004')!;
+    expect(after.status).toBe('Open');
+    expect(after.closedOn).toBe('');
+    expect(after.affectedResources.split('; ').filter((e) => e.startsWith(`${WEAK}: `))).toEqual(before.affectedResources.split('; ').filter((e) => e.startsWith(`${WEAK}: `)));
+    expect(after.lastSeen).toBe(before.lastSeen);
+  });
+
+  it('refuses a selection that covers no account, before anything is written', async () => {
+    const out = tempDir('org-empty');
+    const none = fakeSource([], { skipped: [{ account: orgAccount(WEAK, 'clinic-dev'), why: '--exclude-accounts' }] });
+    await expect(runOrganization(request(out, { source: none }))).rejects.toThrow(/covers no ACTIVE account .*nothing was written/);
+    expect(existsSync(orgDir(out))).toBe(false);
+  });
+
   it('leaves no package, no leftover and no register when writing an account fails midway', async () => {
     const out = tempDir('org-fail');
     const failing = request(out, {
