@@ -45,7 +45,8 @@ describe('organization flags', () => {
     [['--ou', 'finance'], /an OU id is ou-<root>-<suffix>/],
     [['--role-name', 'arn:aws:iam::111122223333:role/x'], /expected an IAM role name/],
     [['--import', 'somewhere'], /--import reads one account/],
-    [['--role-arn', 'arn:aws:iam::111122223333:role/OrgReader', '--external-id', 'x'], /--external-id is for each member account's --role-name role/],
+    [['--role-arn', 'arn:aws:iam::111122223333:role/OrgReader', '--external-id', 'clinic-audit-7'], /--external-id is for each member account's --role-name role/],
+    [['--external-id', ''], /--external-id <id>' argument '' is invalid\. expected an external ID of 2 to 1224/],
     [['--snapshot', FIXTURE, '--accounts', '210987654321'], /'--accounts <ids>' cannot be used with option '--snapshot <file>'/],
   ])('--organization %j is exit 2 with one line', (flags, pattern) => {
     const out = tempDir('org-bad');
@@ -53,6 +54,12 @@ describe('organization flags', () => {
     expect(result.status).toBe(2);
     oneLine(result.stderr, pattern);
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('tells a saved organization folder given to --snapshot without --organization to add it', () => {
+    const result = hipaaIam(['audit', '--snapshot', FIXTURE, '--out', tempDir('org-folder-alone')]);
+    expect(result.status).toBe(2);
+    oneLine(result.stderr, /is a folder: a saved organization .* is audited with --organization/);
   });
 
   it('refuses a snapshot file (not a saved organization folder) with --organization', () => {

@@ -17,7 +17,7 @@ export function sourceOptions(): Option[] {
     new Option('--profile <name>', "AWS profile from ~/.aws/config and ~/.aws/credentials, with its region, endpoint_url, role_arn, sso_session or credential_process (live; default: AWS_PROFILE, else the SDK credential chain)").conflicts([...OFFLINE_SOURCES]),
     new Option('--region <region>', "region for STS and the partition (live; default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else us-east-1)").conflicts([...OFFLINE_SOURCES]),
     new Option('--role-arn <arn>', 'assume this role through STS before collecting (live)').conflicts([...OFFLINE_SOURCES]),
-    new Option('--external-id <id>', 'external ID the assumed role requires: for --role-arn, or with --organization for each member account\'s --role-name role').conflicts([...OFFLINE_SOURCES]),
+    new Option('--external-id <id>', 'external ID the assumed role requires: for --role-arn, or with --organization for each member account\'s --role-name role').argParser(parseExternalId).conflicts([...OFFLINE_SOURCES]),
     new Option('--regions <list>', 'regions to look for IAM Access Analyzer in, comma-separated (live; default: every enabled region, from ec2:DescribeRegions)')
       .argParser(parseRegions)
       .conflicts([...OFFLINE_SOURCES]),
@@ -187,6 +187,12 @@ function parseIds(value: string, kind: 'account' | 'ou'): string[] {
 }
 
 /** An IAM role name (with no path): 1 to 64 of letters, digits and +=,.@_- (IAM's RoleName pattern). */
+/** STS AssumeRole's ExternalId: 2 to 1224 characters of letters, digits and +=,.@:/- (an empty one would be sent and refused, or ignored). */
+export function parseExternalId(value: string): string {
+  if (!/^[\w+=,.@:/-]{2,1224}$/.test(value)) throw new InvalidArgumentError('expected an external ID of 2 to 1224 letters, digits and +=,.@:/-_');
+  return value;
+}
+
 function parseRoleName(value: string): string {
   if (!/^[\w+=,.@-]{1,64}$/.test(value)) throw new InvalidArgumentError('expected an IAM role name (1 to 64 letters, digits and +=,.@_-), not an ARN');
   return value;

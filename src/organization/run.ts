@@ -242,6 +242,8 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
     rollup.addOrganizationFindings(coverage);
     for (const account of source.covered) if (!outcomes.some((o) => o.account.id === account.id)) request.onAccount?.(rollup.addUnreachable(account, 'never reported', 'the source ended without this account'));
 
+    // The roll-up lists accounts by id, not in the order they finished, so two packages compare line by line.
+    rollup.accounts.sort((a, b) => a.id.localeCompare(b.id));
     const metas = tableControls(accountChecks.map((c) => c.meta), [coverageMeta]);
     // run.json lists every control the package judged: those of each account, and IAM-039 judged once.
     const run = organizationRunInfo(request, { startedAt, formats, controlScope, controls: metas.map((m) => m.controlId), rollup, warnings: [...warnings] });

@@ -10,6 +10,9 @@ export function loadSnapshot(path: string): Snapshot {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') {
+      throw new InputError(`snapshot ${path} is a folder: a saved organization (collect --organization --save DIR) is audited with --organization; one account's snapshot is a file`);
+    }
     throw new InputError(`cannot read snapshot ${path}: ${errorMessage(error)}`);
   }
   let value: unknown;

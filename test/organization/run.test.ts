@@ -275,6 +275,20 @@ describe('runOrganization over three accounts (one unreachable, one with a weak 
     expect(after.lastSeen).toBe(before.lastSeen);
   });
 
+  it('lists accounts by id in the roll-up, whatever order they finished in', async () => {
+    const out = tempDir('org-order');
+    const reversed = fakeSource([
+      { account: orgAccount(UNREACHABLE, 'legacy'), unreachable: 'AccessDenied: no' },
+      { account: orgAccount(WEAK, 'clinic-dev', ['Dev']), snapshot: () => demoAs(WEAK) },
+      { account: orgAccount(STRONG, 'clinic-prod', ['PHI', 'Prod']), snapshot: () => demoAs(STRONG) },
+    ]);
+    const result = await runOrganization(request(out, { source: reversed }));
+    const rows = readFileSync(join(result.packageDir, 'account-control-matrix.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.slice(0, 12));
+    expect(rows).toEqual([STRONG, WEAK, UNREACHABLE]);
+    const run = JSON.parse(readFileSync(join(result.packageDir, 'run.json'), 'utf8')) as { accounts: { id: string }[] };
+    expect(run.accounts.map((a) => a.id)).toEqual([STRONG, WEAK, UNREACHABLE]);
+  });
+
   it('refuses a selection that covers no account, before anything is written', async () => {
     const out = tempDir('org-empty');
     const none = fakeSource([], { skipped: [{ account: orgAccount(WEAK, 'clinic-dev'), why: '--exclude-accounts' }] });
