@@ -188,8 +188,8 @@ async function capture<T>(name: SourceName, progress: (message: string) => void,
   return resultOf(read);
 }
 
-/** One client per region, made on first use and counted by the run's ledger. */
-function regionalClients<C extends Parameters<CallLedger['attach']>[0] & { destroy(): void }>(make: (region: string) => C, ledger: CallLedger) {
+/** One client per region, made on first use and counted by the run's ledger; destroyAll ends them together. */
+export function regionalClients<C extends Parameters<CallLedger['attach']>[0] & { destroy(): void }>(make: (region: string) => C, ledger: CallLedger) {
   const clients = new Map<string, C>();
   return {
     get: (region: string): C => {

@@ -26,6 +26,7 @@ import { CollectionError, InputError } from '../errors.js';
 import { TOOL } from '../snapshot/build.js';
 import type { AccessAnalyzerData, AccessAnalyzerRegion } from '../snapshot/schema.js';
 import { ORGANIZATION_FACTS_SCHEMA_VERSION, type OrganizationAccount, type OrganizationalUnit, type OrganizationFacts, type PolicyTarget, type TargetedScp } from './facts.js';
+import { regionalClients } from '../collect/live.js';
 
 /** Access Analyzer's service principal, as organizations:ListDelegatedAdministrators names it. */
 export const ACCESS_ANALYZER_PRINCIPAL = 'access-analyzer.amazonaws.com';
@@ -276,21 +277,4 @@ async function organizationAnalyzersOf(options: OrganizationFactsOptions, reader
     for (const client of made) client.destroy();
     held?.release();
   }
-}
-
-/** One client per region, made on first use, counted by the ledger, destroyed together. */
-function regionalClients<C extends Parameters<CallLedger['attach']>[0] & { destroy(): void }>(make: (region: string) => C, ledger: CallLedger) {
-  const made = new Map<string, C>();
-  return {
-    get: (region: string): C => {
-      let client = made.get(region);
-      if (!client) {
-        client = make(region);
-        ledger.attach(client);
-        made.set(region, client);
-      }
-      return client;
-    },
-    destroyAll: () => made.forEach((client) => client.destroy()),
-  };
 }
