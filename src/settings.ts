@@ -12,6 +12,10 @@ export interface Settings {
   requiredPermissionsBoundaryArn: string | null;
   /** IAM-031: roles people assume may keep a session at most this long. */
   maxRoleSessionHours: number;
+  /** IAM-034: a permission set's session may last at most this long. */
+  maxPermissionSetSessionHours: number;
+  /** IAM-033: permission sets (by name) kept for break-glass administration; each passes while assigned to at most two people. */
+  breakGlassPermissionSets: readonly string[];
   /** IAM-003: the longest allowed gap between reviews, and how far back to look. */
   reviewCadenceDays: number;
   reviewWindowDays: number;
@@ -30,6 +34,8 @@ export const DEFAULT_SETTINGS: Settings = {
   unusedCredentialDays: 90,
   requiredPermissionsBoundaryArn: null,
   maxRoleSessionHours: 4,
+  maxPermissionSetSessionHours: 4,
+  breakGlassPermissionSets: [],
   reviewCadenceDays: 31,
   reviewWindowDays: 92,
   eligibleServices: BUILT_IN_ELIGIBLE_SERVICES,

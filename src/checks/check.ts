@@ -10,7 +10,7 @@ export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Subcommand groups of CONTROLS.md; a check belongs to exactly one. */
-export const CONTROL_GROUPS = ['password-policy', 'mfa-audit', 'credentials', 'least-privilege', 'boundary', 'analyzer', 'audit-trail', 'risk-register', 'organization'] as const;
+export const CONTROL_GROUPS = ['password-policy', 'mfa-audit', 'credentials', 'least-privilege', 'boundary', 'analyzer', 'audit-trail', 'identity-center', 'risk-register', 'organization'] as const;
 export type ControlGroup = (typeof CONTROL_GROUPS)[number];
 
 export interface CheckMeta {

@@ -2,6 +2,7 @@ import { errorMessage } from '../errors.js';
 import { SOURCE_LABELS, type Snapshot } from '../snapshot/schema.js';
 import type { Settings } from '../settings.js';
 import { AccountModel } from '../policy/effective-permissions.js';
+import { identityCenterSource } from '../identity-center/view.js';
 import type { OrganizationContext } from '../organization/facts.js';
 import { accountFinding, NO_HISTORY, sourceData, type Check, type CheckContext, type CheckMeta, type Finding, type FindingDraft, type RunHistory } from './check.js';
 
@@ -55,7 +56,8 @@ export function stampFindings(meta: CheckMeta, drafts: readonly FindingDraft[]):
 function evaluate(check: Check, context: CheckContext): FindingDraft[] {
   const { snapshot } = context;
   const unavailable = check.meta.sources.flatMap((name) => {
-    const source = snapshot.sources[name];
+    // An organization run reads Identity Center once, for every member (identity-center/view.ts).
+    const source = name === 'identityCenter' ? identityCenterSource(snapshot, context.organization) : snapshot.sources[name];
     return source.status === 'error' ? [`${SOURCE_LABELS[name]}: ${source.error.code}: ${source.error.message}`] : [];
   });
   if (unavailable.length > 0) {

@@ -2,7 +2,9 @@ import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromEnv, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { resolveAwsProfile, type AwsProfile, type ServiceId } from './aws-profile.js';
@@ -18,6 +20,9 @@ export interface AwsClients {
   /** Regional services get a client per region, on the same credentials and retries; the caller destroys it. */
   cloudTrailIn: (region: string) => CloudTrailClient;
   accessAnalyzerIn: (region: string) => AccessAnalyzerClient;
+  /** IAM Identity Center lives in one region (its instance's): sso-admin and identitystore are asked there. */
+  ssoAdminIn: (region: string) => SSOAdminClient;
+  identityStoreIn: (region: string) => IdentitystoreClient;
   /** The collection region. */
   region: string;
   /** The profile, region and endpoints the clients were made with (absent for clients made otherwise, as tests do). */
@@ -144,6 +149,8 @@ export function clientsFor(session: AwsSession, credentials: CredentialProvider 
     ec2: new EC2Client(config('EC2')),
     cloudTrailIn: (clientRegion) => new CloudTrailClient(config('CloudTrail', clientRegion)),
     accessAnalyzerIn: (clientRegion) => new AccessAnalyzerClient(config('AccessAnalyzer', clientRegion)),
+    ssoAdminIn: (clientRegion) => new SSOAdminClient(config('SSO Admin', clientRegion)),
+    identityStoreIn: (clientRegion) => new IdentitystoreClient(config('identitystore', clientRegion)),
     region: session.profile.region,
     profile: session.profile,
   };

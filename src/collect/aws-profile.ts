@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
  * section (`<id> =` then `endpoint_url = ...`, lower case), as the SDKs' "service-specific
  * endpoints" feature defines them.
  */
-export const SERVICE_IDS = ['IAM', 'STS', 'Organizations', 'EC2', 'CloudTrail', 'AccessAnalyzer', 'KMS'] as const;
+export const SERVICE_IDS = ['IAM', 'STS', 'Organizations', 'EC2', 'CloudTrail', 'AccessAnalyzer', 'KMS', 'SSO Admin', 'identitystore'] as const;
 export type ServiceId = (typeof SERVICE_IDS)[number];
 
 /** Where the region came from, in the order they win (the AWS CLI's: an explicit flag, the environment, the profile). */

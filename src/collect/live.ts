@@ -17,6 +17,7 @@ import type { AwsClients } from './aws-clients.js';
 import { CallLedger } from './call-ledger.js';
 import { collectCloudTrail } from './cloudtrail.js';
 import { DEFAULT_TIMING, fetchCredentialReport, type CredentialReportTiming } from './credential-report.js';
+import { collectIdentityCenter } from './identity-center.js';
 import { collectIdentityProviders } from './identity-providers.js';
 import { collectOrganizations } from './organizations.js';
 import { malformedAnswer, required, resultOf, sourceError } from './source-error.js';
@@ -31,6 +32,8 @@ export interface LiveCollectOptions {
   now?: () => Date;
   /** Regions to look for Access Analyzer in; default: every region enabled for the account. */
   regions?: readonly string[];
+  /** The region IAM Identity Center is read in (--identity-center-region); default: the collection region. */
+  identityCenterRegion?: string;
   /** The sources to read and who needs them; default: every source (collect --save, a full audit). */
   needed?: NeededSources;
 }
@@ -60,6 +63,8 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
   for (const client of [iam, sts, organizations, ec2]) ledger.attach(client);
   const cloudTrailIn = regionalClients(options.clients.cloudTrailIn, ledger);
   const accessAnalyzerIn = regionalClients(options.clients.accessAnalyzerIn, ledger);
+  const ssoAdminIn = regionalClients(options.clients.ssoAdminIn, ledger);
+  const identityStoreIn = regionalClients(options.clients.identityStoreIn, ledger);
   const startedAt = now();
 
   const sources: SourceResults = {
@@ -151,6 +156,7 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
     organizations: () => collectOrganizations(organizations),
     // ec2:DescribeRegions is called only here, so only when Access Analyzer is needed.
     accessAnalyzer: () => collectAccessAnalyzer({ ec2, accessAnalyzerIn: accessAnalyzerIn.get, regions: options.regions }),
+    identityCenter: () => collectIdentityCenter({ region: options.identityCenterRegion ?? options.clients.region, ssoAdminIn: ssoAdminIn.get, identityStoreIn: identityStoreIn.get, iam }),
   };
   const needed = options.needed ? new Set(options.needed.sources) : null;
   const names = Object.keys(readers) as (keyof typeof readers)[];
@@ -159,6 +165,8 @@ export async function collectLive(options: LiveCollectOptions): Promise<Snapshot
   ).finally(() => {
     cloudTrailIn.destroyAll();
     accessAnalyzerIn.destroyAll();
+    ssoAdminIn.destroyAll();
+    identityStoreIn.destroyAll();
   });
   names.forEach((name, i) => Object.assign(sources, { [name]: results[i] }));
 

@@ -20,6 +20,24 @@ export const SOURCE_ACTIONS: Record<SourceName, readonly string[]> = {
   // organizations:ListPolicies; collection never calls iam:ListPolicies, which shares the name.
   organizations: ['organizations:DescribeOrganization', 'organizations:ListPolicies', 'organizations:DescribePolicy'],
   accessAnalyzer: ['ec2:DescribeRegions', 'access-analyzer:ListAnalyzers', 'access-analyzer:ListFindings'],
+  // sso-admin's IAM prefix is sso. iam:GetPolicy/GetPolicyVersion read the AWS managed policies
+  // permission sets attach (any account may read them), so a set is judged without a provisioned account.
+  identityCenter: [
+    'sso:ListInstances',
+    'sso:ListPermissionSets',
+    'sso:DescribePermissionSet',
+    'sso:ListManagedPoliciesInPermissionSet',
+    'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
+    'sso:GetInlinePolicyForPermissionSet',
+    'sso:GetPermissionsBoundaryForPermissionSet',
+    'sso:ListAccountsForProvisionedPermissionSet',
+    'sso:ListAccountAssignments',
+    'identitystore:ListUsers',
+    'identitystore:ListGroups',
+    'identitystore:ListGroupMemberships',
+    'iam:GetPolicy',
+    'iam:GetPolicyVersion',
+  ],
 };
 
 /**
@@ -59,6 +77,8 @@ export const ORGANIZATION_ACTIONS = {
   organizationsFeatures: ['iam:ListOrganizationsFeatures'],
   organizationTrails: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
   organizationAnalyzers: ['organizations:ListDelegatedAdministrators', 'ec2:DescribeRegions', 'access-analyzer:ListAnalyzers', 'access-analyzer:ListFindings'],
+  // Read in the management account, or through the auditor role in Identity Center's delegated administrator.
+  identityCenter: SOURCE_ACTIONS.identityCenter,
   assumeRole: ['sts:AssumeRole'],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -128,6 +128,8 @@ export async function collectOrganizationFacts(options: OrganizationFactsOptions
     readFrom,
     organization,
     accounts,
+    // Read by collectIdentityCenter in the account holding the instance (issue 14, part 4).
+    identityCenter: { status: 'error', error: { code: 'NotImplemented', message: 'IAM Identity Center is not read for organizations yet' } },
     scps,
     organizationsFeatures,
     organizationTrails,

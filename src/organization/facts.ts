@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accessAnalyzerSchema, callCountSchema, serviceControlPolicySchema, sourceResult, trailSchema } from '../snapshot/schema.js';
+import { accessAnalyzerSchema, callCountSchema, identityCenterSchema, serviceControlPolicySchema, sourceResult, trailSchema } from '../snapshot/schema.js';
 
 // What an organization-wide run (`--organization`) reads once, from the management account or a
 // delegated administrator, and lays over every member account's own snapshot (DESIGN.md: "An
@@ -56,6 +56,15 @@ export const organizationFactsSchema = z.object({
    * delegated administrator, else the management account), and which account that was.
    */
   organizationAnalyzers: sourceResult(accessAnalyzerSchema.extend({ accountId: z.string() })),
+  /**
+   * IAM Identity Center read once, in the account that holds the organization's instance (the
+   * management account or Identity Center's delegated administrator); each member's findings judge
+   * what reaches that member. Folders saved before it was read hold the error below, never "none".
+   */
+  identityCenter: sourceResult(identityCenterSchema).default({
+    status: 'error',
+    error: { code: 'NotInSnapshot', message: 'this organization folder was saved before hipaa-iam read IAM Identity Center; collect again to judge it' },
+  }),
   collection: z.object({ startedAt: z.string(), finishedAt: z.string(), calls: z.record(z.string(), callCountSchema) }),
 });
 

@@ -304,6 +304,77 @@ export const accessAnalyzerSchema = z.object({
   regions: z.record(z.string(), sourceResult(accessAnalyzerRegionSchema)),
 });
 
+/**
+ * An IAM Identity Center permission set as sso-admin describes it, with what it grants and where
+ * (DescribePermissionSet, ListManagedPoliciesInPermissionSet,
+ * ListCustomerManagedPolicyReferencesInPermissionSet, GetInlinePolicyForPermissionSet,
+ * GetPermissionsBoundaryForPermissionSet, ListAccountsForProvisionedPermissionSet,
+ * ListAccountAssignments per provisioned account).
+ */
+export const permissionSetSchema = z.object({
+  arn: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  /** ISO 8601 duration exactly as AWS gives it (`PT1H`, `PT12H`); null when DescribePermissionSet left it out. */
+  sessionDuration: z.string().nullable(),
+  createdDate: z.string().nullable(),
+  /** AWS managed policies attached (their documents: IdentityCenterInstance.awsManagedPolicyDocuments). */
+  awsManagedPolicies: z.array(z.object({ name: z.string(), arn: z.string() })),
+  /** Customer managed policies by name and path: each account the set is provisioned to must hold a policy so named (resolved there). */
+  customerManagedPolicies: z.array(z.object({ name: z.string(), path: z.string() })),
+  /** The inline policy (GetInlinePolicyForPermissionSet; empty string there = none). */
+  inlinePolicy: policyDocumentSchema.nullable(),
+  /** Either an AWS managed policy ARN or a customer managed reference resolved per account; null: no boundary. */
+  permissionsBoundary: z
+    .object({
+      managedPolicyArn: z.string().nullable(),
+      customerManagedPolicy: z.object({ name: z.string(), path: z.string() }).nullable(),
+    })
+    .nullable(),
+  /** Accounts the set is provisioned to (ListAccountsForProvisionedPermissionSet). */
+  accounts: z.array(z.string()),
+  /** Who is assigned the set in which account (ListAccountAssignments, per provisioned account). */
+  assignments: z.array(z.object({ accountId: z.string(), principalType: z.enum(['USER', 'GROUP']), principalId: z.string() })),
+});
+
+/** The identity store behind an instance (identitystore ListUsers, ListGroups, ListGroupMemberships per group). */
+export const identityStoreSchema = z.object({
+  users: z.array(z.object({ id: z.string(), userName: z.string(), displayName: z.string().nullable() })),
+  groups: z.array(z.object({ id: z.string(), displayName: z.string(), description: z.string().nullable() })),
+  memberships: z.array(z.object({ groupId: z.string(), userId: z.string() })),
+});
+
+export const identityCenterInstanceSchema = z.object({
+  instanceArn: z.string(),
+  identityStoreId: z.string(),
+  name: z.string().nullable(),
+  /** The account that holds the instance (the management account, or the account of an account instance). */
+  ownerAccountId: z.string().nullable(),
+  status: z.string().nullable(),
+  createdDate: z.string().nullable(),
+  /** Every permission set of the instance, or the error that stopped reading them (never "none"). */
+  permissionSets: sourceResult(z.array(permissionSetSchema)),
+  identityStore: sourceResult(identityStoreSchema),
+  /**
+   * Documents of the AWS managed policies the permission sets attach or use as boundary, by ARN
+   * (iam:GetPolicy + iam:GetPolicyVersion, which any account may read), each its document or its error.
+   */
+  awsManagedPolicyDocuments: z.record(z.string(), sourceResult(z.object({ versionId: z.string(), document: policyDocumentSchema }))),
+});
+
+export const identityCenterSchema = z.object({
+  /** The region sso-admin was asked in: an instance lives in one region, and ListInstances answers for that region only. */
+  region: z.string(),
+  /** sso-admin ListInstances: empty when no instance is visible from the reading account in that region (a fact AWS can answer). */
+  instances: z.array(identityCenterInstanceSchema),
+});
+
+/** What a snapshot saved before hipaa-iam read IAM Identity Center holds for it: not known, never "none". */
+export const IDENTITY_CENTER_NOT_IN_SNAPSHOT = {
+  status: 'error' as const,
+  error: { code: 'NotInSnapshot', message: 'this snapshot was saved before hipaa-iam read IAM Identity Center; collect again to judge it' },
+};
+
 export const sourcesSchema = z.object({
   callerIdentity: sourceResult(callerIdentitySchema),
   credentialReport: sourceResult(credentialReportSchema),
@@ -315,6 +386,7 @@ export const sourcesSchema = z.object({
   cloudTrail: sourceResult(cloudTrailSchema),
   organizations: sourceResult(organizationsSchema),
   accessAnalyzer: sourceResult(accessAnalyzerSchema),
+  identityCenter: sourceResult(identityCenterSchema).default(IDENTITY_CENTER_NOT_IN_SNAPSHOT),
 });
 
 export const callCountSchema = z.object({
@@ -379,6 +451,10 @@ export type OrganizationsData = z.infer<typeof organizationsSchema>;
 export type ServiceControlPolicy = z.infer<typeof serviceControlPolicySchema>;
 export type AccessAnalyzerData = z.infer<typeof accessAnalyzerSchema>;
 export type AccessAnalyzerRegion = z.infer<typeof accessAnalyzerRegionSchema>;
+export type IdentityCenterData = z.infer<typeof identityCenterSchema>;
+export type IdentityCenterInstance = z.infer<typeof identityCenterInstanceSchema>;
+export type PermissionSet = z.infer<typeof permissionSetSchema>;
+export type IdentityStore = z.infer<typeof identityStoreSchema>;
 
 export const SOURCE_NAMES = Object.keys(sourcesSchema.shape) as SourceName[];
 
@@ -394,4 +470,5 @@ export const SOURCE_LABELS: Record<SourceName, string> = {
   cloudTrail: 'CloudTrail (cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus, cloudtrail:GetEventSelectors)',
   organizations: 'AWS Organizations (organizations:DescribeOrganization, organizations:ListPolicies, organizations:DescribePolicy)',
   accessAnalyzer: 'IAM Access Analyzer (ec2:DescribeRegions, access-analyzer:ListAnalyzers, access-analyzer:ListFindings)',
+  identityCenter: 'IAM Identity Center (sso:ListInstances, sso:ListPermissionSets, sso:DescribePermissionSet and the permission sets\' policies, assignments and accounts; identitystore:ListUsers, ListGroups, ListGroupMemberships)',
 };

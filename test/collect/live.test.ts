@@ -13,6 +13,8 @@ import {
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { AccessAnalyzerClient, ListAnalyzersCommand } from '@aws-sdk/client-accessanalyzer';
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -160,6 +162,8 @@ describe('collectLive', () => {
       ec2: new EC2Client({ region: 'us-east-1', credentials: CREDENTIALS }),
       cloudTrailIn: (region) => new CloudTrailClient({ region, credentials: CREDENTIALS }),
       accessAnalyzerIn: (region) => new AccessAnalyzerClient({ region, credentials: CREDENTIALS }),
+      ssoAdminIn: (region) => new SSOAdminClient({ region, credentials: CREDENTIALS }),
+      identityStoreIn: (region) => new IdentitystoreClient({ region, credentials: CREDENTIALS }),
       region: 'us-east-1',
     };
     // A healthy account; each test overrides what it is about.

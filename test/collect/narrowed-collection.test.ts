@@ -1,3 +1,5 @@
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { AccessAnalyzerClient, ListAnalyzersCommand } from '@aws-sdk/client-accessanalyzer';
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -43,6 +45,8 @@ describe('collectLive reads only the sources a command needs', () => {
       ec2: new EC2Client({ region: 'us-east-1', credentials: CREDENTIALS }),
       cloudTrailIn: (region) => new CloudTrailClient({ region, credentials: CREDENTIALS }),
       accessAnalyzerIn: (region) => new AccessAnalyzerClient({ region, credentials: CREDENTIALS }),
+      ssoAdminIn: (region) => new SSOAdminClient({ region, credentials: CREDENTIALS }),
+      identityStoreIn: (region) => new IdentitystoreClient({ region, credentials: CREDENTIALS }),
       region: 'us-east-1',
     };
     // An empty account whose every answer is whole, so every source read is ok.

@@ -1,3 +1,5 @@
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import {
   AccessAnalyzerClient,
   AccessAnalyzerServiceException,
@@ -619,6 +621,8 @@ describe('collectLive with the four sources beyond IAM', () => {
       ec2: new EC2Client({ region: 'us-east-1', credentials: CREDENTIALS }),
       cloudTrailIn,
       accessAnalyzerIn,
+      ssoAdminIn: (region) => new SSOAdminClient({ region, credentials: CREDENTIALS }),
+      identityStoreIn: (region) => new IdentitystoreClient({ region, credentials: CREDENTIALS }),
       region: 'us-east-1',
     };
     stsMock.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor`, UserId: 'AIDAAUDITOR' });

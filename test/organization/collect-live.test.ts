@@ -1,3 +1,5 @@
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { AccessAnalyzerClient, ListAnalyzersCommand, ListFindingsV2Command } from '@aws-sdk/client-accessanalyzer';
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -44,6 +46,8 @@ function fakeClients() {
     ec2: new EC2Client({ region: 'us-east-1', credentials: CREDENTIALS }),
     cloudTrail: new CloudTrailClient({ region: 'us-east-1', credentials: CREDENTIALS }),
     accessAnalyzer: new AccessAnalyzerClient({ region: 'us-east-1', credentials: CREDENTIALS }),
+    ssoAdmin: new SSOAdminClient({ region: 'us-east-1', credentials: CREDENTIALS }),
+    identityStore: new IdentitystoreClient({ region: 'us-east-1', credentials: CREDENTIALS }),
   });
   const c = make();
   const mocks = {
@@ -54,7 +58,7 @@ function fakeClients() {
     cloudTrail: mockClient(c.cloudTrail),
     accessAnalyzer: mockClient(c.accessAnalyzer),
   };
-  const clients: AwsClients = { iam: c.iam, sts: c.sts, organizations: c.organizations, ec2: c.ec2, cloudTrailIn: () => c.cloudTrail, accessAnalyzerIn: () => c.accessAnalyzer, region: 'us-east-1' };
+  const clients: AwsClients = { iam: c.iam, sts: c.sts, organizations: c.organizations, ec2: c.ec2, cloudTrailIn: () => c.cloudTrail, accessAnalyzerIn: () => c.accessAnalyzer, ssoAdminIn: () => c.ssoAdmin, identityStoreIn: () => c.identityStore, region: 'us-east-1' };
   return { clients, mocks };
 }
 

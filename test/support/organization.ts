@@ -34,6 +34,7 @@ export function organizationFacts(patch: (facts: OrganizationFacts) => void = ()
     organizationsFeatures: { status: 'ok', data: { enabledFeatures: [] } },
     organizationTrails: { status: 'ok', data: [] },
     organizationAnalyzers: { status: 'ok', data: { regionSource: 'ec2:DescribeRegions', regions: {}, accountId: MANAGEMENT } },
+    identityCenter: { status: 'ok', data: { region: 'us-east-1', instances: [] } },
     collection: { startedAt: NOW.toISOString(), finishedAt: NOW.toISOString(), calls: {} },
   };
   patch(facts);

@@ -26,6 +26,7 @@ export function emptySnapshot(): Snapshot {
       cloudTrail: { status: 'ok', data: { region: 'us-east-1', trails: [] } },
       organizations: { status: 'ok', data: { inOrganization: false } },
       accessAnalyzer: { status: 'ok', data: { regionSource: 'ec2:DescribeRegions', regions: {} } },
+      identityCenter: { status: 'ok', data: { region: 'us-east-1', instances: [] } },
     },
   });
 }
