@@ -99,6 +99,8 @@ describe('hipaa-iam audit --demo', () => {
     expect(rows.map((r) => `${r['Principal Type']} ${r.Name}`)).toEqual([
       'user dr.alice.nguyen', 'user bob.martinez', 'user carol.okafor', 'user dave.billing', 'user erin.lab', 'user svc-ehr-backup', 'user svc-claims-export', 'user frank.former',
       'role ehr-app-server', 'role okta-clinicians', 'role okta-it-oncall', 'role ci-deployer',
+      // The roles IAM Identity Center provisions for the demo's permission sets.
+      'role AWSReservedSSO_AdministratorAccess_9a1f7b3d2e480c5e', 'role AWSReservedSSO_ITOnCall_3b7e1d9c5a2f8e04', 'role AWSReservedSSO_GameDayFleet_c81f4a6e2d0b9735', 'role AWSReservedSSO_ClinicalReadOnly_5d2a8c0e6f1b4a93',
     ]);
     expect(rows.find((r) => r.Name === 'carol.okafor')).toMatchObject({ Administrator: 'yes', 'Services Reachable': '*', 'ePHI Services Reachable': '*' });
     expect(rows.find((r) => r.Name === 'bob.martinez')).toMatchObject({ Administrator: 'no' });

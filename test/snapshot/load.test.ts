@@ -29,11 +29,34 @@ describe('loadSnapshot', () => {
       [false, false, false, 'ok'],
       [true, true, true, 'ok'],
     ]);
-    expect(sources.identityProviders.data.saml).toHaveLength(1);
+    // The clinic's Okta, and the provider IAM Identity Center keeps in every account it reaches.
+    expect(sources.identityProviders.data.saml.map((p) => p.arn)).toEqual(['arn:aws:iam::111122223333:saml-provider/RiverbendOkta', 'arn:aws:iam::111122223333:saml-provider/AWSSSO_7223c4b1a9e05d62_DO_NOT_DELETE']);
     expect(sources.organizations).toMatchObject({ status: 'ok', data: { inOrganization: true, scpsUnavailable: null } });
     const regions = sources.accessAnalyzer.data.regions;
     expect(regions['us-east-1']).toMatchObject({ status: 'ok', data: { analyzers: [{ status: 'ACTIVE' }], findings: [{ status: 'ACTIVE' }] } });
     expect(regions['us-west-2']).toEqual({ status: 'ok', data: { analyzers: [], findings: [] } });
+  });
+
+  it('holds an IAM Identity Center instance of the demo account with compliant and non-compliant permission sets, each matched by its role', () => {
+    const { sources } = loadSnapshot(DEMO_SNAPSHOT_PATH);
+    if (sources.identityCenter.status !== 'ok' || sources.authorizationDetails.status !== 'ok') throw new Error('unreachable');
+    const [instance, ...others] = sources.identityCenter.data.instances;
+    expect(others).toEqual([]);
+    expect(instance).toMatchObject({ ownerAccountId: '111122223333', permissionSets: { status: 'ok' }, identityStore: { status: 'ok' } });
+    if (instance?.permissionSets.status !== 'ok' || instance.identityStore.status !== 'ok') throw new Error('unreachable');
+    expect(instance.identityStore.data.users.length).toBeGreaterThanOrEqual(5);
+    expect(instance.permissionSets.data.map((ps) => [ps.name, ps.sessionDuration, ps.assignments.map((a) => a.principalType).join(' ')])).toEqual([
+      ['AdministratorAccess', 'PT1H', 'USER'],
+      ['ITOnCall', 'PT12H', 'GROUP'],
+      ['GameDayFleet', 'PT2H', 'GROUP'],
+      ['ClinicalReadOnly', 'PT4H', 'GROUP GROUP'],
+    ]);
+    // Every AWS managed policy a set names has its document; every set provisioned here has its role.
+    for (const ps of instance.permissionSets.data) {
+      for (const p of ps.awsManagedPolicies) expect(instance.awsManagedPolicyDocuments[p.arn]?.status, p.arn).toBe('ok');
+      expect(ps.accounts).toEqual(['111122223333']);
+      expect(sources.authorizationDetails.data.roles.filter((r) => r.path === '/aws-reserved/sso.amazonaws.com/' && r.name.startsWith(`AWSReservedSSO_${ps.name}_`)), ps.name).toHaveLength(1);
+    }
   });
 
   it.each<[string, string, RegExp]>([
