@@ -1,4 +1,5 @@
 import { adminAccess, hitLabel, type AdminAccess, type PrincipalPermissions } from '../../policy/effective-permissions.js';
+import { holdersEvidence, holdersText, roleHolders, type PermissionSetHolders } from '../../identity-center/role-holders.js';
 import { isServiceLinkedRole } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData, type FindingDraft, type Status } from '../check.js';
 import { passing } from '../pass-evidence.js';
@@ -19,7 +20,9 @@ import { passing } from '../pass-evidence.js';
  * resources (Deny with NotResource), or when a boundary allows only named services. The form does
  * not matter: Allow NotAction X and Allow * with Deny X get the same verdict. A principal with a
  * policy the snapshot lacks is ERROR unless what it can read already amounts to administrator
- * access. Service-linked roles are left out: AWS owns their policies.
+ * access. Service-linked roles are left out: AWS owns their policies. A role IAM Identity Center
+ * made (AWSReservedSSO_*) is judged as any role; its finding also names the permission set it
+ * comes from and who holds that set in the account (src/identity-center/role-holders.ts).
  */
 export default defineCheck({
   meta: {
@@ -35,28 +38,31 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_manage-attach-detach.html',
     sources: ['authorizationDetails'],
   },
-  run({ snapshot, model }) {
+  run({ snapshot, model, organization }) {
     const details = sourceData(snapshot, 'authorizationDetails');
+    const holdersOf = roleHolders(snapshot, organization);
     const findings: FindingDraft[] = [];
     for (const user of details.users) findings.push(judge(model.userPermissions(user), 'AWS::IAM::User', 'user', { groups: user.groups }));
     for (const group of details.groups) {
       findings.push(judge(model.groupPermissions(group), 'AWS::IAM::Group', 'group', { members: model.groupMembers(group.name).map((u) => u.name) }));
     }
     for (const role of details.roles) {
-      if (!isServiceLinkedRole(role)) findings.push(judge(model.rolePermissions(role), 'AWS::IAM::Role', 'role', {}));
+      if (!isServiceLinkedRole(role)) findings.push(judge(model.rolePermissions(role), 'AWS::IAM::Role', 'role', {}, holdersOf(role)));
     }
     if (findings.length === 0) return [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no users, groups or roles of its own')];
     return findings;
   },
 });
 
-function judge(perms: PrincipalPermissions, resourceType: string, kind: string, extra: Record<string, unknown>): FindingDraft {
+function judge(perms: PrincipalPermissions, resourceType: string, kind: string, extra: Record<string, unknown>, holders: PermissionSetHolders | null = null): FindingDraft {
   const { name, arn } = perms.principal;
   const access = adminAccess(perms);
   const grantedBy = access.grants.map((h) => hitLabel(perms, h));
-  const evidence = { principalType: kind, ...extra, adminStatus: access.status, grantedBy, limits: access.limits, except: access.except, remains: access.remains ?? null, leftOut: access.leftOut ?? null, unreadablePolicies: perms.unreadable };
+  const evidence = { principalType: kind, ...extra, adminStatus: access.status, grantedBy, limits: access.limits, except: access.except, remains: access.remains ?? null, leftOut: access.leftOut ?? null, unreadablePolicies: perms.unreadable, ...(holders ? holdersEvidence(holders) : {}) };
   const base = { resourceType, resourceArn: arn, resourceName: name, evidence };
-  const finding = (status: Status, message: string): FindingDraft => passing({ ...base, status, message });
+  // The verdict is the role's; the permission set and its holders only say whom it concerns.
+  const suffix = holders ? ` ${holdersText(holders)}` : '';
+  const finding = (status: Status, message: string): FindingDraft => passing({ ...base, status, message: message + suffix });
   const via = grantedBy.length > 0 ? ` through ${grantedBy.join('; ')}` : '';
   switch (access.status) {
     case 'admin':

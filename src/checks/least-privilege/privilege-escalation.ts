@@ -1,4 +1,5 @@
 import { analyseEscalation, type EscalationPath, type PrincipalEscalation } from '../../policy/escalation/index.js';
+import { holdersEvidence, holdersText, roleHolders, rolePathOfArn, type PermissionSetHolders } from '../../identity-center/role-holders.js';
 import { accountFinding, defineCheck, type FindingDraft } from '../check.js';
 
 /**
@@ -22,7 +23,9 @@ import { accountFinding, defineCheck, type FindingDraft } from '../check.js';
  * depends (on something the snapshot cannot show: an existing function, instance, stack, an
  * instance profile or non-default policy version a schema-1 snapshot lacks). All three FAIL — an unknown is not a pass — and the evidence
  * says which. Administrators are NOT_APPLICABLE here (admin-access reports them). A principal with
- * no path but a policy the snapshot lacks is ERROR.
+ * no path but a policy the snapshot lacks is ERROR. A role IAM Identity Center made
+ * (AWSReservedSSO_*) is judged as any role; its finding also names the permission set it comes
+ * from and who holds that set in the account (src/identity-center/role-holders.ts).
  */
 export default defineCheck({
   meta: {
@@ -38,8 +41,9 @@ export default defineCheck({
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
     sources: ['authorizationDetails'],
   },
-  run({ snapshot, model }) {
+  run({ snapshot, model, organization }) {
     const analysis = analyseEscalation(model);
+    const holdersOf = roleHolders(snapshot, organization);
     const findings: FindingDraft[] = [];
     // Evidence that is only the administrator status: one object per status, shared by its findings (never changed once made).
     const statusEvidence = new Map<string, Record<string, unknown>>();
@@ -53,7 +57,8 @@ export default defineCheck({
     };
     for (const result of analysis.values()) {
       if (result.serviceLinked) continue;
-      findings.push(judge(result, adminStatusOnly));
+      const holders = result.type === 'role' ? holdersOf({ name: result.name, path: rolePathOfArn(result.arn) }) : null;
+      findings.push(holders ? withHolders(judge(result, adminStatusOnly), holders) : judge(result, adminStatusOnly));
     }
     return findings.length > 0 ? findings : [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no users or customer roles')];
   },
@@ -81,6 +86,11 @@ function judge(result: PrincipalEscalation, adminStatusOnly: (status: string) =>
     return { ...base, status: 'ERROR', message: `${kind} ${result.name}: no escalation path found, but ${result.unreadable.join('; ')} could not be read`, evidence: { adminStatus: result.admin.status, unreadablePolicies: result.unreadable } };
   }
   return { ...base, status: 'PASS', message: `${kind} ${result.name} has no known path to administrator rights`, evidence: adminStatusOnly(result.admin.status) };
+}
+
+/** The finding on an AWSReservedSSO_* role with its permission set and holders named (a copy: PASS evidence objects are shared). */
+function withHolders(finding: FindingDraft, holders: PermissionSetHolders): FindingDraft {
+  return { ...finding, message: `${finding.message} ${holdersText(holders)}`, evidence: { ...finding.evidence, ...holdersEvidence(holders) } };
 }
 
 function describePath(path: EscalationPath): string {
