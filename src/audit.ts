@@ -8,6 +8,8 @@ import { ALL_CHECKS, checksForGroup } from './checks/registry.js';
 import { applyExceptions, exceptionsUse, exceptionsWarnings, type ExceptionsFile } from './exceptions.js';
 import { BUILT_IN_ELIGIBLE_SERVICES, eligibleServicesAge, staleEligibleServicesWarning } from './hipaa/eligible-services.js';
 import { accessReviewCsvChunks } from './report/access-review-csv.js';
+import { peopleAccess } from './identity-center/people-access.js';
+import { roleHolders } from './identity-center/role-holders.js';
 import { withAccountLock, type LockTiming } from './report/account-lock.js';
 import { LIVING_REGISTER, readLivingRegister, readRunArchive, runFindings, sameScope, type ArchivedRun, type LivingRegister, type RunArchive } from './report/archive.js';
 import { changesCsv } from './report/changes.js';
@@ -233,6 +235,9 @@ export function prepareAccountRun(request: AuditRequest, archive: RunArchive, re
   const previousRun = history.at(-1);
   // Every evidence file is a generator, rendered as it is written: no string holds a whole file.
   const files: Record<string, FileContent> = { 'run.json': runJson(run) };
+  // Who signs in through IAM Identity Center, and to what: the access review's and the report's, built once, when one of them is written.
+  let identityCenterPeople: ReturnType<typeof peopleAccess> | undefined;
+  const people = () => (identityCenterPeople ??= peopleAccess(snapshot, organization ?? null, settings, new Date(snapshot.collectedAt)));
   const findingsDocument = () => findingsJsonChunks(run, findings);
   if (formats.has('json')) files['findings.json'] = findingsDocument();
   if (formats.has('csv')) {
@@ -242,7 +247,7 @@ export function prepareAccountRun(request: AuditRequest, archive: RunArchive, re
       if (report) files[report.file] = report.render(findings);
     }
     // The monthly access review a manager signs: only a full audit has every verdict it joins.
-    if (scope === 'full') files['access-review.csv'] = accessReviewCsvChunks(snapshot, findings);
+    if (scope === 'full') files['access-review.csv'] = accessReviewCsvChunks(snapshot, findings, { people: people(), roleHolders: roleHolders(snapshot, organization ?? null) });
     files['compliance-matrix.csv'] = rendered(() => complianceMatrixCsv(matrix));
     files['changes.csv'] = rendered(() => changesCsv(previousRun ? runFindings(previousRun.dir) : null, findings));
     files[LIVING_REGISTER] = rendered(() => riskRegisterCsv(register));

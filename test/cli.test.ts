@@ -94,14 +94,22 @@ describe('hipaa-iam audit --demo', () => {
     }
   });
 
-  it('writes access-review.csv: a row per user and customer role for the monthly re-approval', () => {
+  it('writes access-review.csv: a row per user and customer role, and per person × account × permission set, for the monthly re-approval', () => {
     const rows = parse(readFileSync(join(runDir!, 'access-review.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-    expect(rows.map((r) => `${r['Principal Type']} ${r.Name}`)).toEqual([
+    expect(rows.filter((r) => r['Access Kind'] === 'IAM principal').map((r) => `${r['Principal Type']} ${r.Name}`)).toEqual([
       'user dr.alice.nguyen', 'user bob.martinez', 'user carol.okafor', 'user dave.billing', 'user erin.lab', 'user svc-ehr-backup', 'user svc-claims-export', 'user frank.former',
       'role ehr-app-server', 'role okta-clinicians', 'role okta-it-oncall', 'role ci-deployer',
       // The roles IAM Identity Center provisions for the demo's permission sets.
       'role AWSReservedSSO_AdministratorAccess_9a1f7b3d2e480c5e', 'role AWSReservedSSO_ITOnCall_3b7e1d9c5a2f8e04', 'role AWSReservedSSO_GameDayFleet_c81f4a6e2d0b9735', 'role AWSReservedSSO_ClinicalReadOnly_5d2a8c0e6f1b4a93',
     ]);
+    // Everyone IAM Identity Center lets into the account (jreyes has no assignment), per permission set.
+    expect(rows.filter((r) => r['Access Kind'] === 'Identity Center person').map((r) => `${r.Name} ${r['Permission Set']} ${r.Groups} ${r.Administrator} ${r['Non-Eligible Services Reachable']}`)).toEqual([
+      'hpatel AdministratorAccess direct yes *',
+      'anguyen ClinicalReadOnly Clinicians no ', 'bmartinez ClinicalReadOnly Clinicians no ', 'cokafor ClinicalReadOnly Clinicians; Compliance no ', 'ichen ClinicalReadOnly Compliance no ',
+      'gkim GameDayFleet IT-Operations no gamelift', 'hpatel GameDayFleet IT-Operations no gamelift',
+      'gkim ITOnCall IT-Operations no ', 'hpatel ITOnCall IT-Operations no ',
+    ]);
+    expect(rows.find((r) => r.Name === 'anguyen')).toMatchObject({ 'Display Name': 'Dr. Alice Nguyen', Account: DEMO_ACCOUNT, 'ePHI Services Reachable': 'dynamodb s3', 'Manager Approval': '' });
     expect(rows.find((r) => r.Name === 'carol.okafor')).toMatchObject({ Administrator: 'yes', 'Services Reachable': '*', 'ePHI Services Reachable': '*' });
     expect(rows.find((r) => r.Name === 'bob.martinez')).toMatchObject({ Administrator: 'no' });
     expect(rows.find((r) => r.Name === 'bob.martinez')?.['ePHI Services Reachable']?.split(' ')).toEqual(expect.arrayContaining(['dynamodb', 's3']));
