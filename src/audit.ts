@@ -256,7 +256,7 @@ export function prepareAccountRun(request: AuditRequest, archive: RunArchive, re
   if (formats.has('asff')) files['findings.asff.json'] = asffFindingsChunks(run, findings, snapshot.origin.region ?? (snapshot.sources.cloudTrail.status === 'ok' ? snapshot.sources.cloudTrail.data.region : 'us-east-1'));
   if (formats.has('html')) {
     const trend = [...history.map((r) => ({ startedAt: r.startedAt, counts: r.statusCounts })), { startedAt: run.startedAt, counts: statusCounts }];
-    files['report.html'] = htmlReportChunks({ run, controls: checks.map((c) => c.meta), findings, matrix, register, trend });
+    files['report.html'] = htmlReportChunks({ run, controls: checks.map((c) => c.meta), findings, matrix, register, trend, ...(scope === 'full' || checks.some((c) => c.meta.group === 'identity-center') ? { people: people() } : {}) });
   }
   Object.assign(files, request.extraFiles);
   // The manifest is written last, from the hashes of the bytes written (never read back); the account's runs form a chain.

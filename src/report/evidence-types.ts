@@ -1,4 +1,5 @@
 import type { CheckMeta, Finding, Status } from '../checks/check.js';
+import type { PeopleAccess } from '../identity-center/people-access.js';
 import type { RunInfo } from './run-info.js';
 
 /** One row of the living risk register, keyed by risk id (columns of DESIGN.md). */
@@ -47,4 +48,6 @@ export interface HtmlReportInput {
   register: readonly RiskRegisterRow[];
   /** Earlier verified runs of the account of this run's scope (full audits, or the same subcommand's runs), oldest first, this run last. */
   trend: readonly RunTrendPoint[];
+  /** Who signs in through IAM Identity Center to which account with which permission sets (the "People × accounts" section); absent: no section. */
+  people?: PeopleAccess;
 }

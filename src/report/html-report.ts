@@ -4,6 +4,8 @@ import type { ComplianceMatrixRow, HtmlReportInput, RiskRegisterRow } from './ev
 import { escapeHtml as esc, failingBarChart, severityChart, STATUS_COLOURS, STATUS_ORDER, tallyText, trendChart, type FailingRow, type StatusCounts } from './html/charts.js';
 import { FILTER_SCRIPT } from './html/filter-script.js';
 import { isReadFailure } from '../snapshot/build.js';
+import type { PeopleAccess, PersonAccountAccess } from '../identity-center/people-access.js';
+import { personLabel } from '../identity-center/view.js';
 
 /**
  * report.html: one self-contained page an auditor opens offline and prints. Everything
@@ -30,11 +32,12 @@ export function* htmlReportChunks(input: HtmlReportInput): Generator<string> {
     ...documentHead(title, STYLE),
     '<body>',
     header(input, title),
-    contents(byAttention(input.controls, input.findings)),
+    contents(byAttention(input.controls, input.findings), input.people !== undefined),
     summary(input),
   ]);
   yield* controlSections(input.controls, input.findings);
   yield* lines([
+    ...(input.people ? [peopleSection(input.people)] : []),
     matrixSection(input.matrix),
     registerSection(input.register),
     `<script>${FILTER_SCRIPT}</script>`,
@@ -136,12 +139,13 @@ function header(input: HtmlReportInput, title: string): string {
   ].join('\n');
 }
 
-function contents(controls: readonly CheckMeta[]): string {
+function contents(controls: readonly CheckMeta[], people: boolean): string {
   const controlLinks = controls.map((c) => `<li><a href="#${controlAnchor(c.controlId)}">${esc(c.riskId)} ${esc(c.controlId)}</a></li>`).join('');
   return [
     '<nav aria-label="Contents"><h2>Contents</h2><ol>',
     '<li><a href="#summary">Summary charts</a></li>',
     `<li><a href="#controls">Controls</a><ol class="columns">${controlLinks}</ol></li>`,
+    ...(people ? ['<li><a href="#people">People × accounts</a></li>'] : []),
     '<li><a href="#matrix">Compliance matrix</a></li>',
     '<li><a href="#register">Risk register</a></li>',
     '</ol></nav>',
@@ -434,6 +438,47 @@ function plainText(value: unknown, nested: boolean): string {
   return nested ? `{${fields.join(', ')}}` : fields.join(', ');
 }
 
+/** Accounts shown as columns up to this many; beyond, each person's access is one list (a table hundreds of accounts wide cannot be read or printed). */
+const PEOPLE_ACCOUNT_COLUMNS = 8;
+
+/**
+ * People × accounts: a row per person who signs in through IAM Identity Center, a column per
+ * account in the run's scope, in each cell the permission sets the person holds there (an
+ * administrator set marked, and how the access comes: directly or through which groups). What
+ * could not be read is said above the table, never left as empty cells.
+ */
+function peopleSection(people: PeopleAccess): string {
+  const head = [
+    '<section id="people" class="major"><h2>People × accounts</h2>',
+    '<p>Who signs in through IAM Identity Center to which account, with which permission sets (administrator sets marked), from its identity store and account assignments. access-review.csv has a row per person, account and permission set for the monthly re-approval.</p>',
+  ];
+  if (people.status === 'error') return [...head, `<div class="source-errors">${esc(people.reason)}: nobody who signs in through it can be listed.</div>`, '</section>'].join('\n');
+  const notRead = people.notRead.length > 0 ? `<div class="source-errors"><strong>Not read</strong>, so not everyone is listed:<ul>${people.notRead.map((what) => `<li>${esc(what)}</li>`).join('')}</ul></div>` : '';
+  const persons = new Map<string, { label: string; byAccount: Map<string, PersonAccountAccess[]> }>();
+  for (const access of people.rows) {
+    const key = `${access.instanceArn} ${access.userId}`;
+    let person = persons.get(key);
+    if (!person) persons.set(key, (person = { label: personLabel(access), byAccount: new Map() }));
+    const held = person.byAccount.get(access.accountId);
+    if (held) held.push(access);
+    else person.byAccount.set(access.accountId, [access]);
+  }
+  const ordered = [...persons.values()].sort((a, b) => a.label.localeCompare(b.label));
+  const accounts = [...new Set([...people.accounts, ...people.rows.map((r) => r.accountId)])].sort();
+  const setText = (access: PersonAccountAccess): string => {
+    const mark = access.grant.admin === 'yes' ? ' <span class="admin-mark">(admin)</span>' : access.grant.admin === 'unknown' ? ' <span class="muted">(admin unknown)</span>' : '';
+    const name = access.grant.admin === 'yes' ? `<strong class="admin-set">${esc(access.permissionSet.name)}</strong>` : esc(access.permissionSet.name);
+    const via = [...(access.direct ? ['direct'] : []), ...access.viaGroups.map((g) => `via ${g}`)].join(', ');
+    return `${name}${mark} <span class="muted">${esc(via)}</span>`;
+  };
+  const cell = (held: readonly PersonAccountAccess[] | undefined) => (held ?? []).map(setText).join('<br>');
+  const table = accounts.length <= PEOPLE_ACCOUNT_COLUMNS
+    ? rowsTable(['Person', ...accounts.map((a) => `Account ${a}`)], ordered.map((p) => `<tr><th scope="row">${esc(p.label)}</th>${accounts.map((a) => `<td>${cell(p.byAccount.get(a))}</td>`).join('')}</tr>`), 'people')
+    : rowsTable(['Person', 'Accounts and permission sets'], ordered.map((p) => `<tr><th scope="row">${esc(p.label)}</th><td>${[...p.byAccount].sort(([a], [b]) => a.localeCompare(b)).map(([a, held]) => `<code>${esc(a)}</code>: ${held.map(setText).join('; ')}`).join('<br>')}</td></tr>`), 'people');
+  const none = people.rows.length === 0 ? '<p>No one signs in through IAM Identity Center to the accounts of this run.</p>' : '';
+  return [...head, notRead, none, ...(people.rows.length > 0 ? [table] : []), '</section>'].filter((part) => part !== '').join('\n');
+}
+
 function matrixSection(matrix: readonly ComplianceMatrixRow[]): string {
   const rows = matrix.map((row) => [
     `<code>${esc(row.specification)}</code>`,
@@ -500,6 +545,8 @@ dt { font-weight: 600; }
 dd { margin: 0; overflow-wrap: anywhere; min-width: 0; }
 .verdict { font-size: 15px; padding: 8px 12px; border: 1px solid #999; border-left: 6px solid #1a1a1a; }
 .source-errors { border: 1px solid #e65100; padding: 6px 12px; }
+table.people th[scope="row"] { font-weight: 600; background: #f7f8fa; }
+.admin-set, .admin-mark { color: #b71c1c; }
 nav ol.columns { columns: 3; font-size: 13px; }
 nav a { color: #0d47a1; }
 figure { margin: 16px 0; break-inside: avoid; }

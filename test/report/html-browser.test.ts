@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, Status } from '../../src/checks/check.js';
 import { runChecks } from '../../src/checks/engine.js';
 import { ALL_CHECKS } from '../../src/checks/registry.js';
+import { peopleAccess } from '../../src/identity-center/people-access.js';
 import type { HtmlReportInput } from '../../src/report/evidence-types.js';
 import { htmlReport } from '../../src/report/html-report.js';
 import type { RunInfo } from '../../src/report/run-info.js';
@@ -138,6 +139,7 @@ function demoInput(): HtmlReportInput {
       { startedAt: '2026-10-23T06:00:00.000Z', counts: { PASS: 62, FAIL: 41, ERROR: 1, NOT_APPLICABLE: 4 } },
       { startedAt: run.startedAt, counts: run.statusCounts },
     ],
+    people: peopleAccess(snapshot, null, DEFAULT_SETTINGS, new Date(snapshot.collectedAt)),
   };
 }
 
@@ -252,6 +254,23 @@ describe.skipIf(!browserInstalled)('report.html in headless Chromium', () => {
     expect(dom).toContain('<table class="register');
     expect(dom).toContain('Dr. Nguyen exempt until 2026-12-01 &lt;per CMO&gt;.');
     // The page asked for nothing the CSP had to refuse.
+    expect(run.stderr).not.toMatch(CSP_VIOLATION);
+  });
+
+  it('shows who signs in through IAM Identity Center to which account, the administrator set marked', () => {
+    const run = chromium(['--dump-dom', reportUrl]);
+    expect(run.status, run.stderr).toBe(0);
+    const dom = run.stdout;
+    const start = dom.indexOf('<section id="people" class="major">');
+    expect(start).toBeGreaterThan(0);
+    const people = dom.slice(start, dom.indexOf('</section>', start));
+    expect(people).toContain('<th scope="col">Account 111122223333</th>');
+    // The demo clinic's seven people, of whom six hold a permission set here (jreyes none).
+    expect([...people.matchAll(/<th scope="row">([^<]*)<\/th>/g)].map((m) => m[1])).toEqual([
+      'anguyen (Dr. Alice Nguyen)', 'bmartinez (Bob Martinez)', 'cokafor (Carol Okafor)', 'gkim (Grace Kim)', 'hpatel (Henry Patel)', 'ichen (Ivy Chen)',
+    ]);
+    expect(people).toContain('<strong class="admin-set">AdministratorAccess</strong> <span class="admin-mark">(admin)</span> <span class="muted">direct</span>');
+    expect(dom).toContain('<a href="#people">People × accounts</a>');
     expect(run.stderr).not.toMatch(CSP_VIOLATION);
   });
 
