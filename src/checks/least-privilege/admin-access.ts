@@ -37,6 +37,8 @@ export default defineCheck({
       'Replace AdministratorAccess and other `"Action": "*", "Resource": "*"` grants with job-function policies; keep break-glass administration in one role that people assume with MFA, and review who holds it.',
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_manage-attach-detach.html',
     sources: ['authorizationDetails'],
+    // Read only to name the permission set behind an AWSReservedSSO_* role and who holds it.
+    optionalSources: ['identityCenter'],
   },
   run({ snapshot, model, organization }) {
     const details = sourceData(snapshot, 'authorizationDetails');

@@ -40,6 +40,8 @@ export default defineCheck({
       'Remove the permissions each listed path uses (or confine them: iam:PassRole to named roles with iam:PassedToService, IAM write actions to named resources with iam:PolicyARN / iam:PermissionsBoundary conditions), and cap delegated IAM work with a permissions boundary that denies boundary removal.',
     documentation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
     sources: ['authorizationDetails'],
+    // Read only to name the permission set behind an AWSReservedSSO_* role and who holds it.
+    optionalSources: ['identityCenter'],
   },
   run({ snapshot, model, organization }) {
     const analysis = analyseEscalation(model);
