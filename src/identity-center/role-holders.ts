@@ -1,6 +1,6 @@
 import type { OrganizationContext } from '../organization/facts.js';
 import type { IamRole, Snapshot } from '../snapshot/schema.js';
-import { groupsAssigned, identityCenterSource, indexStore, peopleWithAccess, permissionSetNameOfRole, personLabel, type StoreIndex } from './view.js';
+import { groupsAssigned, identityCenterRegionOfRole, identityCenterSource, indexStore, peopleWithAccess, permissionSetNameOfRole, personLabel, type StoreIndex } from './view.js';
 
 // The permission set behind an AWSReservedSSO_* role and who holds it in the account, as the
 // findings on that role (admin-access, privilege-escalation) name them: the role alone says only
@@ -33,7 +33,7 @@ export function roleHolders(snapshot: Snapshot, organization: OrganizationContex
   const accountId = snapshot.accountId;
   const known = new Map<string, PermissionSetHolders>();
   const indexes = new Map<string, StoreIndex>();
-  const lookUp = (name: string): PermissionSetHolders => {
+  const lookUp = (name: string, roleRegion: string | null): PermissionSetHolders => {
     const unknown = (holdersUnknown: string, found: { permissionSetArn: string; instanceArn: string; groups: string[] | null } | null = null): PermissionSetHolders => ({
       permissionSetName: name,
       permissionSetArn: found?.permissionSetArn ?? null,
@@ -62,13 +62,15 @@ export function roleHolders(snapshot: Snapshot, organization: OrganizationContex
     }
     if (unread.length > 0) return unknown(unread.join('; '));
     const read = source.data.instances.map((i) => i.instanceArn);
-    return unknown(read.length > 0 ? `no permission set so named in ${read.join(', ')}` : `no IAM Identity Center instance was read in ${source.data.region}`);
+    // A role made outside us-east-1 names its instance's region in its path: say so when another region was read.
+    const elsewhere = roleRegion && roleRegion !== source.data.region ? `; the role's path places its instance in ${roleRegion}` : '';
+    return unknown(`${read.length > 0 ? `no permission set so named in ${read.join(', ')}` : `no IAM Identity Center instance was read in ${source.data.region}`}${elsewhere}`);
   };
   return (role) => {
     const name = permissionSetNameOfRole(role);
     if (name === null) return null;
     let holders = known.get(name);
-    if (!holders) known.set(name, (holders = lookUp(name)));
+    if (!holders) known.set(name, (holders = lookUp(name, identityCenterRegionOfRole(role))));
     return holders;
   };
 }

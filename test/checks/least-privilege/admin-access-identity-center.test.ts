@@ -45,6 +45,12 @@ describe('admin-access (IAM-014) on the roles of IAM Identity Center permission 
     expect(finding?.evidence.identityCenter).toEqual({ permissionSetName: 'AdministratorAccess', permissionSetArn: null, instanceArn: null, people: null, groups: null, holdersUnknown: why });
   });
 
+  it('says when the role\'s path places its instance in another region than the one read', () => {
+    const role = ssoRole('AdministratorAccess', { path: '/aws-reserved/sso.amazonaws.com/eu-west-1/', attachedPolicies: [ADMIN_POLICY] });
+    const [finding] = findingsOf(adminAccess, account([role], (s) => readIdentityCenter(s)));
+    expect(finding?.evidence.identityCenter).toMatchObject({ holdersUnknown: 'no IAM Identity Center instance was read in us-east-1; the role\'s path places its instance in eu-west-1' });
+  });
+
   it('names the groups by id when the identity store was not read', () => {
     const [finding] = findingsOf(adminAccess, account([ADMIN_ROLE], (s) => readIdentityCenter(s, instance([ADMIN_SET], STORE, { identityStore: unreadable('AccessDenied', 'identitystore:ListUsers') }))));
     expect(finding?.evidence.identityCenter).toMatchObject({ permissionSetArn: ADMIN_SET.arn, people: null, groups: ['g1'], holdersUnknown: 'the identity store d-1111222233 was not read (AccessDenied: identitystore:ListUsers)' });
