@@ -9,7 +9,7 @@ import { liveDescription, refuseUnfiled } from '../snapshot/obtain.js';
 import type { CallCount, Snapshot } from '../snapshot/schema.js';
 import { collectOrganizationFacts, type AccountClients } from './collect-facts.js';
 import { DEFAULT_ROLE_NAME, selectAccounts, type AccountFilter } from './collect-selection.js';
-import type { AccountOutcome, AccountSelection, OrganizationSource } from './collection.js';
+import { asMemberSnapshot, memberSources, type AccountOutcome, type AccountSelection, type OrganizationSource } from './collection.js';
 import type { OrganizationAccount } from './facts.js';
 
 export { DEFAULT_ROLE_NAME } from './collect-selection.js';
@@ -29,8 +29,10 @@ export interface OrganizationLiveOptions extends Partial<AccountFilter> {
   externalId?: string;
   /** Accounts collected at once (--concurrency); default 8. Also the most snapshots alive at a time. */
   concurrency?: number;
-  /** The sources each account's collection reads (a subcommand reads only what its checks need); default every source. */
+  /** The sources each account's collection reads (a subcommand reads only what its checks need); default every source. IAM Identity Center is never read per account (ORGANIZATION_READ_ONCE). */
   needed?: NeededSources;
+  /** The region of the organization's IAM Identity Center instance (--identity-center-region); default: the caller's region. */
+  identityCenterRegion?: string;
   progress?: (message: string) => void;
   now?: () => Date;
   env?: NodeJS.ProcessEnv;
@@ -92,10 +94,18 @@ export async function collectOrganization(options: Omit<OrganizationLiveOptions,
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number of at least 1, not ${concurrency}`);
   const regions = options.live?.regions;
+  const needed = memberSources(options.needed);
   let facts;
   let ouIds;
   try {
-    ({ facts, ouIds } = await collectOrganizationFacts({ caller: access.caller, clientsIn: access.clientsIn, ...(regions ? { regions } : {}), ...(options.now ? { now: options.now } : {}), progress }));
+    ({ facts, ouIds } = await collectOrganizationFacts({
+      caller: access.caller,
+      clientsIn: access.clientsIn,
+      ...(regions ? { regions } : {}),
+      ...(options.identityCenterRegion ? { identityCenterRegion: options.identityCenterRegion } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      progress,
+    }));
   } catch (error) {
     access.close();
     throw error;
@@ -130,9 +140,11 @@ export async function collectOrganization(options: Omit<OrganizationLiveOptions,
       progress(`account ${account.id} (${account.name}): collecting…`);
       const from = `account ${account.id} (${held.how})`;
       let snapshot: Snapshot = refuseUnfiled(
-        await collectLive({ clients: held.clients, description: `${access.description}, ${from}`, ...(regions ? { regions } : {}), ...(options.needed ? { needed: options.needed } : {}), ...(options.now ? { now: options.now } : {}) }),
+        await collectLive({ clients: held.clients, description: `${access.description}, ${from}`, ...(regions ? { regions } : {}), needed, ...(options.now ? { now: options.now } : {}) }),
         from,
       );
+      // Read once in the facts instead: the snapshot says so (and is saved so by collect --save).
+      snapshot = asMemberSnapshot(snapshot);
       if (snapshot.accountId !== account.id) {
         return { account, kind: 'unreachable', step: 'collect', reason: `WrongAccount: the credentials for account ${account.id} (${held.how}) read account ${snapshot.accountId}` };
       }

@@ -23,7 +23,7 @@ import { nextRiskRegister, riskRegisterCsv, type RegisterRow } from '../report/r
 import type { ControlFilters } from '../report/run-info.js';
 import { TOOL } from '../snapshot/build.js';
 import type { Settings } from '../settings.js';
-import type { AccountSelection, OrganizationSource } from './collection.js';
+import { asMemberSnapshot, type AccountSelection, type OrganizationSource } from './collection.js';
 import organizationCoverage, { organizationCoverageFindings, type CoverageOutcome } from '../checks/organization/organization-coverage.js';
 import { ouPathText } from './facts.js';
 import { countsText, organizationExitCode, OrganizationRollup, tableControls, type RollupAccount } from './rollup.js';
@@ -194,7 +194,8 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
       const accountRequest = {
         command: request.command,
         checks: accountChecks,
-        snapshot: outcome.snapshot,
+        // Its own Identity Center is not what the run judges (the facts' is): never listed as unreadable.
+        snapshot: asMemberSnapshot(outcome.snapshot),
         startedAt,
         outDir: orgDir,
         failOn: request.failOn,
@@ -327,7 +328,7 @@ function organizationRunInfo(
   run: { startedAt: Date; formats: Format[]; controlScope: 'full' | 'partial'; controls: string[]; rollup: OrganizationRollup; warnings: string[] },
 ): OrganizationRunInfo {
   const { facts, source } = { facts: request.source.facts, source: request.source };
-  const factErrors = (['accounts', 'scps', 'organizationsFeatures', 'organizationTrails', 'organizationAnalyzers'] as const).flatMap((part) => {
+  const factErrors = (['accounts', 'scps', 'organizationsFeatures', 'organizationTrails', 'organizationAnalyzers', 'identityCenter'] as const).flatMap((part) => {
     const value = facts[part];
     return value.status === 'error' ? [{ part, code: value.error.code, message: value.error.message }] : [];
   });

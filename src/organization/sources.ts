@@ -17,6 +17,8 @@ export interface OrganizationLiveRequest {
   exclude?: string[];
   concurrency: number;
   needed?: NeededSources;
+  /** The region of the organization's IAM Identity Center instance (--identity-center-region); default: the caller's region. */
+  identityCenterRegion?: string;
   progress?: (message: string) => void;
 }
 
