@@ -20,9 +20,17 @@ export const DEFAULT_CONCURRENCY = 8;
 /** The RoleSessionName of the auditor role assumed in each account: CloudTrail in that account shows it. */
 export const ORGANIZATION_SESSION_NAME = 'hipaa-iam-org-audit';
 
+/** --identity-center-region, carried with the live options (src/collect/live-settings.ts). */
+interface IdentityCenterRegion {
+  identityCenterRegion?: string;
+}
+
 export interface OrganizationLiveOptions extends Partial<AccountFilter> {
-  /** The caller's credentials (--profile, --region, --role-arn with its own --external-id, --regions, timeouts): the management account or a delegated administrator. */
-  live: LiveSourceOptions;
+  /**
+   * The caller's credentials (--profile, --region, --role-arn with its own --external-id, --regions, timeouts): the management account or a delegated administrator;
+   * and the region of the organization's IAM Identity Center instance (--identity-center-region; default: the caller's region).
+   */
+  live: LiveSourceOptions & IdentityCenterRegion;
   /** The auditor role assumed in each member account (--role-name); default hipaa-iam-auditor. */
   roleName?: string;
   /** The ExternalId the member accounts' auditor role requires (--external-id); recorded only as given or not. */
@@ -31,8 +39,6 @@ export interface OrganizationLiveOptions extends Partial<AccountFilter> {
   concurrency?: number;
   /** The sources each account's collection reads (a subcommand reads only what its checks need); default every source. IAM Identity Center is never read per account (ORGANIZATION_READ_ONCE). */
   needed?: NeededSources;
-  /** The region of the organization's IAM Identity Center instance (--identity-center-region); default: the caller's region. */
-  identityCenterRegion?: string;
   progress?: (message: string) => void;
   now?: () => Date;
   env?: NodeJS.ProcessEnv;
@@ -89,7 +95,7 @@ export async function collectOrganizationLive(options: OrganizationLiveOptions):
  * stops starting accounts (those in flight finish and are dropped). Each account's clients are
  * destroyed when its collection ends.
  */
-export async function collectOrganization(options: Omit<OrganizationLiveOptions, 'live'> & { live?: Pick<LiveSourceOptions, 'regions'> }, access: OrganizationAccess): Promise<OrganizationSource> {
+export async function collectOrganization(options: Omit<OrganizationLiveOptions, 'live'> & { live?: Pick<LiveSourceOptions, 'regions'> & IdentityCenterRegion }, access: OrganizationAccess): Promise<OrganizationSource> {
   const progress = options.progress ?? (() => {});
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number of at least 1, not ${concurrency}`);
@@ -102,7 +108,7 @@ export async function collectOrganization(options: Omit<OrganizationLiveOptions,
       caller: access.caller,
       clientsIn: access.clientsIn,
       ...(regions ? { regions } : {}),
-      ...(options.identityCenterRegion ? { identityCenterRegion: options.identityCenterRegion } : {}),
+      ...(options.live?.identityCenterRegion ? { identityCenterRegion: options.live.identityCenterRegion } : {}),
       ...(options.now ? { now: options.now } : {}),
       progress,
     }));

@@ -180,7 +180,7 @@ describe('IAM Identity Center in an organization run (mocked AWS)', () => {
     const caller = organizationCaller(MANAGEMENT, null);
     const members = new Map([[MANAGEMENT, fakeAccount(MANAGEMENT)], [PROD, fakeAccount(PROD)], [DELEGATE, fakeAccount(DELEGATE)]]);
     // collect --organization: no `needed`, every other source is read in each member.
-    const source = await collectOrganization({ identityCenterRegion: 'eu-west-1', live: { regions: ['us-east-1'] } }, accessOf(caller, members));
+    const source = await collectOrganization({ live: { regions: ['us-east-1'], identityCenterRegion: 'eu-west-1' } }, accessOf(caller, members));
     const { facts } = source;
     expect(facts.identityCenter).toMatchObject({ status: 'ok', data: { region: 'eu-west-1', instances: [{ instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef', ownerAccountId: MANAGEMENT }] } });
     expect(reads).toEqual([{ region: 'eu-west-1' }]);
