@@ -12,10 +12,11 @@ import { escapeHtml as esc } from './html/charts.js';
 // permission sets that amount to administrator access (IAM-014's rule, adminAccess).
 
 /**
- * Whether a permission set amounts to administrator access in an account: `admin` (every action
- * on every resource), `conditional` (so, when conditions hold), `no`, or `unknown` when a policy
- * it uses could not be read (a customer managed policy of an account the run did not read, an
- * AWS managed document not read) and what could be read is not administrator access.
+ * Whether a permission set amounts to administrator access in an account, as admin-access
+ * (IAM-014) means it: `admin` (every action on every resource, or all but some that leave IAM
+ * administration in reach), `conditional` (so, when conditions hold), `no`, or `unknown` when a
+ * policy it uses could not be read (a customer managed policy of an account the run did not read,
+ * an AWS managed document not read) and what could be read is not administrator access.
  */
 export type AdminMark = 'admin' | 'conditional' | 'no' | 'unknown';
 
@@ -27,7 +28,7 @@ export type AdminMark = 'admin' | 'conditional' | 'no' | 'unknown';
 export function permissionSetAdminMark(instance: IdentityCenterInstance, permissionSet: PermissionSet, accountId: string, details: AuthorizationDetails | null, now: Date): AdminMark {
   const perms = permissionSetPermissions(instance, permissionSet, accountId, details, now);
   const access = adminAccess(perms);
-  if (access.status === 'admin') return 'admin';
+  if (access.status === 'admin' || access.status === 'partial') return 'admin';
   if (access.status === 'conditional') return 'conditional';
   return perms.unreadable.length > 0 ? 'unknown' : 'no';
 }

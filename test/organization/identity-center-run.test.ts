@@ -185,12 +185,15 @@ describe('IAM Identity Center in an organization run (in-memory accounts)', () =
       // The demo accounts hold ehr-read-only (read only): judged there, it is no administrator access.
       sets.data.find((ps) => ps.name === 'ClinicalReadOnly')!.customerManagedPolicies = [{ name: 'ehr-read-only', path: '/' }];
       sets.data.find((ps) => ps.name === 'ClinicalReadOnly')!.permissionsBoundary = null;
+      // Everything but S3 leaves IAM administration in reach: administrator access, as IAM-014 judges it.
+      sets.data.find((ps) => ps.name === 'GameDayFleet')!.inlinePolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 's3:*', Resource: '*' }] };
     });
     const result = await runOrganization(request(out, { source: source({ status: 'ok', data: ic }) }));
     const csv = parse(readFileSync(join(result.packageDir, 'identity-center-access.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     const admin = (account: string) => [...new Set(csv.filter((r) => r['Permission Set'] === 'ClinicalReadOnly' && r['Account ID'] === account).map((r) => r.Administrator))];
     expect(admin(STRONG)).toEqual(['no']);
     expect(admin(UNREACHABLE)).toEqual(['unknown (a policy could not be read)']);
+    expect([...new Set(csv.filter((r) => r['Permission Set'] === 'GameDayFleet').map((r) => r.Administrator))]).toEqual(['yes']);
   });
 });
 
