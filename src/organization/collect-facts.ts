@@ -19,17 +19,21 @@ import { accessAnalyzerFromRegions, activeAnalyzers, analyzersFromAnswer, enable
 import type { AwsClients } from '../collect/aws-clients.js';
 import { CallLedger } from '../collect/call-ledger.js';
 import { collectCloudTrail } from '../collect/cloudtrail.js';
+import { collectIdentityCenter } from '../collect/identity-center.js';
 import { isNotInOrganization, organizationFromAnswer, policySummariesFromAnswer, scpFromAnswer } from '../collect/organizations-answers.js';
 import { ORGANIZATION_PART_OF_OPERATION } from '../collect/source-actions.js';
 import { codeAndMessage, codedError, errorCode, required, resultOf, sourceError, type Result } from '../collect/source-error.js';
 import { CollectionError, InputError } from '../errors.js';
 import { TOOL } from '../snapshot/build.js';
-import type { AccessAnalyzerData, AccessAnalyzerRegion } from '../snapshot/schema.js';
+import type { AccessAnalyzerData, AccessAnalyzerRegion, IdentityCenterData } from '../snapshot/schema.js';
 import { ORGANIZATION_FACTS_SCHEMA_VERSION, type OrganizationAccount, type OrganizationalUnit, type OrganizationFacts, type PolicyTarget, type TargetedScp } from './facts.js';
 import { regionalClients } from '../collect/live.js';
 
 /** Access Analyzer's service principal, as organizations:ListDelegatedAdministrators names it. */
 export const ACCESS_ANALYZER_PRINCIPAL = 'access-analyzer.amazonaws.com';
+
+/** IAM Identity Center's service principal, as organizations:ListDelegatedAdministrators names it. */
+export const IDENTITY_CENTER_PRINCIPAL = 'sso.amazonaws.com';
 
 /**
  * The analyzer types an organization run keeps as organization-level facts: ORGANIZATION, whose
@@ -53,6 +57,8 @@ export interface OrganizationFactsOptions {
   clientsIn: (accountId: string) => Promise<AccountClients>;
   /** Regions to look for ORGANIZATION analyzers in; default: every region enabled for the account that holds them. */
   regions?: readonly string[];
+  /** The region of the organization's IAM Identity Center instance (--identity-center-region); default: the caller's region. */
+  identityCenterRegion?: string;
   now?: () => Date;
   progress?: (message: string) => void;
 }
@@ -68,7 +74,8 @@ export interface CollectedFacts {
  * ListAccounts, ListRoots, ListOrganizationalUnitsForParent, ListAccountsForParent, ListPolicies,
  * DescribePolicy, ListTargetsForPolicy, ListDelegatedAdministrators; iam:ListOrganizationsFeatures;
  * cloudtrail:DescribeTrails, GetTrailStatus, GetEventSelectors; access-analyzer:ListAnalyzers,
- * ListFindingsV2). Each part is its data or the error that stopped it, never an empty list for an
+ * ListFindingsV2; IAM Identity Center once, with collectIdentityCenter, in the account that holds
+ * the organization's instance: identityCenterOf). Each part is its data or the error that stopped it, never an empty list for an
  * unread one. Calls grow with OUs, SCPs and pages, never with users or with accounts × depth.
  *
  * Throws InputError (exit 2) when the caller's account is in no organization, or is a member
@@ -113,12 +120,13 @@ export async function collectOrganizationFacts(options: OrganizationFactsOptions
     throw new CollectionError(`cannot list the accounts of organization ${organization.id} from account ${readFrom.accountId}, so no account was read: ${codeAndMessage(accounts.error)}`);
   }
 
-  progress('reading SCPs, root access features, organization trails and analyzers…');
-  const [scps, organizationsFeatures, organizationTrails, organizationAnalyzers] = await Promise.all([
+  progress('reading SCPs, root access features, organization trails, analyzers and IAM Identity Center…');
+  const [scps, organizationsFeatures, organizationTrails, organizationAnalyzers, identityCenter] = await Promise.all([
     resultOf(() => targetedScps(caller.organizations)),
     resultOf(() => organizationsFeaturesOf(caller)),
     resultOf(async () => (await collectCloudTrail(caller.region, cloudTrailIn.get, (trail) => trail.IsOrganizationTrail === true)).trails),
     resultOf(() => organizationAnalyzersOf(options, readFrom.accountId, ledger)),
+    resultOf(() => identityCenterOf(options, readFrom.accountId, organization.masterAccountId, ledger)),
   ]).finally(() => cloudTrailIn.destroyAll());
 
   const facts: OrganizationFacts = {
@@ -128,8 +136,7 @@ export async function collectOrganizationFacts(options: OrganizationFactsOptions
     readFrom,
     organization,
     accounts,
-    // Read by collectIdentityCenter in the account holding the instance (issue 14, part 4).
-    identityCenter: { status: 'error', error: { code: 'NotImplemented', message: 'IAM Identity Center is not read for organizations yet' } },
+    identityCenter,
     scps,
     organizationsFeatures,
     organizationTrails,
@@ -277,6 +284,48 @@ async function organizationAnalyzersOf(options: OrganizationFactsOptions, reader
     return { ...accessAnalyzerFromRegions(regionSource, results), accountId };
   } finally {
     for (const client of made) client.destroy();
+    held?.release();
+  }
+}
+
+/**
+ * The organization's IAM Identity Center, read once (collectIdentityCenter) in the account that
+ * holds its instance, in `identityCenterRegion` (default the caller's region): the caller itself
+ * when it is the management account (where an organization instance lives, and the only account
+ * that sees the assignments of the management account itself); otherwise Identity Center's
+ * delegated administrator (organizations:ListDelegatedAdministrators, ServicePrincipal
+ * sso.amazonaws.com): the caller when it is that account, else through the auditor role there;
+ * with none, the management account through the auditor role there. Members' own snapshots do
+ * not read it (collect-live.ts). Calls count under the identityCenter part (sso, identitystore,
+ * iam:GetPolicy and GetPolicyVersion on the reading account's clients).
+ */
+async function identityCenterOf(options: OrganizationFactsOptions, readerAccountId: string, managementAccountId: string, ledger: CallLedger): Promise<IdentityCenterData> {
+  let accountId = readerAccountId;
+  if (readerAccountId !== managementAccountId) {
+    const delegated: string[] = [];
+    for await (const page of paginateListDelegatedAdministrators({ client: options.caller.organizations }, { ServicePrincipal: IDENTITY_CENTER_PRINCIPAL })) {
+      for (const admin of required(page.DelegatedAdministrators, 'ListDelegatedAdministrators', 'DelegatedAdministrators')) if (admin.Id) delegated.push(admin.Id);
+    }
+    accountId = delegated.includes(readerAccountId) ? readerAccountId : (delegated[0] ?? managementAccountId);
+  }
+  let held: AccountClients | null = null;
+  if (accountId !== readerAccountId) {
+    try {
+      held = await options.clientsIn(accountId);
+    } catch (error) {
+      throw codedError(errorCode(error) || 'AssumeRoleFailed', `cannot read IAM Identity Center in account ${accountId}, which holds the organization's instance: sts:AssumeRole: ${sourceError(error).message}`);
+    }
+    // The caller's IAM client is counted already; another account's is counted here.
+    ledger.attach(held.clients.iam);
+  }
+  const clients = held?.clients ?? options.caller;
+  const ssoAdminIn = regionalClients(clients.ssoAdminIn, ledger);
+  const identityStoreIn = regionalClients(clients.identityStoreIn, ledger);
+  try {
+    return await collectIdentityCenter({ region: options.identityCenterRegion ?? options.caller.region, ssoAdminIn: ssoAdminIn.get, identityStoreIn: identityStoreIn.get, iam: clients.iam });
+  } finally {
+    ssoAdminIn.destroyAll();
+    identityStoreIn.destroyAll();
     held?.release();
   }
 }

@@ -9,7 +9,7 @@ import { liveDescription, refuseUnfiled } from '../snapshot/obtain.js';
 import type { CallCount, Snapshot } from '../snapshot/schema.js';
 import { collectOrganizationFacts, type AccountClients } from './collect-facts.js';
 import { DEFAULT_ROLE_NAME, selectAccounts, type AccountFilter } from './collect-selection.js';
-import type { AccountOutcome, AccountSelection, OrganizationSource } from './collection.js';
+import { asMemberSnapshot, memberSources, type AccountOutcome, type AccountSelection, type OrganizationSource } from './collection.js';
 import type { OrganizationAccount } from './facts.js';
 
 export { DEFAULT_ROLE_NAME } from './collect-selection.js';
@@ -20,16 +20,24 @@ export const DEFAULT_CONCURRENCY = 8;
 /** The RoleSessionName of the auditor role assumed in each account: CloudTrail in that account shows it. */
 export const ORGANIZATION_SESSION_NAME = 'hipaa-iam-org-audit';
 
+/** --identity-center-region, carried with the live options (src/collect/live-settings.ts). */
+interface IdentityCenterRegion {
+  identityCenterRegion?: string;
+}
+
 export interface OrganizationLiveOptions extends Partial<AccountFilter> {
-  /** The caller's credentials (--profile, --region, --role-arn with its own --external-id, --regions, timeouts): the management account or a delegated administrator. */
-  live: LiveSourceOptions;
+  /**
+   * The caller's credentials (--profile, --region, --role-arn with its own --external-id, --regions, timeouts): the management account or a delegated administrator;
+   * and the region of the organization's IAM Identity Center instance (--identity-center-region; default: the caller's region).
+   */
+  live: LiveSourceOptions & IdentityCenterRegion;
   /** The auditor role assumed in each member account (--role-name); default hipaa-iam-auditor. */
   roleName?: string;
   /** The ExternalId the member accounts' auditor role requires (--external-id); recorded only as given or not. */
   externalId?: string;
   /** Accounts collected at once (--concurrency); default 8. Also the most snapshots alive at a time. */
   concurrency?: number;
-  /** The sources each account's collection reads (a subcommand reads only what its checks need); default every source. */
+  /** The sources each account's collection reads (a subcommand reads only what its checks need); default every source. IAM Identity Center is never read per account (ORGANIZATION_READ_ONCE). */
   needed?: NeededSources;
   progress?: (message: string) => void;
   now?: () => Date;
@@ -87,15 +95,23 @@ export async function collectOrganizationLive(options: OrganizationLiveOptions):
  * stops starting accounts (those in flight finish and are dropped). Each account's clients are
  * destroyed when its collection ends.
  */
-export async function collectOrganization(options: Omit<OrganizationLiveOptions, 'live'> & { live?: Pick<LiveSourceOptions, 'regions'> }, access: OrganizationAccess): Promise<OrganizationSource> {
+export async function collectOrganization(options: Omit<OrganizationLiveOptions, 'live'> & { live?: Pick<LiveSourceOptions, 'regions'> & IdentityCenterRegion }, access: OrganizationAccess): Promise<OrganizationSource> {
   const progress = options.progress ?? (() => {});
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number of at least 1, not ${concurrency}`);
   const regions = options.live?.regions;
+  const needed = memberSources(options.needed);
   let facts;
   let ouIds;
   try {
-    ({ facts, ouIds } = await collectOrganizationFacts({ caller: access.caller, clientsIn: access.clientsIn, ...(regions ? { regions } : {}), ...(options.now ? { now: options.now } : {}), progress }));
+    ({ facts, ouIds } = await collectOrganizationFacts({
+      caller: access.caller,
+      clientsIn: access.clientsIn,
+      ...(regions ? { regions } : {}),
+      ...(options.live?.identityCenterRegion ? { identityCenterRegion: options.live.identityCenterRegion } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      progress,
+    }));
   } catch (error) {
     access.close();
     throw error;
@@ -130,9 +146,11 @@ export async function collectOrganization(options: Omit<OrganizationLiveOptions,
       progress(`account ${account.id} (${account.name}): collecting…`);
       const from = `account ${account.id} (${held.how})`;
       let snapshot: Snapshot = refuseUnfiled(
-        await collectLive({ clients: held.clients, description: `${access.description}, ${from}`, ...(regions ? { regions } : {}), ...(options.needed ? { needed: options.needed } : {}), ...(options.now ? { now: options.now } : {}) }),
+        await collectLive({ clients: held.clients, description: `${access.description}, ${from}`, ...(regions ? { regions } : {}), needed, ...(options.now ? { now: options.now } : {}) }),
         from,
       );
+      // Read once in the facts instead: the snapshot says so (and is saved so by collect --save).
+      snapshot = asMemberSnapshot(snapshot);
       if (snapshot.accountId !== account.id) {
         return { account, kind: 'unreachable', step: 'collect', reason: `WrongAccount: the credentials for account ${account.id} (${held.how}) read account ${snapshot.accountId}` };
       }

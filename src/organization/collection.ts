@@ -1,4 +1,6 @@
-import type { Snapshot } from '../snapshot/schema.js';
+import type { NeededSources } from '../collect/live.js';
+import { NOT_COLLECTED } from '../snapshot/build.js';
+import { SOURCE_NAMES, type Snapshot, type SourceName } from '../snapshot/schema.js';
 import type { OrganizationAccount, OrganizationFacts } from './facts.js';
 
 // The shape every source of an organization-wide run produces, live (src/organization/collect-live.ts)
@@ -52,4 +54,30 @@ export interface OrganizationSource {
   outcomes: AsyncIterable<AccountOutcome>;
   /** How the run names the source in run.json (live AWS with the profile and role, or the saved folder). */
   description: string;
+}
+
+/**
+ * Sources an organization run reads once for every member, in the organization's facts
+ * (organization.json), never in each member: IAM Identity Center, whose instance is the
+ * organization's (each member's findings judge what reaches it, src/identity-center/view.ts).
+ */
+export const ORGANIZATION_READ_ONCE: readonly SourceName[] = ['identityCenter'];
+
+/** What a member's snapshot holds for a source read once for the organization: NotCollected (not read on purpose, never a read failure). */
+export const READ_ONCE_FOR_ORGANIZATION = { status: 'error' as const, error: { code: NOT_COLLECTED, message: 'read once for the organization (organization.json), not in each account' } };
+
+/** The sources a member's collectLive reads: those `needed` (default every source), less those read once for the organization. */
+export function memberSources(needed: NeededSources | undefined): NeededSources {
+  const sources = (needed?.sources ?? SOURCE_NAMES).filter((name) => !ORGANIZATION_READ_ONCE.includes(name));
+  return { sources, by: needed?.by ?? 'the organization run' };
+}
+
+/**
+ * The member's snapshot as an organization run judges it: each source read once for the
+ * organization replaced by READ_ONCE_FOR_ORGANIZATION, whatever the member held for it (a live
+ * member never reads it; a snapshot saved otherwise may hold an error or another reading), so
+ * the account's run.json lists it as not read on purpose, never as a read failure.
+ */
+export function asMemberSnapshot(snapshot: Snapshot): Snapshot {
+  return { ...snapshot, sources: { ...snapshot.sources, ...Object.fromEntries(ORGANIZATION_READ_ONCE.map((name) => [name, READ_ONCE_FOR_ORGANIZATION])) } };
 }

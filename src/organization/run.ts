@@ -18,12 +18,15 @@ import type { ManifestSigner } from '../report/kms.js';
 import { buildManifest, MANIFEST_FILE, sha256, SIGNATURE_FILE, type PreviousRun } from '../report/manifest.js';
 import { accountArchive, organizationFolder, packageNames, readPackageArchive } from '../report/organization-package.js';
 import { accountControlMatrixCsv, organizationHtmlChunks } from '../report/organization-report.js';
+import { IDENTITY_CENTER_ACCESS_CSV, identityCenterAccessCsv, organizationAccess, permissionSetAdminMark, type AdminMark } from '../report/organization-identity-center.js';
+import { accountsInScope } from '../identity-center/view.js';
 import { checkOutputFolder } from '../report/output-folder.js';
 import { nextRiskRegister, riskRegisterCsv, type RegisterRow } from '../report/risk-register.js';
 import type { ControlFilters } from '../report/run-info.js';
 import { TOOL } from '../snapshot/build.js';
+import type { Snapshot } from '../snapshot/schema.js';
 import type { Settings } from '../settings.js';
-import type { AccountSelection, OrganizationSource } from './collection.js';
+import { asMemberSnapshot, type AccountSelection, type OrganizationSource } from './collection.js';
 import organizationCoverage, { organizationCoverageFindings, type CoverageOutcome } from '../checks/organization/organization-coverage.js';
 import { ouPathText } from './facts.js';
 import { countsText, organizationExitCode, OrganizationRollup, tableControls, type RollupAccount } from './rollup.js';
@@ -171,6 +174,8 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
   // What each account's living register needs at the end: the register as read, and its failing findings (kept by the roll-up anyway).
   const registers: { living: LivingRegister; failing: Finding[]; runs: ReturnType<typeof accountArchive>['runs'] }[] = [];
   const hashes: Record<string, string> = {};
+  // Per audited account, permission set ARN → administrator access there (the people × accounts table).
+  const adminMarks = new Map<string, Map<string, AdminMark>>();
   const temporary = join(orgDir, `.${runFolderName(startedAt)}.${process.pid}.partial`);
   note('nothing of the organization run is written yet: its package is in a hidden temporary folder, which the next run removes');
 
@@ -190,11 +195,14 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
         continue;
       }
       const started = performance.now();
+      // While its details are at hand: which permission sets are administrator access in this account.
+      adminMarks.set(account.id, adminMarksIn(facts, account.id, outcome.snapshot));
       const history = accountArchive(archive, account.id);
       const accountRequest = {
         command: request.command,
         checks: accountChecks,
-        snapshot: outcome.snapshot,
+        // Its own Identity Center is not what the run judges (the facts' is): never listed as unreadable.
+        snapshot: asMemberSnapshot(outcome.snapshot),
         startedAt,
         outDir: orgDir,
         failOn: request.failOn,
@@ -244,6 +252,12 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
 
     // The roll-up lists accounts by id, not in the order they finished, so two packages compare line by line.
     rollup.accounts.sort((a, b) => a.id.localeCompare(b.id));
+    const factsDate = new Date(facts.collectedAt);
+    // Accounts the run did not read judge a permission set without their customer managed policies (unknown, never "no").
+    const access = organizationAccess(facts, (instance, ps, accountId) => adminMarks.get(accountId)?.get(ps.arn) ?? permissionSetAdminMark(instance, ps, accountId, null, factsDate));
+    if (facts.identityCenter.status === 'ok' && access.unreadable.length > 0) {
+      warnings.add(`IAM Identity Center was read in part (${access.unreadable.join('; ')}): report.html's people × accounts is incomplete and ${IDENTITY_CENTER_ACCESS_CSV} was not written`);
+    }
     const metas = tableControls(accountChecks.map((c) => c.meta), [coverageMeta]);
     // run.json lists every control the package judged: those of each account, and IAM-039 judged once.
     const run = organizationRunInfo(request, { startedAt, formats, controlScope, controls: metas.map((m) => m.controlId), rollup, warnings: [...warnings] });
@@ -268,6 +282,8 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
       files['compliance-matrix.csv'] = complianceMatrixCsv(matrix);
       files['account-control-matrix.csv'] = accountControlMatrixCsv(rollup, metas);
       files[LIVING_REGISTER] = riskRegisterCsv(orgRegister);
+      // Only when Identity Center was read whole: a partial list would pass for everyone who has access.
+      if (access.unreadable.length === 0) files[IDENTITY_CENTER_ACCESS_CSV] = identityCenterAccessCsv(access);
     }
     if (formats.includes('html')) {
       files['report.html'] = organizationHtmlChunks({
@@ -285,6 +301,7 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
         matrix,
         register: orgRegister,
         skipped: run.skipped,
+        identityCenter: access,
       });
     }
     writeFilesInto(temporary, files, { last: (fileHashes) => (Object.assign(hashes, fileHashes), {}) });
@@ -322,12 +339,28 @@ export async function runOrganization(request: OrganizationRunRequest): Promise<
   }
 }
 
+/** Whether each permission set reaching `accountId` is administrator access there, judged with the account's own details (its customer managed policies). */
+function adminMarksIn(facts: OrganizationRunRequest['source']['facts'], accountId: string, snapshot: Snapshot): Map<string, AdminMark> {
+  const marks = new Map<string, AdminMark>();
+  const source = facts.identityCenter;
+  if (source.status !== 'ok') return marks;
+  const details = snapshot.sources.authorizationDetails.status === 'ok' ? snapshot.sources.authorizationDetails.data : null;
+  const now = new Date(snapshot.collectedAt);
+  for (const instance of source.data.instances) {
+    if (instance.permissionSets.status !== 'ok') continue;
+    for (const ps of instance.permissionSets.data) {
+      if (accountsInScope(ps, { kind: 'account', accountId }).length > 0) marks.set(ps.arn, permissionSetAdminMark(instance, ps, accountId, details, now));
+    }
+  }
+  return marks;
+}
+
 function organizationRunInfo(
   request: OrganizationRunRequest,
   run: { startedAt: Date; formats: Format[]; controlScope: 'full' | 'partial'; controls: string[]; rollup: OrganizationRollup; warnings: string[] },
 ): OrganizationRunInfo {
   const { facts, source } = { facts: request.source.facts, source: request.source };
-  const factErrors = (['accounts', 'scps', 'organizationsFeatures', 'organizationTrails', 'organizationAnalyzers'] as const).flatMap((part) => {
+  const factErrors = (['accounts', 'scps', 'organizationsFeatures', 'organizationTrails', 'organizationAnalyzers', 'identityCenter'] as const).flatMap((part) => {
     const value = facts[part];
     return value.status === 'error' ? [{ part, code: value.error.code, message: value.error.message }] : [];
   });

@@ -9,7 +9,8 @@ export { checkOrganizationSaveFolder, isOrganizationFolder, readOrganizationFold
 
 /** What the CLI passes to the live collection (collect-live.ts OrganizationLiveOptions). */
 export interface OrganizationLiveRequest {
-  live: LiveSourceOptions;
+  /** With --identity-center-region, the region of the organization's IAM Identity Center instance (default: the caller's region). */
+  live: LiveSourceOptions & { identityCenterRegion?: string };
   roleName: string;
   externalId?: string;
   accounts?: string[];

@@ -4,6 +4,7 @@ import { toCsv } from './csv.js';
 import type { ComplianceMatrixRow, RiskRegisterRow } from './evidence-types.js';
 import { escapeHtml as esc, STATUS_COLOURS, tallyText } from './html/charts.js';
 import { documentHead, STYLE } from './html-report.js';
+import { identityCenterAccessSection, type OrganizationAccess } from './organization-identity-center.js';
 import { REGISTER_COLUMNS } from './risk-register.js';
 
 // The roll-up files of an organization package that are not a run's: the account-by-control
@@ -43,11 +44,13 @@ export interface OrganizationReportInput {
   matrix: readonly ComplianceMatrixRow[];
   register: readonly RiskRegisterRow[];
   skipped: readonly { id: string; name: string; status: string; why: string }[];
+  /** Who reaches which account through IAM Identity Center (organizationAccess); absent: the section is left out. */
+  identityCenter?: OrganizationAccess;
   /** Failing findings listed in full up to this many (all are in findings.csv). */
   maxFindings?: number;
 }
 
-/** The organization's report.html in chunks: the account-by-control table first, then the accounts left out, the matrix, the failing findings and the register. */
+/** The organization's report.html in chunks: the account-by-control table first, then IAM Identity Center's people × accounts, the accounts left out, the matrix, the failing findings and the register. */
 export function* organizationHtmlChunks(input: OrganizationReportInput): Generator<string> {
   const { rollup, controls } = input;
   const max = input.maxFindings ?? 2000;
@@ -75,6 +78,7 @@ export function* organizationHtmlChunks(input: OrganizationReportInput): Generat
     yield `<tr><th scope="row">${id}<br><span class="muted">${esc(a.name)}</span></th><td>${esc(a.ouPath)}</td><td>${summary}</td>${cells.join('')}</tr>\n`;
   }
   yield '</tbody></table></div>\n</section>\n';
+  if (input.identityCenter) yield identityCenterAccessSection(input.identityCenter);
   if (input.skipped.length > 0) {
     yield `<section id="skipped" class="major"><h2>Accounts left out</h2><p>Not ACTIVE, not selected or excluded: recorded, never judged.</p>${simpleTable(['Account', 'Name', 'Status', 'Why'], input.skipped.map((s) => [s.id, s.name, s.status, s.why]))}</section>\n`;
   }
@@ -107,4 +111,6 @@ const ORG_STYLE = `
 table.org-matrix td.cell { color: #fff; font-size: 11px; text-align: center; white-space: nowrap; }
 table.org-matrix td.cell.empty { background: #fafafa; color: #555; }
 table.org-matrix th { font-size: 11px; vertical-align: bottom; }
+table.people-accounts td { font-size: 12px; white-space: nowrap; vertical-align: top; }
+table.people-accounts strong.admin { color: #b00020; }
 `;

@@ -45,7 +45,7 @@ function verdictsOf(findings: readonly Finding[]): Map<string, string> {
 
 /**
  * Controls whose verdict in a member account may rest on the organization's facts (central root
- * management, the organization trail and analyzers, SCP targets) or that judge the organization:
+ * management, the organization trail and analyzers, SCP targets, IAM Identity Center) or that judge the organization:
  * their differences from a single-account audit are stated in their own evidence (issue 13).
  */
 const ORGANIZATION_FACT_CONTROLS = new Set([
@@ -59,6 +59,12 @@ const ORGANIZATION_FACT_CONTROLS = new Set([
   'access-analyzer-enabled',
   'scp-eligible-allowlist',
   'organization-coverage',
+  // IAM Identity Center is the facts' in an organization run (read once), the member snapshot's alone (issue 14).
+  'identity-center-admin',
+  'identity-center-session-duration',
+  'identity-center-eligible-services',
+  'identity-center-group-assignments',
+  'identity-center-mfa',
 ]);
 
 describe('runOrganization over three accounts (one unreachable, one with a weak password policy)', () => {
