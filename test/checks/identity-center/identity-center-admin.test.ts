@@ -197,6 +197,17 @@ describe('identity-center-admin (IAM-033)', () => {
       expect(found[0]?.message).toContain('reaches account 555566667777');
     });
 
+    it('is ERROR when the organization holds no instance in its region but the member holds AWSReservedSSO_* roles', () => {
+      const empty = organizationFacts((f) => void (f.identityCenter = { status: 'ok', data: { region: 'us-east-1', instances: [] } }));
+      const withRoles = snapshotWith((s) => {
+        s.sources.authorizationDetails = { status: 'ok', data: { users: [], groups: [], roles: [iamRole('AWSReservedSSO_Admin_0123456789abcdef', { path: '/aws-reserved/sso.amazonaws.com/eu-west-1/' })], policies: [] } };
+      });
+      const [found] = judge(check, withRoles, {}, organizationContext(empty));
+      expect(found?.status).toBe('ERROR');
+      expect(found?.message).toContain("none in us-east-1 readable from the account the organization's Identity Center was read from");
+      expect(found?.message).toContain('--identity-center-region eu-west-1');
+    });
+
     it('is ERROR when the organization\'s Identity Center could not be read', () => {
       const unread = organizationFacts((f) => void (f.identityCenter = unreadablePart()));
       expect(judge(check, memberSnapshot, {}, organizationContext(unread)).map((f) => f.status)).toEqual(['ERROR']);
