@@ -39,7 +39,7 @@ const GROUP_REPORTS: Partial<Record<ControlGroup, { file: string; render: (findi
   'password-policy': { file: 'password-policy.csv', render: (findings) => rendered(() => passwordPolicyCsv(findings)) },
   'mfa-audit': { file: 'mfa-audit.csv', render: (findings) => rendered(() => mfaAuditCsv(findings)) },
   ...Object.fromEntries(
-    (['credentials', 'least-privilege', 'boundary', 'analyzer', 'audit-trail'] as const).map((group) => [
+    (['credentials', 'least-privilege', 'boundary', 'analyzer', 'audit-trail', 'identity-center'] as const).map((group) => [
       group,
       { file: `${group}.csv`, render: (findings: readonly Finding[]) => groupCsvChunks(checksForGroup(group), findings) },
     ]),

@@ -82,7 +82,7 @@ describe('hipaa-iam audit --demo', () => {
     const findings = readFindings(runDir!).findings;
     const statuses = (id: string) => new Set(findings.filter((f) => f.controlId === id).map((f) => f.status));
     // One root, one account, one archive: these controls have a single verdict in any one account.
-    const singleVerdict = new Set(['root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'support-role', 'federation', 'cloudtrail-multi-region', 'review-cadence', 'scp-eligible-allowlist']);
+    const singleVerdict = new Set(['root-mfa', 'root-hardware-mfa', 'root-access-keys', 'root-recent-use', 'support-role', 'federation', 'cloudtrail-multi-region', 'review-cadence', 'scp-eligible-allowlist', 'identity-center-mfa']);
     // The organization controls judge only in an organization-wide run: NOT_APPLICABLE in a single account.
     const organizationOnly = new Set(['root-credentials-central', 'organization-coverage']);
     for (const check of ALL_CHECKS) {

@@ -13,6 +13,11 @@ import multipleActiveKeys from './credentials/multiple-active-keys.js';
 import rootAccessKeys from './credentials/root-access-keys.js';
 import rootRecentUse from './credentials/root-recent-use.js';
 import unusedCredentials from './credentials/unused-credentials.js';
+import identityCenterAdmin from './identity-center/identity-center-admin.js';
+import identityCenterEligibleServices from './identity-center/identity-center-eligible-services.js';
+import identityCenterGroupAssignments from './identity-center/identity-center-group-assignments.js';
+import identityCenterMfa from './identity-center/identity-center-mfa.js';
+import identityCenterSessionDuration from './identity-center/identity-center-session-duration.js';
 import adminAccess from './least-privilege/admin-access.js';
 import federation from './least-privilege/federation.js';
 import inlinePolicies from './least-privilege/inline-policies.js';
@@ -67,6 +72,11 @@ export const ALL_CHECKS: readonly Check[] = [
   cloudtrailLogValidation,
   cloudtrailKms,
   cloudtrailCloudwatch,
+  identityCenterAdmin,
+  identityCenterSessionDuration,
+  identityCenterEligibleServices,
+  identityCenterGroupAssignments,
+  identityCenterMfa,
   reviewCadence,
   rootCredentialsCentral,
   organizationCoverage,

@@ -9,7 +9,7 @@ import { run, selectSource } from '../run.js';
 import type { Settings } from '../settings.js';
 import { filterOptions, recordedFilters, selectControls, type ControlFilterFlags } from './filters.js';
 import { setInterruptNote } from './interrupt.js';
-import { organizationOptions, outputOptions, passwordBaseline, settingsOptions, sourceOptions, type OrganizationFlags, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
+import { organizationOptions, outputOptions, identityCenterSettings, passwordBaseline, settingsOptions, sourceOptions, type OrganizationFlags, type OutputFlags, type SettingsFlags, type SourceFlags } from './options.js';
 import { checkOrganizationFlags, runOrganizationCommand } from './organization-command.js';
 import type { RemediationFlags, RemediationSpec } from './remediation.js';
 import { stdoutOptions, type StdoutFlags } from './stdout-options.js';
@@ -36,6 +36,7 @@ export async function runAuditCommand(command: string, checks: readonly Check[],
   const settings: Partial<Settings> = {
     ...(flags.eligibleServices ? { eligibleServices: loadEligibleServicesFile(flags.eligibleServices) } : {}),
     ...passwordBaseline(flags),
+    ...identityCenterSettings(flags),
     ...(flags.policyArn ? { requiredPermissionsBoundaryArn: flags.policyArn } : {}),
   };
   const exceptions = flags.exceptions ? loadExceptions(flags.exceptions, ALL_CHECKS.map((c) => c.meta)) : undefined;

@@ -23,6 +23,7 @@ export const AUDIT_COMMANDS: readonly AuditCommandSpec[] = [
   { name: 'boundary', description: 'permissions boundaries on users and roles, and their strength (IAM-002, 023)', checks: checksForGroup('boundary'), remediation: REMEDIATION.boundary },
   { name: 'analyzer', description: 'IAM Access Analyzer in every region and its active findings (IAM-024, 025)', checks: checksForGroup('analyzer'), remediation: REMEDIATION.analyzer },
   { name: 'audit-trail', description: 'CloudTrail: multi-region logging, log validation, KMS, CloudWatch Logs (IAM-026 to 029)', checks: checksForGroup('audit-trail') },
+  { name: 'identity-center', description: 'IAM Identity Center: administrator permission sets and break-glass holders, session duration, HIPAA-eligible services, group assignments, MFA attestation (IAM-033 to 037)', checks: checksForGroup('identity-center') },
 ];
 
 /** The sources a live run of the command reads, its plan's included (the most it reads, e.g. with --enforce). */

@@ -103,6 +103,12 @@ export function settingsOptions(command = 'audit'): Option[] {
       new Option('--password-reuse-prevention <n>', 'password baseline: previous passwords that may not be reused (default 24)').argParser(integerIn(1, 24)),
     );
   }
+  if (command === 'audit' || command === 'identity-center') {
+    options.push(
+      new Option('--max-permission-set-session-hours <n>', `IAM-034: longest session a permission set may give, in hours, 1 to 12 (AWS's range; default ${DEFAULT_SETTINGS.maxPermissionSetSessionHours})`).argParser(integerIn(1, 12)),
+      new Option('--break-glass-permission-sets <names>', 'IAM-033: permission sets kept for break-glass administration, by name, comma-separated; each passes while held by at most two people').argParser(parsePermissionSetNames),
+    );
+  }
   return options;
 }
 
@@ -111,6 +117,28 @@ export interface SettingsFlags {
   minPasswordLength?: number;
   maxPasswordAge?: number;
   passwordReusePrevention?: number;
+  maxPermissionSetSessionHours?: number;
+  breakGlassPermissionSets?: string[];
+}
+
+/** The Identity Center settings given as flags (IAM-033, IAM-034), to lay over the defaults. */
+export function identityCenterSettings(flags: SettingsFlags): Partial<Settings> {
+  return {
+    ...(flags.maxPermissionSetSessionHours !== undefined ? { maxPermissionSetSessionHours: flags.maxPermissionSetSessionHours } : {}),
+    ...(flags.breakGlassPermissionSets ? { breakGlassPermissionSets: flags.breakGlassPermissionSets } : {}),
+  };
+}
+
+/**
+ * "Admin, BreakGlass" → names; a name sso-admin would refuse (CreatePermissionSet Name: 1 to 32
+ * of letters, digits and +=,.@-_) is a usage error, so a typo cannot silently exempt nothing.
+ */
+function parsePermissionSetNames(value: string, previous: string[] | undefined): string[] {
+  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('name at least one permission set, e.g. BreakGlassAdmin');
+  const bad = names.filter((n) => !/^[\w+=,.@-]{1,32}$/.test(n));
+  if (bad.length > 0) throw new InvalidArgumentError(`not a permission set name: ${bad.join(', ')} (1 to 32 letters, digits and +=,.@_-)`);
+  return [...new Set([...(previous ?? []), ...names])];
 }
 
 /** AWS's own bounds for each password parameter, so a baseline it would refuse is a usage error. */

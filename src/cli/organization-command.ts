@@ -14,7 +14,7 @@ import { colourFor, printable } from '../report/terminal.js';
 import { selectSource } from '../run.js';
 import type { Settings } from '../settings.js';
 import type { SourceFlags } from './options.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_ROLE_NAME, ORGANIZATION_ONLY, passwordBaseline, type OrganizationFlags } from './options.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_ROLE_NAME, ORGANIZATION_ONLY, identityCenterSettings, passwordBaseline, type OrganizationFlags } from './options.js';
 import { recordedFilters } from './filters.js';
 import { setInterruptNote } from './interrupt.js';
 import type { AuditCommandFlags } from './audit-command.js';
@@ -84,6 +84,7 @@ export async function runOrganizationCommand(command: string, checks: readonly C
   const settings: Partial<Settings> = {
     ...(flags.eligibleServices ? { eligibleServices: loadEligibleServicesFile(flags.eligibleServices) } : {}),
     ...passwordBaseline(flags),
+    ...identityCenterSettings(flags),
     ...(flags.policyArn ? { requiredPermissionsBoundaryArn: flags.policyArn } : {}),
   };
   const exceptions = flags.exceptions ? loadExceptions(flags.exceptions, ALL_CHECKS.map((c) => c.meta)) : undefined;

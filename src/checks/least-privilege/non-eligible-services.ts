@@ -35,59 +35,10 @@ export default defineCheck({
   },
   run({ snapshot, settings, model }) {
     const details = sourceData(snapshot, 'authorizationDetails');
-    const list = settings.eligibleServices;
-    const index = indexEligibleServices(list);
-    const listEvidence = { eligibleServicesAsOf: list.asOf, eligibleServicesSource: listSource(list) };
-    // Every verdict that depends on the list says which list: it goes stale as AWS adds services.
-    const listDate = ` (eligible-services list as of ${list.asOf})`;
-    // Each prefix classified once, each distinct reach judged once (a few dozen among thousands of policy sets), each set once.
-    const classes = new Map<string, PrefixClassification>();
-    const classify = (prefix: string) => {
-      let known = classes.get(prefix);
-      if (!known) {
-        known = index.classify(prefix);
-        classes.set(prefix, known);
-      }
-      return known;
-    };
-    const byReach = new Map<readonly ServiceReach[], ReachVerdict>();
-    const bySet = new Map<Shared, SetVerdict>();
-    const verdictOf = (perms: PrincipalPermissions): SetVerdict => {
-      let verdict = bySet.get(perms.shared);
-      if (!verdict) {
-        verdict = judgeSet(perms, byReach, classify);
-        bySet.set(perms.shared, verdict);
-      }
-      return verdict;
-    };
-    // A PASS's evidence depends on the reach alone: one object per reach, shared by its findings (never changed once made).
-    const passEvidence = new Map<readonly string[], Record<string, unknown>>();
+    const judgeEligibility = eligibilityJudge(settings.eligibleServices);
     const judge = (perms: PrincipalPermissions, resourceType: string, kind: string): FindingDraft => {
       const { name, arn } = perms.principal;
-      const base = { resourceType, resourceArn: arn, resourceName: name };
-      const v = verdictOf(perms);
-      if (v.admin) {
-        const grantedBy = adminAccess(perms).grants.map((h) => hitLabel(perms, h));
-        return { ...base, status: 'FAIL', message: `${kind} ${name} can reach every service, eligible or not (administrator)`, evidence: { ...listEvidence, reachableServices: ['*'], notEligible: ['*'], grantedBy } };
-      }
-      const grantedBy = (grants: readonly ServiceGrant[]) => grants.map((g) => `${hitLabel(perms, g.hit)}: ${g.actions}${hitQualifier(g.hit)}`);
-      if (v.notEligible.length > 0) {
-        const evidence = { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: v.notEligibleEvidence, grantedBy: grantedBy(v.notEligibleGrants), partiallyEligible: v.partialServices, unreadablePolicies: perms.unreadable };
-        return { ...base, status: 'FAIL', message: `${kind} ${name} can reach services that are not HIPAA-eligible: ${v.notEligibleText}${listDate}`, evidence };
-      }
-      if (perms.unreadable.length > 0) {
-        return { ...base, status: 'ERROR', message: `${kind} ${name}: ${perms.unreadable.join(', ')} could not be read`, evidence: { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: [], partiallyEligible: v.partialServices, unreadablePolicies: perms.unreadable } };
-      }
-      if (v.partial.length > 0) {
-        const evidence = { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: [], partiallyEligible: v.partial, grantedBy: grantedBy(v.partialGrants) };
-        return { ...base, status: 'MANUAL', message: `${kind} ${name} reaches services eligible only in part; confirm: ${v.partialText}${listDate}`, evidence };
-      }
-      let evidence = passEvidence.get(v.reachedEvidence);
-      if (!evidence) {
-        evidence = { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: [] };
-        passEvidence.set(v.reachedEvidence, evidence);
-      }
-      return { ...base, status: 'PASS', message: `${kind} ${name} reaches only eligible and control-plane services${v.reachedText}${listDate}`, evidence };
+      return { resourceType, resourceArn: arn, resourceName: name, ...judgeEligibility(perms, `${kind} ${name}`) };
     };
     const findings = [
       ...details.users.map((user) => judge(model.userPermissions(user), 'AWS::IAM::User', 'user')),
@@ -96,6 +47,72 @@ export default defineCheck({
     return findings.length > 0 ? findings : [accountFinding(snapshot.accountId, 'NOT_APPLICABLE', 'the account has no users or customer roles')];
   },
 });
+
+/** A principal's verdict on the eligible-services list: status, message (naming the principal as `subject`) and evidence. */
+export type EligibilityVerdict = Pick<FindingDraft, 'status' | 'message' | 'evidence'>;
+
+/**
+ * The judgement of IAM-021 for one list, shared by every principal of a run (IAM-035 judges each
+ * permission set in an account with it too): `(perms, subject) → verdict`, where `subject` names
+ * the principal in the message ("user alice", "permission set Admin in 111122223333"). FAIL for a
+ * reach of a non-eligible service (administrators reach all), ERROR when a policy could not be
+ * read and nothing non-eligible was found, MANUAL for services eligible only in part, else PASS;
+ * every message names the list's date. Pure apart from its caches (each prefix classified once,
+ * each distinct reach and policy set judged once).
+ */
+export function eligibilityJudge(list: EligibleServicesList): (perms: PrincipalPermissions, subject: string) => EligibilityVerdict {
+  const index = indexEligibleServices(list);
+  const listEvidence = { eligibleServicesAsOf: list.asOf, eligibleServicesSource: listSource(list) };
+  // Every verdict that depends on the list says which list: it goes stale as AWS adds services.
+  const listDate = ` (eligible-services list as of ${list.asOf})`;
+  // Each prefix classified once, each distinct reach judged once (a few dozen among thousands of policy sets), each set once.
+  const classes = new Map<string, PrefixClassification>();
+  const classify = (prefix: string) => {
+    let known = classes.get(prefix);
+    if (!known) {
+      known = index.classify(prefix);
+      classes.set(prefix, known);
+    }
+    return known;
+  };
+  const byReach = new Map<readonly ServiceReach[], ReachVerdict>();
+  const bySet = new Map<Shared, SetVerdict>();
+  const verdictOf = (perms: PrincipalPermissions): SetVerdict => {
+    let verdict = bySet.get(perms.shared);
+    if (!verdict) {
+      verdict = judgeSet(perms, byReach, classify);
+      bySet.set(perms.shared, verdict);
+    }
+    return verdict;
+  };
+  // A PASS's evidence depends on the reach alone: one object per reach, shared by its findings (never changed once made).
+  const passEvidence = new Map<readonly string[], Record<string, unknown>>();
+  return (perms, subject) => {
+    const v = verdictOf(perms);
+    if (v.admin) {
+      const grantedBy = adminAccess(perms).grants.map((h) => hitLabel(perms, h));
+      return { status: 'FAIL', message: `${subject} can reach every service, eligible or not (administrator)`, evidence: { ...listEvidence, reachableServices: ['*'], notEligible: ['*'], grantedBy } };
+    }
+    const grantedBy = (grants: readonly ServiceGrant[]) => grants.map((g) => `${hitLabel(perms, g.hit)}: ${g.actions}${hitQualifier(g.hit)}`);
+    if (v.notEligible.length > 0) {
+      const evidence = { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: v.notEligibleEvidence, grantedBy: grantedBy(v.notEligibleGrants), partiallyEligible: v.partialServices, unreadablePolicies: perms.unreadable };
+      return { status: 'FAIL', message: `${subject} can reach services that are not HIPAA-eligible: ${v.notEligibleText}${listDate}`, evidence };
+    }
+    if (perms.unreadable.length > 0) {
+      return { status: 'ERROR', message: `${subject}: ${perms.unreadable.join(', ')} could not be read`, evidence: { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: [], partiallyEligible: v.partialServices, unreadablePolicies: perms.unreadable } };
+    }
+    if (v.partial.length > 0) {
+      const evidence = { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: [], partiallyEligible: v.partial, grantedBy: grantedBy(v.partialGrants) };
+      return { status: 'MANUAL', message: `${subject} reaches services eligible only in part; confirm: ${v.partialText}${listDate}`, evidence };
+    }
+    let evidence = passEvidence.get(v.reachedEvidence);
+    if (!evidence) {
+      evidence = { ...listEvidence, reachableServices: v.reachedEvidence, notEligible: [] };
+      passEvidence.set(v.reachedEvidence, evidence);
+    }
+    return { status: 'PASS', message: `${subject} reaches only eligible and control-plane services${v.reachedText}${listDate}`, evidence };
+  };
+}
 
 /** How many services a message names; the evidence lists them all. */
 const NAMED_IN_MESSAGE = 12;

@@ -1,0 +1,136 @@
+import { groupsAssigned, identityCenterRegionOfRole, identityCenterScope, identityCenterSource, indexStore, peopleWithAccess, permissionSetNameOfRole, personLabel, type IdentityCenterScope, type StoreIndex } from '../../identity-center/view.js';
+import type { IdentityCenterInstance, PermissionSet } from '../../snapshot/schema.js';
+import { isIdentityCenterRole } from '../../snapshot/principals.js';
+import { accountFinding, optionalSourceData, type CheckContext, type FindingDraft, type Status } from '../check.js';
+
+// What the identity-center controls (IAM-033 to IAM-037) share: the instances a run judges (or the
+// one finding that stands for none), an instance part that could not be read as ERROR, and who
+// holds a permission set in an account, as messages and evidence name them.
+
+export const INSTANCE_TYPE = 'AWS::SSO::Instance';
+export const PERMISSION_SET_TYPE = 'AWS::SSO::PermissionSet';
+export const ASSIGNMENT_TYPE = 'AWS::SSO::Assignment';
+
+/** The region Identity Center lives in when an AWSReservedSSO_* role's path names none (roles of us-east-1 instances). */
+const DEFAULT_INSTANCE_REGION = 'us-east-1';
+
+/** The Identity Center a check judges: the region sso-admin was asked in, its instances and the accounts in scope. */
+export interface IdentityCenterRun {
+  region: string;
+  instances: readonly IdentityCenterInstance[];
+  scope: IdentityCenterScope;
+}
+
+/**
+ * The instances a check judges, or the findings that stand for none. The engine has made an
+ * unreadable identityCenter source ERROR (sources: ['identityCenter']). With no instance in the
+ * region: NOT_APPLICABLE, unless the account's own authorization details hold roles Identity
+ * Center provisioned (AWSReservedSSO_*): permission sets then reach the account from an instance
+ * this run could not read (another region, or an account this run did not read), and no verdict
+ * on them may be "nothing to judge": ERROR saying where to read it.
+ */
+export function identityCenterRun(context: CheckContext): IdentityCenterRun | FindingDraft[] {
+  const { snapshot, organization } = context;
+  const source = identityCenterSource(snapshot, organization);
+  if (source.status !== 'ok') throw new Error('identityCenter is unavailable');
+  const { region, instances } = source.data;
+  if (instances.length > 0) return { region, instances, scope: identityCenterScope(snapshot, organization) };
+  const account = snapshot.accountId;
+  const roles = (optionalSourceData(snapshot, 'authorizationDetails')?.roles ?? []).filter(isIdentityCenterRole);
+  if (roles.length === 0) {
+    return [accountFinding(account, 'NOT_APPLICABLE', `no IAM Identity Center instance in ${region} readable from this account`, { region, identityCenterRoles: [] })];
+  }
+  const permissionSets = [...new Set(roles.map((r) => permissionSetNameOfRole(r) ?? r.name))].sort();
+  const regions = [...new Set(roles.map((r) => identityCenterRegionOfRole(r) ?? DEFAULT_INSTANCE_REGION))].sort();
+  const where = organization
+    ? `read IAM Identity Center from the account that holds the instance with --identity-center-region ${regions.join(' or ')}`
+    : `audit the account that holds the instance (the management account or Identity Center's delegated administrator) with --identity-center-region ${regions.join(' or ')}, or run with --organization`;
+  return [
+    accountFinding(
+      account,
+      'ERROR',
+      `permission sets ${permissionSets.join(', ')} reach account ${account} (roles ${roles.map((r) => r.name).sort().join(', ')}) from an IAM Identity Center instance this run could not read (none in ${region} readable from ${organization ? 'the account the organization\'s Identity Center was read from' : 'this account'}): ${where}`,
+      { region, instanceRegions: regions, permissionSets, identityCenterRoles: roles.map((r) => r.arn).sort() },
+    ),
+  ];
+}
+
+/** A finding about an instance as a whole. */
+export function instanceFinding(instance: IdentityCenterInstance, status: Status, message: string, evidence: Record<string, unknown> = {}): FindingDraft {
+  return { status, resourceType: INSTANCE_TYPE, resourceArn: instance.instanceArn, resourceName: instance.name ?? instance.instanceArn, message, evidence: { instanceArn: instance.instanceArn, identityStoreId: instance.identityStoreId, ...evidence } };
+}
+
+/** The ERROR of an instance part that could not be read (permission sets or identity store): never a PASS. */
+export function partError(instance: IdentityCenterInstance, part: 'permissionSets' | 'identityStore', why: string): FindingDraft {
+  const result = instance[part];
+  if (result.status === 'ok') throw new Error(`${part} was read`);
+  const what = part === 'permissionSets' ? 'permission sets' : 'identity store';
+  return instanceFinding(instance, 'ERROR', `IAM Identity Center instance ${instance.instanceArn}: its ${what} could not be read (${result.error.code}: ${result.error.message}), so ${why}`, { part, errorCode: result.error.code, errorMessage: result.error.message });
+}
+
+/** The identity store of an instance indexed, or null when it could not be read. */
+export function storeOf(instance: IdentityCenterInstance): StoreIndex | null {
+  return instance.identityStore.status === 'ok' ? indexStore(instance.identityStore.data) : null;
+}
+
+/** Who holds a permission set in an account: people (personLabel) and groups assigned, and a phrase naming them for messages. */
+export interface Holders {
+  people: string[];
+  groups: string[];
+  /** `held by jdoe (Jane Doe), bob; groups: Admins`, or `assigned to nobody`. */
+  text: string;
+}
+
+/** How many names a message lists; the evidence lists them all. */
+const NAMED_IN_MESSAGE = 10;
+
+export function listed(names: readonly string[]): string {
+  if (names.length <= NAMED_IN_MESSAGE) return names.join(', ');
+  return `${names.slice(0, NAMED_IN_MESSAGE).join(', ')} and ${names.length - NAMED_IN_MESSAGE} more (every one in the evidence)`;
+}
+
+/**
+ * The people and groups holding the permission set in the account. Without the identity store
+ * (`store` null: it could not be read) only users assigned directly can be named, by id, and
+ * groups by id; the phrase says the members of groups are unknown.
+ */
+export function holdersOf(instance: IdentityCenterInstance, permissionSet: PermissionSet, accountId: string, store: StoreIndex | null): Holders {
+  const groups = groupsAssigned(permissionSet, accountId, store);
+  let people: string[];
+  let unknown = '';
+  if (store) {
+    people = peopleWithAccess(permissionSet, accountId, store).map(personLabel);
+  } else {
+    people = [...new Set(permissionSet.assignments.filter((a) => a.accountId === accountId && a.principalType === 'USER').map((a) => `user ${a.principalId}`))].sort();
+    const error = instance.identityStore.status === 'error' ? instance.identityStore.error : null;
+    unknown = ` (identity store ${instance.identityStoreId} could not be read${error ? `: ${error.code}` : ''}: users are named by id, members of groups are not known)`;
+  }
+  const parts = [...(people.length > 0 ? [`held by ${listed(people)}`] : []), ...(groups.length > 0 ? [`group${groups.length > 1 ? 's' : ''} ${listed(groups)}`] : [])];
+  const text = parts.length > 0 ? `${parts.join('; ')}${unknown}` : `assigned to nobody${unknown}`;
+  return { people, groups, text };
+}
+
+/** The evidence every finding about a permission set in an account carries. */
+export function permissionSetEvidence(instance: IdentityCenterInstance, permissionSet: PermissionSet, accountId: string, holders: Holders): Record<string, unknown> {
+  return { instanceArn: instance.instanceArn, permissionSetArn: permissionSet.arn, permissionSetName: permissionSet.name, accountId, people: holders.people, groups: holders.groups };
+}
+
+/** A permission set provisioned and assigned nowhere: nothing reaches an account through it. */
+export function provisionedNowhere(instance: IdentityCenterInstance, permissionSet: PermissionSet): FindingDraft {
+  return {
+    status: 'NOT_APPLICABLE',
+    resourceType: PERMISSION_SET_TYPE,
+    resourceArn: permissionSet.arn,
+    resourceName: permissionSet.name,
+    message: `permission set ${permissionSet.name} is provisioned to no account`,
+    evidence: { instanceArn: instance.instanceArn, permissionSetArn: permissionSet.arn, permissionSetName: permissionSet.name, accounts: [] },
+  };
+}
+
+/** No permission set to judge: the instances hold none, or (organization run) none reaches the member. */
+export function nothingReaches(context: CheckContext, run: IdentityCenterRun): FindingDraft {
+  const account = context.snapshot.accountId;
+  const instances = run.instances.map((i) => i.instanceArn).join(', ');
+  const message = run.scope.kind === 'account' ? `no permission set of IAM Identity Center instance ${instances} reaches account ${account}` : `IAM Identity Center instance ${instances} holds no permission set`;
+  return accountFinding(account, 'NOT_APPLICABLE', message, { region: run.region, instanceArns: run.instances.map((i) => i.instanceArn) });
+}
