@@ -134,3 +134,20 @@ export function nothingReaches(context: CheckContext, run: IdentityCenterRun): F
   const message = run.scope.kind === 'account' ? `no permission set of IAM Identity Center instance ${instances} reaches account ${account}` : `IAM Identity Center instance ${instances} holds no permission set`;
   return accountFinding(account, 'NOT_APPLICABLE', message, { region: run.region, instanceArns: run.instances.map((i) => i.instanceArn) });
 }
+
+/**
+ * A refused or failed identitystore call leaves who holds each permission set unknown, so no
+ * finding of that instance may PASS: a would-be PASS becomes ERROR naming the call's error (a
+ * denied sso-admin or identitystore call is never a PASS); FAIL, MANUAL and the rest stand, as
+ * they hold whoever the holders are. Findings name their instance in evidence.instanceArn.
+ */
+export function noPassWithoutStore(run: IdentityCenterRun, findings: FindingDraft[]): FindingDraft[] {
+  const unreadable = new Map(run.instances.flatMap((i) => (i.identityStore.status === 'error' ? [[i.instanceArn, { id: i.identityStoreId, error: i.identityStore.error }] as const] : [])));
+  if (unreadable.size === 0) return findings;
+  return findings.map((finding) => {
+    const store = finding.status === 'PASS' ? unreadable.get(finding.evidence.instanceArn as string) : undefined;
+    if (!store) return finding;
+    const why = `${store.error.code}: ${store.error.message}`;
+    return { ...finding, status: 'ERROR', message: `${finding.message}; but identity store ${store.id} could not be read (${why}), so who holds it is unknown and it cannot pass`, evidence: { ...finding.evidence, identityStoreError: why } };
+  });
+}

@@ -3,7 +3,7 @@ import { adminAccess, hitLabel, type AdminAccess } from '../../policy/effective-
 import type { IdentityCenterInstance, PermissionSet } from '../../snapshot/schema.js';
 import { defineCheck, optionalSourceData, type CheckContext, type FindingDraft, type Status } from '../check.js';
 import { passing } from '../pass-evidence.js';
-import { holdersOf, identityCenterRun, listed, nothingReaches, partError, PERMISSION_SET_TYPE, permissionSetEvidence, provisionedNowhere, storeOf } from './common.js';
+import { holdersOf, identityCenterRun, listed, nothingReaches, partError, PERMISSION_SET_TYPE, permissionSetEvidence, provisionedNowhere, storeOf, noPassWithoutStore } from './common.js';
 
 /** Break-glass permission sets may be held by at most this many people (CONTROLS.md IAM-033). */
 export const MAX_BREAK_GLASS_PEOPLE = 2;
@@ -52,7 +52,7 @@ export default defineCheck({
         for (const accountId of accounts) findings.push(judge(context, instance, permissionSet, accountId, store));
       }
     }
-    return findings.length > 0 ? findings : [nothingReaches(context, ic)];
+    return findings.length > 0 ? noPassWithoutStore(ic, findings) : [nothingReaches(context, ic)];
   },
 });
 

@@ -1,7 +1,7 @@
 import { accountsInScope, permissionSetInAccount, permissionSetPermissions } from '../../identity-center/view.js';
 import { defineCheck, optionalSourceData, type FindingDraft } from '../check.js';
 import { eligibilityJudge } from '../least-privilege/non-eligible-services.js';
-import { holdersOf, identityCenterRun, nothingReaches, partError, PERMISSION_SET_TYPE, permissionSetEvidence, provisionedNowhere, storeOf } from './common.js';
+import { holdersOf, identityCenterRun, nothingReaches, partError, PERMISSION_SET_TYPE, permissionSetEvidence, provisionedNowhere, storeOf, noPassWithoutStore } from './common.js';
 
 /**
  * Permission sets let people reach only HIPAA-eligible services, judged as IAM-021 judges a role
@@ -57,6 +57,6 @@ export default defineCheck({
         }
       }
     }
-    return findings.length > 0 ? findings : [nothingReaches(context, ic)];
+    return findings.length > 0 ? noPassWithoutStore(ic, findings) : [nothingReaches(context, ic)];
   },
 });

@@ -1,6 +1,6 @@
 import { groupLabel, inScope, permissionSetInAccount, personLabel } from '../../identity-center/view.js';
 import { defineCheck, type FindingDraft } from '../check.js';
-import { ASSIGNMENT_TYPE, holdersOf, identityCenterRun, nothingReaches, partError, storeOf } from './common.js';
+import { ASSIGNMENT_TYPE, holdersOf, identityCenterRun, nothingReaches, partError, storeOf, noPassWithoutStore } from './common.js';
 
 /**
  * Account access is assigned to groups, not to individual users: one finding per account
@@ -59,6 +59,6 @@ export default defineCheck({
       const instances = ic.instances.map((i) => i.instanceArn).join(', ');
       return [{ ...nothingReaches(context, ic), message: ic.scope.kind === 'account' ? `no account assignment of IAM Identity Center instance ${instances} is in account ${account}` : `IAM Identity Center instance ${instances} has no account assignment` }];
     }
-    return findings;
+    return noPassWithoutStore(ic, findings);
   },
 });

@@ -1,7 +1,7 @@
 import { accountsInScope, DEFAULT_SESSION_DURATION, durationHours } from '../../identity-center/view.js';
 import { defineCheck, type FindingDraft } from '../check.js';
 import { passing } from '../pass-evidence.js';
-import { holdersOf, identityCenterRun, nothingReaches, partError, PERMISSION_SET_TYPE, storeOf } from './common.js';
+import { holdersOf, identityCenterRun, nothingReaches, partError, PERMISSION_SET_TYPE, storeOf, noPassWithoutStore } from './common.js';
 
 /**
  * Every permission set's session lasts at most the limit (settings.maxPermissionSetSessionHours,
@@ -67,6 +67,6 @@ export default defineCheck({
         }
       }
     }
-    return findings.length > 0 ? findings : [nothingReaches(context, ic)];
+    return findings.length > 0 ? noPassWithoutStore(ic, findings) : [nothingReaches(context, ic)];
   },
 });
