@@ -19,6 +19,8 @@ import type { AddressInfo, Socket } from 'node:net';
  *   when delayMs exceeds it).
  * moto has no IAM Access Analyzer: with `analyzer` set the proxy answers ListAnalyzers (one
  * ACTIVE account analyzer per region) and ListFindingsV2 (the findings given) itself.
+ * moto has no sso-admin GetPermissionsBoundaryForPermissionSet: with `permissionsBoundaries`
+ * set the proxy answers it as AWS does (test/support/identity-center-moto.ts seeds the rest).
  */
 export type Fault = 'empty' | 'empty0' | 'truncated' | 'misshapen' | 'denied' | 'throttle' | 'e500' | 'e503' | 'reset' | 'delay';
 
@@ -39,6 +41,9 @@ export interface EmulatedFinding {
   resourceType: string;
 }
 
+/** A permission set's boundary as GetPermissionsBoundaryForPermissionSet answers it (one of the two). */
+export type EmulatedPermissionsBoundary = { ManagedPolicyArn: string } | { CustomerManagedPolicyReference: { Name: string; Path?: string } };
+
 export interface FaultProxyOptions {
   /** moto's endpoint, e.g. http://127.0.0.1:5000. */
   upstream: string;
@@ -47,6 +52,12 @@ export interface FaultProxyOptions {
   seed?: number;
   /** Answer Access Analyzer in place of moto, with these ACTIVE findings. */
   analyzer?: { accountId: string; findings: EmulatedFinding[] };
+  /**
+   * Answer sso-admin GetPermissionsBoundaryForPermissionSet in place of moto: the boundary given
+   * for the permission set's ARN, or, for a set not named here, ResourceNotFoundException (HTTP
+   * 400), which is what AWS answers for a set that has no permissions boundary.
+   */
+  permissionsBoundaries?: Readonly<Record<string, EmulatedPermissionsBoundary>>;
   /** Rewrites moto's answer to an action before any fault, to show what moto cannot (root's MFA, say). */
   rewrite?: (action: string, body: string) => string;
 }
@@ -165,6 +176,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     return { status: 404, body: JSON.stringify({ message: `the fault proxy does not emulate ${action}` }) };
   };
 
+  const emulatedBoundary = (body: Buffer): { status: number; headers: Record<string, string>; body: string } => {
+    const { PermissionSetArn: arn } = JSON.parse(body.toString('utf8') || '{}') as { PermissionSetArn?: string };
+    const boundary = arn ? options.permissionsBoundaries?.[arn] : undefined;
+    if (boundary) return { status: 200, headers: { 'Content-Type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ PermissionsBoundary: boundary }) };
+    const message = 'Could not find PermissionsBoundary for the given PermissionSet.';
+    return { status: 400, headers: { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-ErrorType': 'ResourceNotFoundException' }, body: JSON.stringify({ __type: 'ResourceNotFoundException', Message: message }) };
+  };
+
   const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> =>
     new Promise((resolve, reject) => {
       const headers = { ...req.headers };
@@ -226,7 +245,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       default:
         break;
     }
-    const answer = options.analyzer && service === 'access-analyzer' ? { ...emulatedAnalyzer(region, action), headers: { 'Content-Type': 'application/json' } } : await forward(req, body);
+    const answer =
+      options.analyzer && service === 'access-analyzer'
+        ? { ...emulatedAnalyzer(region, action), headers: { 'Content-Type': 'application/json' } }
+        : options.permissionsBoundaries && action === 'GetPermissionsBoundaryForPermissionSet'
+          ? emulatedBoundary(body)
+          : await forward(req, body);
     let data = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body);
     if (options.rewrite) data = Buffer.from(options.rewrite(action, data.toString('utf8')));
     send(res, answer.status, answer.headers, rule?.fault === 'truncated' ? data.subarray(0, Math.floor(data.length / 2)) : data);
