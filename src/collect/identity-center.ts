@@ -98,25 +98,27 @@ async function readPermissionSets(client: SSOAdminClient, instanceArn: string, l
 
 /** One set's calls, serially (the concurrency is across sets). */
 async function readPermissionSet(client: SSOAdminClient, instanceArn: string, arn: string): Promise<PermissionSet> {
-  const input = { InstanceArn: instanceArn, PermissionSetArn: arn };
-  const described = permissionSetFromAnswer(await client.send(new DescribePermissionSetCommand(input)), arn);
+  // Each call gets its own copy: a paginator writes its NextToken into the input it is given, and
+  // the next paginator handed the same object would start from that token, skipping pages.
+  const input = () => ({ InstanceArn: instanceArn, PermissionSetArn: arn });
+  const described = permissionSetFromAnswer(await client.send(new DescribePermissionSetCommand(input())), arn);
   const awsManagedPolicies: PermissionSet['awsManagedPolicies'] = [];
-  for await (const page of paginateListManagedPoliciesInPermissionSet({ client }, input)) awsManagedPolicies.push(...managedPoliciesFromAnswer(page));
+  for await (const page of paginateListManagedPoliciesInPermissionSet({ client }, input())) awsManagedPolicies.push(...managedPoliciesFromAnswer(page));
   const customerManagedPolicies: PermissionSet['customerManagedPolicies'] = [];
-  for await (const page of paginateListCustomerManagedPolicyReferencesInPermissionSet({ client }, input)) customerManagedPolicies.push(...customerManagedPoliciesFromAnswer(page));
-  const inlinePolicy = inlinePolicyFromAnswer(await client.send(new GetInlinePolicyForPermissionSetCommand(input)), arn);
+  for await (const page of paginateListCustomerManagedPolicyReferencesInPermissionSet({ client }, input())) customerManagedPolicies.push(...customerManagedPoliciesFromAnswer(page));
+  const inlinePolicy = inlinePolicyFromAnswer(await client.send(new GetInlinePolicyForPermissionSetCommand(input())), arn);
   let permissionsBoundary: PermissionSet['permissionsBoundary'];
   try {
-    permissionsBoundary = permissionsBoundaryFromAnswer(await client.send(new GetPermissionsBoundaryForPermissionSetCommand(input)));
+    permissionsBoundary = permissionsBoundaryFromAnswer(await client.send(new GetPermissionsBoundaryForPermissionSetCommand(input())));
   } catch (error) {
     if (!isNoPermissionsBoundary(error)) throw error;
     permissionsBoundary = null;
   }
   const accounts: string[] = [];
-  for await (const page of paginateListAccountsForProvisionedPermissionSet({ client }, input)) accounts.push(...provisionedAccountsFromAnswer(page));
+  for await (const page of paginateListAccountsForProvisionedPermissionSet({ client }, input())) accounts.push(...provisionedAccountsFromAnswer(page));
   const assignments: PermissionSet['assignments'] = [];
   for (const accountId of accounts) {
-    for await (const page of paginateListAccountAssignments({ client }, { ...input, AccountId: accountId })) assignments.push(...assignmentsFromAnswer(page, accountId));
+    for await (const page of paginateListAccountAssignments({ client }, { ...input(), AccountId: accountId })) assignments.push(...assignmentsFromAnswer(page, accountId));
   }
   return { ...described, awsManagedPolicies, customerManagedPolicies, inlinePolicy, permissionsBoundary, accounts, assignments };
 }
