@@ -1,12 +1,16 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../src/collect/aws-clients.js';
 import { collectIdentityCenter } from '../../src/collect/identity-center.js';
 import { collectLive } from '../../src/collect/live.js';
 import { SOURCE_ACTIONS } from '../../src/collect/source-actions.js';
 import type { IdentityCenterData, IdentityCenterInstance } from '../../src/snapshot/schema.js';
+import { runFolders, tempDir } from '../support/cli.js';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../support/fault-proxy.js';
 import { IDENTITY_CENTER_MOTO_ENV, seedIdentityCenter, type SeededIdentityCenter } from '../support/identity-center-moto.js';
 import { motoInstalled, startMoto, type Moto } from '../support/moto.js';
@@ -223,6 +227,48 @@ describe.skipIf(!motoInstalled)('live path: IAM Identity Center collected from m
     } finally {
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);
+    }
+  });
+
+  /** The built CLI, run without blocking: the fault proxy answers from this process, which spawnSync would freeze. */
+  const cli = (args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stderr: string }> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [new URL('../../bin/hipaa-iam.js', import.meta.url).pathname, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stderr }));
+    });
+
+  it('the CLI: collect --save --identity-center-region reads the instance there, and run.json of its audit says what the reading cost', async () => {
+    const dir = tempDir('moto-identity-center-cli');
+    try {
+      const file = join(dir, 'snapshot.json');
+      // The collection region is eu-west-1, whose own (empty) instance moto also has: only the flag reaches the seeded one.
+      const env = { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint, AWS_REGION: 'eu-west-1' };
+      const collected = await cli(['collect', '--save', file, '--regions', REGION, '--identity-center-region', REGION], env);
+      expect(collected.status, collected.stderr).toBe(0);
+      const snapshot = JSON.parse(readFileSync(file, 'utf8')) as { sources: { identityCenter: { status: string; data?: IdentityCenterData } } };
+      expect(snapshot.sources.identityCenter.status).toBe('ok');
+      expect(snapshot.sources.identityCenter.data?.region).toBe(REGION);
+      expect(snapshot.sources.identityCenter.data?.instances.map((i) => i.instanceArn)).toEqual([seeded.instanceArn]);
+
+      const out = join(dir, 'out');
+      await cli(['audit', '--snapshot', file, '--out', out]);
+      const [runDir] = runFolders(out, ACCOUNT);
+      const run = JSON.parse(readFileSync(join(runDir!, 'run.json'), 'utf8')) as { identityCenter?: unknown };
+      expect(run.identityCenter).toEqual({
+        region: REGION,
+        instances: 1,
+        permissionSets: 3,
+        provisionedPairs: 2,
+        groups: 2,
+        // ListInstances 1, ListPermissionSets 1, 3 sets × 6 calls, 2 provisioned pairs' assignments, ListUsers, ListGroups, 2 groups' memberships, 2 policies × 2.
+        calls: 1 + 1 + 3 * 6 + 2 + 1 + 1 + 2 + 4,
+        note: expect.stringContaining('permission sets × the accounts'),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
