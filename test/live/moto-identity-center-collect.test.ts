@@ -1,14 +1,15 @@
-import { IAMClient } from '@aws-sdk/client-iam';
+import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../src/collect/aws-clients.js';
 import { collectIdentityCenter } from '../../src/collect/identity-center.js';
 import { collectLive } from '../../src/collect/live.js';
 import { SOURCE_ACTIONS } from '../../src/collect/source-actions.js';
+import { EXPORT_SCRIPT_PATH } from '../../src/snapshot/import-files.js';
 import type { IdentityCenterData, IdentityCenterInstance } from '../../src/snapshot/schema.js';
 import { runFolders, tempDir } from '../support/cli.js';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../support/fault-proxy.js';
@@ -271,4 +272,72 @@ describe.skipIf(!motoInstalled)('live path: IAM Identity Center collected from m
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  /** A process run without blocking (the fault proxy answers from this process). */
+  const spawned = (command: string, args: string[], env: Record<string, string>): Promise<{ status: number | null; stderr: string }> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stderr }));
+    });
+
+  // The AWS CLI on this machine (the export test of test/live/moto-export-script.test.ts runs every one found).
+  const awsCli = spawnSyncPath('aws');
+  it.skipIf(awsCli === null)('examples/export-account.sh exports Identity Center with the AWS CLI, and --import reads it as live reads it', async () => {
+    const dir = tempDir('moto-identity-center-export');
+    try {
+      const bin = join(dir, 'bin');
+      const exportDir = join(dir, 'export');
+      await spawned('mkdir', ['-p', bin], { PATH: process.env.PATH ?? '' });
+      symlinkSync(awsCli!, join(bin, 'aws'));
+      const env = { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint, PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: dir, AWS_CONFIG_FILE: '/nonexistent/hipaa-iam/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/hipaa-iam/credentials' };
+      // An import names its account from the IAM ARNs it holds: the account needs one.
+      const iam = new IAMClient({ endpoint: moto.endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+      await iam.send(new CreateUserCommand({ UserName: 'export-admin' })).finally(() => iam.destroy());
+      const exported = await spawned('bash', [EXPORT_SCRIPT_PATH, exportDir, '--regions', REGION, '--identity-center-region', REGION], env);
+      // moto has no Access Analyzer: that is the export's one failure.
+      expect(exported.stderr).not.toMatch(/identity-center\//);
+      expect(exported.status, exported.stderr).toBe(1);
+      const instanceDir = join(exportDir, 'identity-center', REGION, seeded.instanceArn.split('/').pop()!);
+      const files = readdirSync(instanceDir);
+      // A set without a boundary keeps AWS's ResourceNotFoundException, which the import reads as "no boundary".
+      expect(files.filter((f) => f.endsWith('.get-permissions-boundary-for-permission-set.json.error'))).toHaveLength(3);
+      expect(files.filter((f) => f.endsWith('.list-account-assignments.json'))).toHaveLength(2);
+      expect(files.filter((f) => f.endsWith('.list-group-memberships.json'))).toHaveLength(2);
+      expect(readdirSync(join(exportDir, 'identity-center', 'aws-managed-policies')).sort()).toEqual(['AdministratorAccess.get-policy-version.json', 'AdministratorAccess.get-policy.json', 'ReadOnlyAccess.get-policy-version.json', 'ReadOnlyAccess.get-policy.json']);
+
+      // moto's GeneratedTime is always 2015-02-02, before the users it reports were made: date the import now.
+      writeFileSync(join(exportDir, 'credential-report-generated-time.txt'), `${new Date().toISOString()}\n`);
+      const file = join(dir, 'imported.json');
+      const collected = await cli(['collect', '--save', file, '--import', exportDir]);
+      expect(collected.status, collected.stderr).toBe(0);
+      const imported = (JSON.parse(readFileSync(file, 'utf8')) as { sources: { identityCenter: unknown } }).sources.identityCenter;
+      const live = await collect([]);
+      const stable = (data: unknown) => JSON.parse(JSON.stringify(data, (_key, value: unknown) => (Array.isArray(value) ? [...value].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) : value))) as unknown;
+      expect(stable(imported)).toEqual(stable({ status: 'ok', data: live }));
+
+      // Without the Identity Center exports, the source is NotInImport, naming the command that makes them.
+      rmSync(join(exportDir, 'identity-center'), { recursive: true });
+      expect(existsSync(join(exportDir, 'identity-center'))).toBe(false);
+      const without = await cli(['collect', '--save', file, '--import', exportDir]);
+      expect(without.status, without.stderr).toBe(0);
+      expect((JSON.parse(readFileSync(file, 'utf8')) as { sources: { identityCenter: unknown } }).sources.identityCenter).toEqual({
+        status: 'error',
+        error: { code: 'NotInImport', message: expect.stringContaining('make it with: aws sso-admin list-instances --region <region>') },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
+
+/** The path of a command on PATH, or null. */
+function spawnSyncPath(name: string): string | null {
+  for (const folder of (process.env.PATH ?? '').split(':')) {
+    const path = join(folder, name);
+    if (folder && existsSync(path)) return path;
+  }
+  return null;
+}
