@@ -21,6 +21,9 @@ import type { AddressInfo, Socket } from 'node:net';
  * ACTIVE account analyzer per region) and ListFindingsV2 (the findings given) itself.
  * moto has no sso-admin GetPermissionsBoundaryForPermissionSet: with `permissionsBoundaries`
  * set the proxy answers it as AWS does (test/support/identity-center-moto.ts seeds the rest).
+ * moto knows AWS managed policies only when started with MOTO_IAM_LOAD_MANAGED_POLICIES, which
+ * also puts all of them in every authorization details answer: with `awsManagedPolicies` set
+ * the proxy answers iam GetPolicy and GetPolicyVersion for those ARNs itself (version v1).
  */
 export type Fault = 'empty' | 'empty0' | 'truncated' | 'misshapen' | 'denied' | 'throttle' | 'e500' | 'e503' | 'reset' | 'delay';
 
@@ -58,6 +61,8 @@ export interface FaultProxyOptions {
    * 400), which is what AWS answers for a set that has no permissions boundary.
    */
   permissionsBoundaries?: Readonly<Record<string, EmulatedPermissionsBoundary>>;
+  /** Answer iam GetPolicy and GetPolicyVersion for these AWS managed policy ARNs (default version v1, this document) in place of moto. */
+  awsManagedPolicies?: Readonly<Record<string, object>>;
   /** Rewrites moto's answer to an action before any fault, to show what moto cannot (root's MFA, say). */
   rewrite?: (action: string, body: string) => string;
 }
@@ -184,6 +189,20 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     return { status: 400, headers: { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-ErrorType': 'ResourceNotFoundException' }, body: JSON.stringify({ __type: 'ResourceNotFoundException', Message: message }) };
   };
 
+  /** GetPolicy / GetPolicyVersion of an emulated AWS managed policy, as IAM's query API writes them; null for any other request. */
+  const emulatedManagedPolicy = (action: string, body: Buffer): { status: number; headers: Record<string, string>; body: string } | null => {
+    if (!options.awsManagedPolicies || (action !== 'GetPolicy' && action !== 'GetPolicyVersion')) return null;
+    const arn = new URLSearchParams(body.toString('utf8')).get('PolicyArn') ?? '';
+    const document = options.awsManagedPolicies[arn];
+    if (!document) return null;
+    const name = arn.slice(arn.lastIndexOf('/') + 1);
+    const result =
+      action === 'GetPolicy'
+        ? `<Policy><PolicyName>${name}</PolicyName><Arn>${arn}</Arn><Path>/</Path><DefaultVersionId>v1</DefaultVersionId><AttachmentCount>0</AttachmentCount><IsAttachable>true</IsAttachable></Policy>`
+        : `<PolicyVersion><Document>${encodeURIComponent(JSON.stringify(document))}</Document><VersionId>v1</VersionId><IsDefaultVersion>true</IsDefaultVersion></PolicyVersion>`;
+    return { status: 200, headers: { 'Content-Type': 'text/xml' }, body: `<${action}Response xmlns="${QUERY_NAMESPACES.iam}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>fault-proxy</RequestId></ResponseMetadata></${action}Response>` };
+  };
+
   const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> =>
     new Promise((resolve, reject) => {
       const headers = { ...req.headers };
@@ -250,7 +269,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         ? { ...emulatedAnalyzer(region, action), headers: { 'Content-Type': 'application/json' } }
         : options.permissionsBoundaries && action === 'GetPermissionsBoundaryForPermissionSet'
           ? emulatedBoundary(body)
-          : await forward(req, body);
+          : (emulatedManagedPolicy(action, body) ?? (await forward(req, body)));
     let data = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body);
     if (options.rewrite) data = Buffer.from(options.rewrite(action, data.toString('utf8')));
     send(res, answer.status, answer.headers, rule?.fault === 'truncated' ? data.subarray(0, Math.floor(data.length / 2)) : data);
