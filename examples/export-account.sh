@@ -4,7 +4,7 @@
 # the account's read-only credentials (the AWS CLI's usual profile, environment or SSO), then
 # hand over the folder:
 #
-#   bash export-account.sh DIR [--regions us-east-1,us-west-2]
+#   bash export-account.sh DIR [--regions us-east-1,us-west-2] [--identity-center-region eu-west-1]
 #   hipaa-iam audit --import DIR
 #
 # (`hipaa-iam export-script` prints this file.) The permissions it needs are those of
@@ -12,12 +12,14 @@
 # (no --max-items). A call that fails writes FILE.error with the CLI's message instead of FILE:
 # the import reports that source as ERROR with AWS's reason, never as "none". The region is the
 # CLI's own (AWS_REGION, AWS_DEFAULT_REGION or the profile's); Access Analyzer is read in every
-# region enabled for the account unless --regions names them. AWS_ENDPOINT_URL, when set, is
+# region enabled for the account unless --regions names them; IAM Identity Center in
+# --identity-center-region (default: the CLI's region). AWS_ENDPOINT_URL, when set, is
 # passed to every call (older CLIs ignore it in the environment).
 #
 # DIR must be new or empty: files of an earlier export left beside this one's would mix two
 # exports. An answer the import reads as a fact (AWSOrganizationsNotInUseException: the account
-# stands alone; NoSuchEntity for the password policy: none is set) is kept in its .error file
+# stands alone; NoSuchEntity for the password policy: none is set; ResourceNotFoundException for
+# a permission set's boundary: it has none) is kept in its .error file
 # like any other but is not a failure.
 #
 # Exit codes: 0 every call answered; 1 some calls failed (their .error files say why; the
@@ -26,16 +28,19 @@
 set -u
 
 usage() {
-  echo "usage: $0 DIR [--regions REGION[,REGION...]]" >&2
+  echo "usage: $0 DIR [--regions REGION[,REGION...]] [--identity-center-region REGION]" >&2
   exit 2
 }
 
 out=""
 regions=""
+identity_center_region=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --regions) [ $# -ge 2 ] || usage; regions=$2; shift 2 ;;
     --regions=*) regions=${1#--regions=}; shift ;;
+    --identity-center-region) [ $# -ge 2 ] || usage; identity_center_region=$2; shift 2 ;;
+    --identity-center-region=*) identity_center_region=${1#--identity-center-region=}; shift ;;
     -h|--help) usage ;;
     -*) echo "export-account.sh: unknown option $1" >&2; usage ;;
     *) [ -z "$out" ] || usage; out=$1; shift ;;
@@ -50,6 +55,10 @@ IFS=', ' read -r -a named_regions <<<"$regions"
 for r in ${named_regions[@]+"${named_regions[@]}"}; do
   [[ $r =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]] || { echo "export-account.sh: --regions: '$r' is not a region name (expected e.g. us-east-1)" >&2; exit 2; }
 done
+if [ -n "$identity_center_region" ] && ! [[ $identity_center_region =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]]; then
+  echo "export-account.sh: --identity-center-region: '$identity_center_region' is not a region name (expected e.g. us-east-1)" >&2
+  exit 2
+fi
 command -v aws >/dev/null 2>&1 || { echo "export-account.sh: the AWS CLI (aws) is not on PATH" >&2; exit 2; }
 
 export AWS_PAGER=""
@@ -86,6 +95,9 @@ run() {
     fi
     if [ "$file" = password-policy.json ] && grep -q '(NoSuchEntity)' "$path.error"; then
       facts+=("no password policy is set")
+      return 0
+    fi
+    if [[ $file == *.get-permissions-boundary-for-permission-set.json ]] && grep -q '(ResourceNotFoundException)' "$path.error"; then
       return 0
     fi
     failures=$((failures + 1))
@@ -166,6 +178,47 @@ if [ -f "$out/organizations/describe-organization.json" ]; then
     run "organizations/${policy_id}.describe-policy.json" organizations describe-policy --policy-id "$policy_id"
   done
 fi
+
+# IAM Identity Center: the instances of its region, each instance's permission sets (each set's
+# description, policies, boundary, accounts and the assignments in each account), its identity
+# store's users, groups and each group's members, and the AWS managed policies the sets use.
+# Calls grow with permission sets × accounts. Files are named by the last part of each ARN.
+region=${identity_center_region:-$region}
+run "identity-center/${region}/list-instances.json" sso-admin list-instances --region "$region"
+ic="$out/identity-center/${region}"
+# One "InstanceArn IdentityStoreId" pair per line (each instance lists both, in that order).
+# (Read from a process substitution, not a pipe, so run's count of failures survives the loop.)
+while read -r instance_arn identity_store_id; do
+  [ -n "$instance_arn" ] || continue
+  instance_id=${instance_arn##*/}
+  run "identity-center/${region}/${instance_id}/list-permission-sets.json" sso-admin list-permission-sets --instance-arn "$instance_arn" --region "$region"
+  for permission_set_arn in $(grep -o '"arn:[^"]*"' "$ic/${instance_id}/list-permission-sets.json" 2>/dev/null | tr -d '"'); do
+    permission_set_id=${permission_set_arn##*/}
+    run "identity-center/${region}/${instance_id}/${permission_set_id}.describe-permission-set.json" sso-admin describe-permission-set --instance-arn "$instance_arn" --permission-set-arn "$permission_set_arn" --region "$region"
+    run "identity-center/${region}/${instance_id}/${permission_set_id}.list-managed-policies-in-permission-set.json" sso-admin list-managed-policies-in-permission-set --instance-arn "$instance_arn" --permission-set-arn "$permission_set_arn" --region "$region"
+    run "identity-center/${region}/${instance_id}/${permission_set_id}.list-customer-managed-policy-references-in-permission-set.json" sso-admin list-customer-managed-policy-references-in-permission-set --instance-arn "$instance_arn" --permission-set-arn "$permission_set_arn" --region "$region"
+    run "identity-center/${region}/${instance_id}/${permission_set_id}.get-inline-policy-for-permission-set.json" sso-admin get-inline-policy-for-permission-set --instance-arn "$instance_arn" --permission-set-arn "$permission_set_arn" --region "$region"
+    run "identity-center/${region}/${instance_id}/${permission_set_id}.get-permissions-boundary-for-permission-set.json" sso-admin get-permissions-boundary-for-permission-set --instance-arn "$instance_arn" --permission-set-arn "$permission_set_arn" --region "$region"
+    run "identity-center/${region}/${instance_id}/${permission_set_id}.list-accounts-for-provisioned-permission-set.json" sso-admin list-accounts-for-provisioned-permission-set --instance-arn "$instance_arn" --permission-set-arn "$permission_set_arn" --region "$region"
+    for account_id in $(grep -o '"[0-9]\{12\}"' "$ic/${instance_id}/${permission_set_id}.list-accounts-for-provisioned-permission-set.json" 2>/dev/null | tr -d '"'); do
+      run "identity-center/${region}/${instance_id}/${permission_set_id}.${account_id}.list-account-assignments.json" sso-admin list-account-assignments --instance-arn "$instance_arn" --permission-set-arn "$permission_set_arn" --account-id "$account_id" --region "$region"
+    done
+  done
+  run "identity-center/${region}/${instance_id}/list-users.json" identitystore list-users --identity-store-id "$identity_store_id" --region "$region"
+  run "identity-center/${region}/${instance_id}/list-groups.json" identitystore list-groups --identity-store-id "$identity_store_id" --region "$region"
+  for group_id in $(values GroupId "$ic/${instance_id}/list-groups.json"); do
+    run "identity-center/${region}/${instance_id}/${group_id}.list-group-memberships.json" identitystore list-group-memberships --identity-store-id "$identity_store_id" --group-id "$group_id" --region "$region"
+  done
+  # The AWS managed policies the sets attach (Arn) or use as boundary (ManagedPolicyArn).
+  for policy_arn in $(cat "$ic/${instance_id}"/*.list-managed-policies-in-permission-set.json "$ic/${instance_id}"/*.get-permissions-boundary-for-permission-set.json 2>/dev/null | grep -o '"arn:[^"]*:iam::aws:policy/[^"]*"' | tr -d '"' | sort -u); do
+    policy_name=${policy_arn##*/}
+    [ -f "$out/identity-center/aws-managed-policies/${policy_name}.get-policy.json" ] && continue
+    run "identity-center/aws-managed-policies/${policy_name}.get-policy.json" iam get-policy --policy-arn "$policy_arn"
+    for version_id in $(values DefaultVersionId "$out/identity-center/aws-managed-policies/${policy_name}.get-policy.json"); do
+      run "identity-center/aws-managed-policies/${policy_name}.get-policy-version.json" iam get-policy-version --policy-arn "$policy_arn" --version-id "$version_id"
+    done
+  done
+done < <(paste -d ' ' <(values InstanceArn "$ic/list-instances.json") <(values IdentityStoreId "$ic/list-instances.json"))
 
 # IAM Access Analyzer: every enabled region (or the ones named), its analyzers, and the ACTIVE
 # findings of each analyzer (the import reads those of ACTIVE analyzers).

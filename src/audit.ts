@@ -26,7 +26,7 @@ import { mfaAuditCsv } from './report/mfa-audit-csv.js';
 import { passwordPolicyCsv } from './report/password-policy-csv.js';
 import { encodeRegister, nextRiskRegister, riskRegisterCsv, type RegisterRow } from './report/risk-register.js';
 import type { RemediationSummary } from './report/remediation-log.js';
-import type { ControlFilters, RunInfo, RunScope } from './report/run-info.js';
+import { identityCenterCost, type ControlFilters, type RunInfo, type RunScope } from './report/run-info.js';
 import { terminalSummary, totalsLine } from './report/terminal.js';
 import { CollectionError, EvidenceWriteError, errorMessage } from './errors.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
@@ -222,6 +222,7 @@ export function prepareAccountRun(request: AuditRequest, archive: RunArchive, re
       return source.status === 'error' && isReadFailure(name, source.error.code) ? [{ source: name, ...source.error }] : [];
     }),
     ...sourcesNotRead(snapshot),
+    ...identityCenterCost(snapshot),
     ...(listAge ? { eligibleServices: listAge } : {}),
     ...(request.remediation ? { remediation: request.remediation } : {}),
     ...(exceptions ? { exceptions } : {}),

@@ -39,6 +39,8 @@ export interface SourceChoice {
   roleArn?: string;
   externalId?: string;
   regions?: string[];
+  /** The region IAM Identity Center is read in; default: the collection region. */
+  identityCenterRegion?: string;
   /** Per-attempt limits of a live run, milliseconds. */
   connectTimeout?: number;
   requestTimeout?: number;
@@ -55,7 +57,7 @@ export function selectSource(choice: SourceChoice): SourceSelection {
   if (choice.import) return { kind: 'import', dir: choice.import, ...(choice.asOf ? { asOf: choice.asOf } : {}) };
   if (choice.demo) return { kind: 'demo' };
   const timeouts = { ...(choice.connectTimeout ? { connectMs: choice.connectTimeout } : {}), ...(choice.requestTimeout ? { requestMs: choice.requestTimeout } : {}) };
-  return { kind: 'live', live: { profile: choice.profile, region: choice.region, roleArn: choice.roleArn, externalId: choice.externalId, regions: choice.regions, timeouts } };
+  return { kind: 'live', live: { profile: choice.profile, region: choice.region, roleArn: choice.roleArn, externalId: choice.externalId, regions: choice.regions, ...(choice.identityCenterRegion ? { identityCenterRegion: choice.identityCenterRegion } : {}), timeouts } };
 }
 
 /** The remediation a run plans from the account as read (src/remediate/*), and whether it makes it. */

@@ -57,7 +57,7 @@ describe('failed-collection-writes-evidence: a run that read nothing files nothi
     const result = hipaaIam(['audit', '--import', dir, '--out', out, '--quiet']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
-      `hipaa-iam: no AWS CLI exports found in ${dir}: expected some of credential-report.csv, account-authorization-details.json, password-policy.json, account-summary.json, virtual-mfa-devices.json, identity-providers/, cloudtrail/, organizations/, access-analyzer/ (examples/export-account.sh, or hipaa-iam export-script, writes them all); nothing was written\n`,
+      `hipaa-iam: no AWS CLI exports found in ${dir}: expected some of credential-report.csv, account-authorization-details.json, password-policy.json, account-summary.json, virtual-mfa-devices.json, identity-providers/, cloudtrail/, organizations/, access-analyzer/, identity-center/ (examples/export-account.sh, or hipaa-iam export-script, writes them all); nothing was written\n`,
     );
     expect(everythingUnder(out)).toEqual([]);
   });

@@ -30,6 +30,20 @@ const SERVICE_OF_OPERATION: Record<string, string> = {
   DescribeRegions: 'ec2',
   ListAnalyzers: 'access-analyzer',
   ListFindingsV2: 'access-analyzer',
+  ListInstances: 'sso',
+  ListPermissionSets: 'sso',
+  DescribePermissionSet: 'sso',
+  ListManagedPoliciesInPermissionSet: 'sso',
+  ListCustomerManagedPolicyReferencesInPermissionSet: 'sso',
+  GetInlinePolicyForPermissionSet: 'sso',
+  GetPermissionsBoundaryForPermissionSet: 'sso',
+  ListAccountsForProvisionedPermissionSet: 'sso',
+  ListAccountAssignments: 'sso',
+  ListUsers: 'identitystore',
+  ListGroups: 'identitystore',
+  ListGroupMemberships: 'identitystore',
+  GetPolicy: 'iam',
+  GetPolicyVersion: 'iam',
 };
 
 describe('policies/hipaa-iam-auditor.json', () => {

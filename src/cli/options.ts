@@ -10,7 +10,7 @@ import type { ImportAsOf } from '../snapshot/import.js';
  * behaviour cannot drift apart between subcommands.
  */
 export const OFFLINE_SOURCES = ['snapshot', 'import', 'demo'] as const;
-const LIVE_ONLY = ['profile', 'region', 'roleArn', 'externalId', 'regions', 'connectTimeout', 'requestTimeout'];
+const LIVE_ONLY = ['profile', 'region', 'roleArn', 'externalId', 'regions', 'identityCenterRegion', 'connectTimeout', 'requestTimeout'];
 
 export function sourceOptions(): Option[] {
   return [
@@ -20,6 +20,9 @@ export function sourceOptions(): Option[] {
     new Option('--external-id <id>', 'external ID the assumed role requires: for --role-arn, or with --organization for each member account\'s --role-name role').argParser(parseExternalId).conflicts([...OFFLINE_SOURCES]),
     new Option('--regions <list>', 'regions to look for IAM Access Analyzer in, comma-separated (live; default: every enabled region, from ec2:DescribeRegions)')
       .argParser(parseRegions)
+      .conflicts([...OFFLINE_SOURCES]),
+    new Option('--identity-center-region <region>', 'region of the IAM Identity Center instance (sso-admin and identitystore answer there only) (live; default: the collection region)')
+      .argParser(parseRegion)
       .conflicts([...OFFLINE_SOURCES]),
     new Option('--connect-timeout <seconds>', `longest wait to connect to an AWS endpoint, per attempt (live; default: ${TIMEOUT_ENV.connectMs} or ${DEFAULT_TIMEOUTS.connectMs / 1000})`)
       .argParser(timeoutSeconds)
@@ -53,6 +56,13 @@ export function parseRegions(value: string): string[] {
   return regions;
 }
 
+/** One region name ("eu-west-1"); anything else, or a list, is a usage error. */
+export function parseRegion(value: string): string {
+  const regions = parseRegions(value);
+  if (regions.length !== 1) throw new InvalidArgumentError(`name one region, not ${regions.length} (e.g. us-east-1)`);
+  return regions[0]!;
+}
+
 /**
  * `--as-of`: `2026-11-01` (midnight UTC that day, and `day`: it names the whole day) or `2026-11-01T09:30:00Z` / `…+02:00`; a time
  * without a zone would be read in the local zone, so it is refused, and so is a date after now.
@@ -84,6 +94,7 @@ export interface SourceFlags {
   profile?: string;
   region?: string;
   regions?: string[];
+  identityCenterRegion?: string;
   roleArn?: string;
   externalId?: string;
   snapshot?: string;

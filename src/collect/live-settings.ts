@@ -12,6 +12,8 @@ export interface LiveSourceOptions {
   externalId?: string;
   /** Regions to look for Access Analyzer in; default: every region enabled for the account. */
   regions?: string[];
+  /** The region IAM Identity Center is read in (--identity-center-region); default: the collection region. */
+  identityCenterRegion?: string;
   /** Per-attempt limits (milliseconds); default: HIPAA_IAM_*_TIMEOUT from the environment, else DEFAULT_TIMEOUTS. */
   timeouts?: Partial<Timeouts>;
 }

@@ -43,7 +43,8 @@ export function codedError(code: string, message: string): Error {
 export function isoDate(value: Date | string | number | undefined | null): string | null {
   if (value === undefined || value === null) return null;
   if (value instanceof Date) return value.toISOString();
-  const date = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
+  // Epoch seconds rounded to the millisecond as the SDK rounds them, so an import and a live read agree.
+  const date = typeof value === 'number' ? new Date(Math.round(value * 1000)) : new Date(value);
   return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
 }
 

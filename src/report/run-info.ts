@@ -42,6 +42,8 @@ export interface RunInfo {
   sourcesNotRead?: { source: string; reason: string }[];
   /** Present when a control of the run judges by the HIPAA-eligible services list: its date, sources, age and whether it is stale. */
   eligibleServices?: EligibleServicesAge;
+  /** Present when IAM Identity Center was read: what its reading cost, and that it grows with permission sets × accounts. */
+  identityCenter?: IdentityCenterCost;
   /** Present when the command planned or applied changes. */
   remediation?: RemediationSummary;
   /** Present when the run was given --exceptions: what the file accepted, and which entries matched nothing or expire soon. */
@@ -53,4 +55,53 @@ export interface ControlFilters {
   controls?: string[];
   excludeControls?: string[];
   severity?: Severity[];
+}
+
+/**
+ * How much reading IAM Identity Center cost (run.json `identityCenter`): its calls grow with
+ * permission sets × the accounts each is provisioned to (ListAccountAssignments per pair), and
+ * with groups (ListGroupMemberships per group), not with the number of people.
+ */
+export interface IdentityCenterCost {
+  /** The region sso-admin was asked in (--identity-center-region, else the collection region); null when not known. */
+  region: string | null;
+  /** Counts from what was read; null where the part could not be read. */
+  instances: number | null;
+  permissionSets: number | null;
+  /** (permission set, account) pairs provisioned, each asked for its assignments. */
+  provisionedPairs: number | null;
+  groups: number | null;
+  /** API operations made for the source (collection.calls.identityCenter), iam:GetPolicy/GetPolicyVersion included. */
+  calls: number;
+  note: string;
+}
+
+/** run.json's `identityCenter` block: present when a live collection called IAM Identity Center (its calls are recorded); absent otherwise (an import, the demo, a run that did not need it). */
+export function identityCenterCost(snapshot: Snapshot): { identityCenter: IdentityCenterCost } | Record<string, never> {
+  const source = snapshot.sources.identityCenter;
+  const calls = snapshot.collection.calls.identityCenter?.calls;
+  if (calls === undefined) return {};
+  const data = source.status === 'ok' ? source.data : null;
+  const sum = (count: (instance: NonNullable<typeof data>['instances'][number]) => number | null): number | null => {
+    if (!data) return null;
+    let total = 0;
+    for (const instance of data.instances) {
+      const n = count(instance);
+      if (n === null) return null;
+      total += n;
+    }
+    return total;
+  };
+  const sets = (instance: NonNullable<typeof data>['instances'][number]) => (instance.permissionSets.status === 'ok' ? instance.permissionSets.data : null);
+  return {
+    identityCenter: {
+      region: data?.region ?? null,
+      instances: data ? data.instances.length : null,
+      permissionSets: sum((i) => sets(i)?.length ?? null),
+      provisionedPairs: sum((i) => sets(i)?.reduce((n, s) => n + s.accounts.length, 0) ?? null),
+      groups: sum((i) => (i.identityStore.status === 'ok' ? i.identityStore.data.groups.length : null)),
+      calls: calls ?? 0,
+      note: 'IAM Identity Center calls grow with permission sets × the accounts each is provisioned to (ListAccountAssignments per pair) and with groups (ListGroupMemberships per group), not with the number of people',
+    },
+  };
 }

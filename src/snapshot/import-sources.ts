@@ -3,13 +3,32 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { accessAnalyzerFromRegions, activeAnalyzers, analyzersFromAnswer, enabledRegionsFromAnswer, findingsFromAnswer, regionListError } from '../collect/access-analyzer-answers.js';
 import { trailEventSelectors, trailFromAnswer, trailsFromAnswer, trailStatus, type TrailAnswer } from '../collect/cloudtrail-answers.js';
+import {
+  assignmentsFromAnswer,
+  awsManagedPolicyArns,
+  customerManagedPoliciesFromAnswer,
+  defaultVersionFromAnswer,
+  groupsFromAnswer,
+  inlinePolicyFromAnswer,
+  instancesFromAnswer,
+  isNoPermissionsBoundary,
+  managedPoliciesFromAnswer,
+  managedPolicyDocumentFromAnswer,
+  membershipsFromAnswer,
+  permissionSetArnsFromAnswer,
+  permissionSetFromAnswer,
+  permissionsBoundaryFromAnswer,
+  provisionedAccountsFromAnswer,
+  usersFromAnswer,
+  type InstanceFacts,
+} from '../collect/identity-center-answers.js';
 import { identityProvidersFromAnswers } from '../collect/identity-provider-answers.js';
 import { isNotInOrganization, organizationFromAnswer, policySummariesFromAnswer, scpFromAnswer, withScpsUnreadable } from '../collect/organizations-answers.js';
 import { codedError, sourceError, type Result } from '../collect/source-error.js';
 import { errorMessage, InputError } from '../errors.js';
 import { continuationOf } from './export-pages.js';
 import { filled, IMPORT_FILES, type ExportFileSpec, type ImportFileName } from './import-files.js';
-import { accessAnalyzerSchema, cloudTrailSchema, identityProvidersSchema, organizationsSchema, type SourceError, type Sources } from './schema.js';
+import { accessAnalyzerSchema, cloudTrailSchema, identityCenterSchema, identityProvidersSchema, organizationsSchema, type IdentityCenterInstance, type PermissionSet, type SourceError, type Sources } from './schema.js';
 import { describeZodError } from './zod-issue.js';
 
 /** How the readers reach the export folder: the importer's own reading, so its messages apply. */
@@ -21,10 +40,10 @@ export interface ExportFolder {
   json(file: string): Record<string, unknown> | null;
 }
 
-type FurtherSources = Pick<Sources, 'identityProviders' | 'cloudTrail' | 'organizations' | 'accessAnalyzer'>;
+type FurtherSources = Pick<Sources, 'identityProviders' | 'cloudTrail' | 'organizations' | 'accessAnalyzer' | 'identityCenter'>;
 
 /**
- * SAML and OIDC providers, CloudTrail, Organizations and Access Analyzer from the AWS CLI's
+ * SAML and OIDC providers, CloudTrail, Organizations, Access Analyzer and IAM Identity Center from the AWS CLI's
  * exports (the files of IMPORT_FILES), through the live collector's own mappings, so each source
  * has the shape and the verdicts on errors that a live run gives it:
  * - a file not there is NotInImport for what needed it (the source, or one trail's status or
@@ -92,7 +111,79 @@ export function importFurtherSources(folder: ExportFolder): FurtherSources {
       );
       return accessAnalyzerFromRegions(regionSource, results);
     }),
+    identityCenter: sourceFrom(folder, 'identity-center', identityCenterSchema, () => {
+      const region = identityCenterRegion(folder);
+      const instances = instancesFromAnswer(read.answer('identityCenterInstances', { region }));
+      return { region, instances: instances.map((instance) => importInstance(read, region, instance)) };
+    }),
   };
+}
+
+/** One instance's parts, each its data or its error, as collectIdentityCenter reads them live. */
+function importInstance(read: ReturnType<typeof reader>, region: string, instance: InstanceFacts): IdentityCenterInstance {
+  const at = { region, 'instance-id': lastPart(instance.instanceArn), 'instance-arn': instance.instanceArn, 'identity-store-id': instance.identityStoreId };
+  const permissionSets = partResult(() =>
+    permissionSetArnsFromAnswer(read.answer('permissionSets', at)).map((arn): PermissionSet => {
+      const set = { ...at, 'permission-set-id': lastPart(arn), 'permission-set-arn': arn };
+      let permissionsBoundary: PermissionSet['permissionsBoundary'];
+      try {
+        permissionsBoundary = permissionsBoundaryFromAnswer(read.answer('permissionSetBoundary', set));
+      } catch (error) {
+        if (!isNoPermissionsBoundary(error)) throw error;
+        permissionsBoundary = null;
+      }
+      const accounts = provisionedAccountsFromAnswer(read.answer('permissionSetAccounts', set));
+      return {
+        ...permissionSetFromAnswer(read.answer('permissionSet', set), arn),
+        awsManagedPolicies: managedPoliciesFromAnswer(read.answer('permissionSetManagedPolicies', set)),
+        customerManagedPolicies: customerManagedPoliciesFromAnswer(read.answer('permissionSetCustomerManagedPolicies', set)),
+        inlinePolicy: inlinePolicyFromAnswer(read.answer('permissionSetInlinePolicy', set), arn),
+        permissionsBoundary,
+        accounts,
+        assignments: accounts.flatMap((accountId) => assignmentsFromAnswer(read.answer('accountAssignments', { ...set, 'account-id': accountId }), accountId)),
+      };
+    }),
+  );
+  const identityStore = partResult(() => {
+    const groups = groupsFromAnswer(read.answer('identityStoreGroups', at));
+    return {
+      users: usersFromAnswer(read.answer('identityStoreUsers', at)),
+      groups,
+      memberships: groups.flatMap((group) => membershipsFromAnswer(read.answer('groupMemberships', { ...at, 'group-id': group.id }), group.id)),
+    };
+  });
+  const arns = permissionSets.status === 'ok' ? awsManagedPolicyArns(permissionSets.data) : [];
+  const awsManagedPolicyDocuments = Object.fromEntries(
+    arns.map((arn) => {
+      const policy = { 'policy-name': lastPart(arn), 'policy-arn': arn };
+      return [
+        arn,
+        partResult(() => {
+          const versionId = defaultVersionFromAnswer(read.answer('awsManagedPolicy', policy));
+          return managedPolicyDocumentFromAnswer(read.answer('awsManagedPolicyVersion', { ...policy, 'version-id': versionId }), arn, versionId);
+        }),
+      ] as const;
+    }),
+  );
+  return { ...instance, permissionSets, identityStore, awsManagedPolicyDocuments };
+}
+
+/** The last part of an ARN (`…/ssoins-…`, `…/ps-…`, `…/ReadOnlyAccess`), which names an item's export files. */
+function lastPart(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/** The region whose list-instances the folder holds: the one folder of identity-center/ with it (or its .error). */
+function identityCenterRegion(folder: ExportFolder): string {
+  const base = join(folder.dir, 'identity-center');
+  const regions = subfolders(base).filter((region) => ['list-instances.json', 'list-instances.json.error'].some((file) => existsSync(join(base, region, file))));
+  if (regions.length > 1) {
+    throw new InputError(`${base} holds list-instances from ${regions.length} regions (${regions.join(', ')}): keep the one of the region the IAM Identity Center instance is in`);
+  }
+  if (regions.length === 0) {
+    throw codedError('NotInImport', `${IMPORT_FILES.identityCenterInstances.file} is not in ${folder.dir} (make it with: ${IMPORT_FILES.identityCenterInstances.command}, or export again with examples/export-account.sh)`);
+  }
+  return regions[0]!;
 }
 
 /**
@@ -128,7 +219,8 @@ function reader(folder: ExportFolder) {
       const spec: ExportFileSpec = IMPORT_FILES[name];
       for (const [key, value] of Object.entries(values)) {
         // Names come from the exports themselves: none may reach outside its folder.
-        if (key !== 'trail-arn' && key !== 'analyzer-arn' && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) {
+        // ARNs name no file (they are the commands' arguments); ids do.
+        if (!key.endsWith('-arn') && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) {
           throw new InputError(`${join(folder.dir, filled(spec.file, { ...values, [key]: `<${key}>` }))}: ${JSON.stringify(value)} is not a ${key.replace(/-/g, ' ')} the AWS CLI writes; re-export (examples/export-account.sh)`);
         }
       }

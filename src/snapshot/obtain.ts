@@ -49,7 +49,7 @@ async function readSnapshot(selection: SourceSelection, progress: (message: stri
       const [{ createAwsClients }, { collectLive }] = await Promise.all([import('../collect/aws-clients.js'), import('../collect/live.js')]);
       const clients = await createAwsClients(selection.live);
       const description = liveDescription(clients.profile!, selection.live.roleArn);
-      return refuseUnfiled(await collectLive({ clients, description, progress, regions: selection.live.regions, ...(needed ? { needed } : {}) }), description);
+      return refuseUnfiled(await collectLive({ clients, description, progress, regions: selection.live.regions, identityCenterRegion: selection.live.identityCenterRegion, ...(needed ? { needed } : {}) }), description);
     }
   }
 }

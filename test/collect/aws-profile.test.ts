@@ -126,7 +126,7 @@ describe('resolveAwsProfile: endpoints, as the SDK picks them', () => {
 
   it("a profile's endpoint_url is every service's endpoint", async () => {
     const profile = await resolveAwsProfile({ profile: 'local' }, { HOME });
-    expect(profile.endpoints).toEqual({ IAM: 'http://127.0.0.1:4566', STS: 'http://127.0.0.1:4566', Organizations: 'http://127.0.0.1:4566', EC2: 'http://127.0.0.1:4566', CloudTrail: 'http://127.0.0.1:4566', AccessAnalyzer: 'http://127.0.0.1:4566', KMS: 'http://127.0.0.1:4566' });
+    expect(profile.endpoints).toEqual({ IAM: 'http://127.0.0.1:4566', STS: 'http://127.0.0.1:4566', Organizations: 'http://127.0.0.1:4566', EC2: 'http://127.0.0.1:4566', CloudTrail: 'http://127.0.0.1:4566', AccessAnalyzer: 'http://127.0.0.1:4566', KMS: 'http://127.0.0.1:4566', 'SSO Admin': 'http://127.0.0.1:4566', identitystore: 'http://127.0.0.1:4566' });
     const clients = await createAwsClients({ profile: 'local' }, { HOME });
     expect(await urlOf(clients.iam, new GetAccountPasswordPolicyCommand({}))).toBe('http://127.0.0.1:4566/');
     expect(await clients.iam.config.region()).toBe('us-gov-west-1');

@@ -13,7 +13,7 @@ import {
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
-import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { AccessAnalyzerClient, ListAnalyzersCommand } from '@aws-sdk/client-accessanalyzer';
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
@@ -143,6 +143,7 @@ describe('collectLive', () => {
   const ec2Mock = mockClient(EC2Client);
   const cloudTrailMock = mockClient(CloudTrailClient);
   const accessAnalyzerMock = mockClient(AccessAnalyzerClient);
+  const ssoAdminMock = mockClient(SSOAdminClient);
   let clients: AwsClients;
 
   const collect = (): Promise<Snapshot> =>
@@ -154,7 +155,7 @@ describe('collectLive', () => {
     });
 
   beforeEach(() => {
-    for (const mock of [iamMock, stsMock, organizationsMock, ec2Mock, cloudTrailMock, accessAnalyzerMock]) mock.reset();
+    for (const mock of [iamMock, stsMock, organizationsMock, ec2Mock, cloudTrailMock, accessAnalyzerMock, ssoAdminMock]) mock.reset();
     clients = {
       iam: new IAMClient({ region: 'us-east-1', credentials: CREDENTIALS }),
       sts: new STSClient({ region: 'us-east-1', credentials: CREDENTIALS }),
@@ -202,6 +203,8 @@ describe('collectLive', () => {
     organizationsMock.on(DescribeOrganizationCommand).rejects(new AWSOrganizationsNotInUseException({ message: 'not in an organization', $metadata: {} }));
     ec2Mock.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'us-east-1', OptInStatus: 'opt-in-not-required' }] });
     accessAnalyzerMock.on(ListAnalyzersCommand).resolves({ analyzers: [] });
+    // No Identity Center instance in the region (collectIdentityCenter's own tests read one).
+    ssoAdminMock.on(ListInstancesCommand).resolves({ Instances: [] });
   });
 
   afterEach(() => {
@@ -230,7 +233,9 @@ describe('collectLive', () => {
       cloudTrail: 'ok',
       organizations: 'ok',
       accessAnalyzer: 'ok',
+      identityCenter: 'ok',
     });
+    expect(snapshot.sources.identityCenter).toEqual({ status: 'ok', data: { region: 'us-east-1', instances: [] } });
     expect(snapshot.sources.callerIdentity).toEqual({
       status: 'ok',
       data: { account: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/auditor`, userId: 'AIDAAUDITOR' },

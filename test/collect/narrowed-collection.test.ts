@@ -1,4 +1,4 @@
-import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { AccessAnalyzerClient, ListAnalyzersCommand } from '@aws-sdk/client-accessanalyzer';
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
@@ -32,8 +32,8 @@ const ROOT_ROW: Record<string, string> = { user: '<root_account>', arn: `arn:aws
 const CSV = [CREDENTIAL_REPORT_REQUIRED_COLUMNS.join(','), CREDENTIAL_REPORT_REQUIRED_COLUMNS.map((column) => ROOT_ROW[column] ?? 'N/A').join(',')].join('\n');
 
 describe('collectLive reads only the sources a command needs', () => {
-  const mocks = [mockClient(IAMClient), mockClient(STSClient), mockClient(OrganizationsClient), mockClient(EC2Client), mockClient(CloudTrailClient), mockClient(AccessAnalyzerClient)] as const;
-  const [iam, sts, organizations, ec2, cloudTrail, accessAnalyzer] = mocks;
+  const mocks = [mockClient(IAMClient), mockClient(STSClient), mockClient(OrganizationsClient), mockClient(EC2Client), mockClient(CloudTrailClient), mockClient(AccessAnalyzerClient), mockClient(SSOAdminClient), mockClient(IdentitystoreClient)] as const;
+  const [iam, sts, organizations, ec2, cloudTrail, accessAnalyzer, ssoAdmin] = mocks;
   let clients: AwsClients;
 
   beforeEach(() => {
@@ -64,6 +64,8 @@ describe('collectLive reads only the sources a command needs', () => {
     organizations.on(DescribeOrganizationCommand).rejects(new AWSOrganizationsNotInUseException({ message: 'not in an organization', $metadata: {} }));
     ec2.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'us-east-1', OptInStatus: 'opt-in-not-required' }] });
     accessAnalyzer.on(ListAnalyzersCommand).resolves({ analyzers: [] });
+    // No Identity Center instance in the region: a whole answer.
+    ssoAdmin.on(ListInstancesCommand).resolves({ Instances: [] });
   });
 
   /** The sources whose APIs were called, by the operations each mock received. */

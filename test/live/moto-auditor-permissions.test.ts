@@ -18,10 +18,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/checks/check.js';
 import { ALL_CHECKS } from '../../src/checks/registry.js';
-import { operationsOf } from '../../src/collect/source-actions.js';
-import { SOURCE_NAMES, type SourceName } from '../../src/snapshot/schema.js';
+import { sourcesNeeded } from '../../src/checks/sources-needed.js';
+import { createAwsClients } from '../../src/collect/aws-clients.js';
+import { collectLive } from '../../src/collect/live.js';
+import { operationsOf, SOURCE_ACTIONS } from '../../src/collect/source-actions.js';
+import type { IdentityCenterInstance, Snapshot, SourceName } from '../../src/snapshot/schema.js';
 import { hipaaIam, readFindings, runFolders, STALE_LIST_WARNING, tempDir, verdicts, type CliResult } from '../support/cli.js';
 import { auditorPolicy, createUserWithKey, enforceIamAuthorization, isDenial, policyWithout, type AccessKey } from '../support/moto-auth.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { IDENTITY_CENTER_MOTO_ENV, seedIdentityCenter } from '../support/identity-center-moto.js';
 import { createBucket, motoInstalled, startMoto, type Moto } from '../support/moto.js';
 
 /*
@@ -31,6 +36,10 @@ import { createBucket, motoInstalled, startMoto, type Moto } from '../support/mo
  *   these JSON-protocol services, which the SDK cannot parse: the CLI records SyntaxError
  *   "... (HTTP 403)" where AWS would say AccessDeniedException. isDenial counts the 403.
  * - sts:GetCallerIdentity: always allowed, as on AWS; the policy rightly does not grant it.
+ * - sso (sso-admin), identitystore: enforced; the denial, in XML to these JSON-protocol services,
+ *   is read as "... (HTTP 403)" as for cloudtrail. sso:GetPermissionsBoundaryForPermissionSet is
+ *   not served by moto (HTTP 500): the fault proxy answers it, so moto proves it neither needed
+ *   nor sufficient; test/policies.test.ts ties it to the call collection makes.
  * - access-analyzer: moto has no such service (500 for every call, signed or not), so nothing
  *   here proves access-analyzer:ListAnalyzers or access-analyzer:ListFindings (which authorizes ListFindingsV2) sufficient or
  *   needed; only test/policies.test.ts ties them to the calls collection makes.
@@ -55,6 +64,8 @@ interface AuditRun {
 }
 
 /** The controls that cannot judge without a source, from each check's metadata. */
+/** The sources `audit` reads: those its controls need (a source no control reads is not called). */
+const AUDIT_SOURCES = sourcesNeeded(ALL_CHECKS);
 const readersOf = (source: SourceName) => ALL_CHECKS.filter((c) => c.meta.sources.includes(source)).map((c) => c.meta.controlId).sort();
 const deniedSources = (run: AuditRun) => run.sourceErrors.filter(isDenial).map((e) => e.source);
 const statusesOf = (run: AuditRun, controls: readonly string[]) => [...new Set(run.findings.filter((f) => controls.includes(f.controlId)).map((f) => f.status))];
@@ -186,7 +197,7 @@ describe.skipIf(!motoInstalled)('live path: the shipped auditor policy is all th
     expect(nobody.result.status).toBe(3);
     // sts:GetCallerIdentity needs no permission, on AWS as on moto.
     expect(nobody.caller?.arn).toBe(`arn:aws:iam::${ACCOUNT}:user/nobody`);
-    expect(deniedSources(nobody).sort()).toEqual(SOURCE_NAMES.filter((s) => s !== 'callerIdentity').sort());
+    expect(deniedSources(nobody).sort()).toEqual(AUDIT_SOURCES.filter((s) => s !== 'callerIdentity').sort());
     // IAM and EC2 say which action was refused: moto evaluated the (empty) policy, not a broken request.
     for (const error of nobody.sourceErrors.filter((e) => !UNREADABLE_DENIAL_SOURCES.includes(e.source as SourceName))) {
       expect(error.message, error.source).toMatch(/user\/nobody is not authorized to perform: (iam|ec2):\w+/);
@@ -205,7 +216,8 @@ describe.skipIf(!motoInstalled)('live path: the shipped auditor policy is all th
     expect(auditor.sourceErrors).toEqual([{ source: 'accessAnalyzer', code: 'SyntaxError', message: expect.stringContaining('(HTTP 500)') }]);
 
     // Every allowed action was exercised, save ListFindings (which ListFindingsV2 calls need): moto lists no analyzer to ask about.
-    const allowed = auditorPolicy().Statement.flatMap((s) => s.Action);
+    // The Identity Center actions are proven below, on seeded permission sets through the proxy.
+    const allowed = auditorPolicy().Statement.flatMap((s) => s.Action).filter((action) => !SOURCE_ACTIONS.identityCenter.includes(action));
     const unexercised = allowed.filter((action) => !operationsOf(action).some((operation) => auditor.operations[operation]));
     expect(unexercised).toEqual(['access-analyzer:ListFindings']);
 
@@ -248,5 +260,122 @@ describe.skipIf(!motoInstalled)('live path: the shipped auditor policy is all th
     }
     expect(statusesOf(run, controls)).toEqual(['ERROR']);
     expect(withoutControls(run, controls)).toEqual(withoutControls(auditor, controls));
+  });
+});
+
+/**
+ * IAM Identity Center's actions, proven on moto the same way: the full auditor reads every part
+ * of a seeded instance and exercises every action; lacking any one action leaves exactly the
+ * part that action reads an error (the whole source for sso:ListInstances), never an empty list.
+ * Collection runs in this process through the fault proxy, which answers
+ * GetPermissionsBoundaryForPermissionSet (moto has none) as AWS does for a set without boundary.
+ */
+describe.skipIf(!motoInstalled)('live path: the auditor policy reads IAM Identity Center, and each of its actions is needed', () => {
+  const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+  let moto: Moto;
+  let proxy: FaultProxy;
+  const keys = new Map<string, AccessKey>();
+  let auditor: Snapshot;
+  /** The part of an instance each action reads; GetPermissionsBoundaryForPermissionSet is left out (the proxy answers it, not moto). */
+  const PART_OF_ACTION: Record<string, 'source' | 'permissionSets' | 'identityStore' | 'awsManagedPolicyDocuments'> = {
+    'sso:ListInstances': 'source',
+    'sso:ListPermissionSets': 'permissionSets',
+    'sso:DescribePermissionSet': 'permissionSets',
+    'sso:ListManagedPoliciesInPermissionSet': 'permissionSets',
+    'sso:ListCustomerManagedPolicyReferencesInPermissionSet': 'permissionSets',
+    'sso:GetInlinePolicyForPermissionSet': 'permissionSets',
+    'sso:ListAccountsForProvisionedPermissionSet': 'permissionSets',
+    'sso:ListAccountAssignments': 'permissionSets',
+    'identitystore:ListUsers': 'identityStore',
+    'identitystore:ListGroups': 'identityStore',
+    'identitystore:ListGroupMemberships': 'identityStore',
+    'iam:GetPolicy': 'awsManagedPolicyDocuments',
+    'iam:GetPolicyVersion': 'awsManagedPolicyDocuments',
+  };
+  const ROWS = Object.entries(PART_OF_ACTION).map(([action, part]) => ({ action, part }));
+  const userFor = (action: string) => `ic-auditor-no-${action.split(':')[1]}`;
+
+  const read = async (userName: string): Promise<Snapshot> => {
+    const key = keys.get(userName)!;
+    const env = { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey };
+    // The SDK's credential chain reads process.env: set it for this read (reads run one at a time), then put it back.
+    const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, env);
+    try {
+      return await collectLive({ clients: await createAwsClients({ region: REGION }, process.env), description: userName, needed: { sources: ['identityCenter'], by: 'this test' } });
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  };
+  const instanceOf = (snapshot: Snapshot): IdentityCenterInstance => {
+    const source = snapshot.sources.identityCenter;
+    if (source.status !== 'ok') throw new Error(`identityCenter: ${JSON.stringify(source)}`);
+    expect(source.data.instances).toHaveLength(1);
+    return source.data.instances[0]!;
+  };
+
+  beforeAll(async () => {
+    moto = await startMoto(IDENTITY_CENTER_MOTO_ENV);
+    await seedIdentityCenter(moto.endpoint, {
+      users: [{ userName: 'alice' }, { userName: 'bob' }],
+      groups: [{ displayName: 'Clinicians', members: ['alice'] }],
+      permissionSets: [{ name: 'RecordsRead', sessionDuration: 'PT4H', inlinePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }, awsManagedPolicies: [READ_ONLY], customerManagedPolicies: [{ name: 'clinic' }], assignments: [{ group: 'Clinicians' }, { user: 'bob' }] }],
+    });
+    proxy = await startFaultProxy({ upstream: moto.endpoint, permissionsBoundaries: {} });
+    const iam = new IAMClient({ endpoint: moto.endpoint, region: REGION, credentials: DEFAULT_KEY });
+    keys.set('auditor', await createUserWithKey(iam, 'ic-auditor', auditorPolicy()));
+    keys.set('nobody', await createUserWithKey(iam, 'ic-nobody', null));
+    for (const { action } of ROWS) keys.set(userFor(action), await createUserWithKey(iam, userFor(action), policyWithout(auditorPolicy(), [action])));
+    iam.destroy();
+    await enforceIamAuthorization(moto.endpoint);
+    auditor = await read('auditor');
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await moto?.stop();
+  });
+
+  it('the table names every Identity Center action but the one moto cannot serve', () => {
+    expect(Object.keys(PART_OF_ACTION).sort()).toEqual(SOURCE_ACTIONS.identityCenter.filter((a) => a !== 'sso:GetPermissionsBoundaryForPermissionSet').sort());
+  });
+
+  it('moto enforces: a user with no policy is denied ListInstances, so the whole source is that denial', async () => {
+    const nobody = await read('nobody');
+    expect(nobody.sources.identityCenter.status).toBe('error');
+    expect(nobody.sources.identityCenter.status === 'error' && isDenial(nobody.sources.identityCenter.error)).toBe(true);
+  });
+
+  it('the auditor policy reads every part, calling every Identity Center action', () => {
+    const instance = instanceOf(auditor);
+    expect(instance.permissionSets).toMatchObject({ status: 'ok', data: [{ name: 'RecordsRead', sessionDuration: 'PT4H', accounts: [ACCOUNT], assignments: expect.arrayContaining([expect.objectContaining({ principalType: 'GROUP' }), expect.objectContaining({ principalType: 'USER' })]) }] });
+    expect(instance.identityStore).toMatchObject({ status: 'ok', data: { users: expect.arrayContaining([expect.objectContaining({ userName: 'alice' })]), memberships: [expect.anything()] } });
+    expect(instance.awsManagedPolicyDocuments[READ_ONLY]?.status).toBe('ok');
+    const operations = auditor.collection.calls.identityCenter?.operations ?? {};
+    expect(SOURCE_ACTIONS.identityCenter.filter((action) => !operationsOf(action).some((operation) => operations[operation]))).toEqual([]);
+  });
+
+  it.each(ROWS)('without $action: $part is a denial, every other part as the full auditor read it', async ({ action, part }) => {
+    const run = await read(userFor(action));
+    const source = run.sources.identityCenter;
+    if (part === 'source') {
+      expect(source.status === 'error' && isDenial(source.error)).toBe(true);
+      return;
+    }
+    const instance = instanceOf(run);
+    const full = instanceOf(auditor);
+    if (part === 'awsManagedPolicyDocuments') {
+      const document = instance.awsManagedPolicyDocuments[READ_ONLY];
+      expect(document?.status === 'error' && isDenial(document.error)).toBe(true);
+      expect(document?.status === 'error' && document.error.message).toContain(`is not authorized to perform: ${action}`);
+    } else {
+      const result = instance[part];
+      expect(result.status === 'error' && isDenial(result.error), JSON.stringify(result)).toBe(true);
+    }
+    // Without the permission sets, which AWS managed policies they use is unknown: none is read.
+    const expected = { ...full, ...(part === 'permissionSets' ? { awsManagedPolicyDocuments: {} } : {}) };
+    for (const other of ['permissionSets', 'identityStore', 'awsManagedPolicyDocuments'] as const) if (other !== part) expect(instance[other], other).toEqual(expected[other]);
   });
 });

@@ -26,11 +26,13 @@ import type { Timeouts } from '../../src/collect/live-settings.js';
 import { SOURCE_OF_OPERATION } from '../../src/collect/call-ledger.js';
 import { collectLive } from '../../src/collect/live.js';
 import { DEFAULT_SETTINGS } from '../../src/settings.js';
-import type { Snapshot, SourceName } from '../../src/snapshot/schema.js';
+import type { IdentityCenterInstance, Snapshot, SourceName } from '../../src/snapshot/schema.js';
 import { startFaultProxy, type Fault, type FaultProxy, type FaultRule } from '../support/fault-proxy.js';
+import { seedIdentityCenter } from '../support/identity-center-moto.js';
 import { createBucket, motoInstalled, startMoto, type Moto } from '../support/moto.js';
 
 const ACCOUNT = '123456789012';
+const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 const policy = (statement: object) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
 const trustEc2 = policy({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' });
 const SAML_METADATA = `<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.clinic.example/"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"/></md:EntityDescriptor>`;
@@ -100,11 +102,13 @@ function damagedSources(snapshot: Snapshot): Set<SourceName> {
   for (const [name, source] of Object.entries(snapshot.sources) as [SourceName, Snapshot['sources'][SourceName]][]) {
     if (source.status === 'error') damaged.add(name);
   }
-  const { cloudTrail, accessAnalyzer, authorizationDetails, organizations } = snapshot.sources;
+  const { cloudTrail, accessAnalyzer, authorizationDetails, organizations, identityCenter } = snapshot.sources;
   if (cloudTrail.status === 'ok' && cloudTrail.data.trails.some((t) => t.status.status === 'error' || t.eventSelectors.status === 'error')) damaged.add('cloudTrail');
   if (accessAnalyzer.status === 'ok' && Object.values(accessAnalyzer.data.regions).some((r) => r.status === 'error')) damaged.add('accessAnalyzer');
   if (authorizationDetails.status === 'ok' && authorizationDetails.data.roleSessionLimitsError) damaged.add('authorizationDetails');
   if (organizations.status === 'ok' && organizations.data.inOrganization && organizations.data.scps === null) damaged.add('organizations');
+  const partsOf = (i: IdentityCenterInstance) => [i.permissionSets, i.identityStore, ...Object.values(i.awsManagedPolicyDocuments)];
+  if (identityCenter.status === 'ok' && identityCenter.data.instances.some((i) => partsOf(i).some((part) => part.status === 'error'))) damaged.add('identityCenter');
   return damaged;
 }
 
@@ -197,6 +201,12 @@ describe.skipIf(!motoInstalled)('fault suite: every collector API × {empty, mal
     await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
     await organizations.send(new CreateScpCommand({ Name: 'deny-leave', Description: 'no leaving', Type: 'SERVICE_CONTROL_POLICY', Content: policy({ Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }) }));
     for (const client of [iam, trails, organizations]) client.destroy();
+    // IAM Identity Center: a set with every kind of policy, provisioned and assigned to a user and a group, so every call is made.
+    const seeded = await seedIdentityCenter(moto.endpoint, {
+      users: [{ userName: 'carol' }, { userName: 'dave' }],
+      groups: [{ displayName: 'Nurses', members: ['carol'] }],
+      permissionSets: [{ name: 'RecordsRead', sessionDuration: 'PT4H', inlinePolicy: JSON.parse(policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' })) as object, awsManagedPolicies: [READ_ONLY], customerManagedPolicies: [{ name: 'records-read' }], assignments: [{ group: 'Nurses' }, { user: 'dave' }] }],
+    });
 
     proxy = await startFaultProxy({
       upstream: moto.endpoint,
@@ -204,6 +214,9 @@ describe.skipIf(!motoInstalled)('fault suite: every collector API × {empty, mal
       // moto has no Access Analyzer: the proxy answers as an ACTIVE analyzer with one external-access finding.
       analyzer: { accountId: ACCOUNT, findings: [{ id: 'f-1', resource: `arn:aws:iam::${ACCOUNT}:role/unbounded-app`, resourceType: 'AWS::IAM::Role' }] },
       rewrite: withRoot,
+      // moto has no GetPermissionsBoundaryForPermissionSet, and AWS managed policies only when loading all of them.
+      permissionsBoundaries: { [seeded.permissionSets.RecordsRead!]: { ManagedPolicyArn: READ_ONLY } },
+      awsManagedPolicies: { [READ_ONLY]: JSON.parse(policy({ Effect: 'Allow', Action: ['s3:Get*', 's3:List*'], Resource: '*' })) as object },
     });
     clean = await collect([]);
     cleanVerdicts = verdictsOf(clean);

@@ -19,6 +19,11 @@ import type { AddressInfo, Socket } from 'node:net';
  *   when delayMs exceeds it).
  * moto has no IAM Access Analyzer: with `analyzer` set the proxy answers ListAnalyzers (one
  * ACTIVE account analyzer per region) and ListFindingsV2 (the findings given) itself.
+ * moto has no sso-admin GetPermissionsBoundaryForPermissionSet: with `permissionsBoundaries`
+ * set the proxy answers it as AWS does (test/support/identity-center-moto.ts seeds the rest).
+ * moto knows AWS managed policies only when started with MOTO_IAM_LOAD_MANAGED_POLICIES, which
+ * also puts all of them in every authorization details answer: with `awsManagedPolicies` set
+ * the proxy answers iam GetPolicy and GetPolicyVersion for those ARNs itself (version v1).
  */
 export type Fault = 'empty' | 'empty0' | 'truncated' | 'misshapen' | 'denied' | 'throttle' | 'e500' | 'e503' | 'reset' | 'delay';
 
@@ -39,6 +44,9 @@ export interface EmulatedFinding {
   resourceType: string;
 }
 
+/** A permission set's boundary as GetPermissionsBoundaryForPermissionSet answers it (one of the two). */
+export type EmulatedPermissionsBoundary = { ManagedPolicyArn: string } | { CustomerManagedPolicyReference: { Name: string; Path?: string } };
+
 export interface FaultProxyOptions {
   /** moto's endpoint, e.g. http://127.0.0.1:5000. */
   upstream: string;
@@ -47,6 +55,14 @@ export interface FaultProxyOptions {
   seed?: number;
   /** Answer Access Analyzer in place of moto, with these ACTIVE findings. */
   analyzer?: { accountId: string; findings: EmulatedFinding[] };
+  /**
+   * Answer sso-admin GetPermissionsBoundaryForPermissionSet in place of moto: the boundary given
+   * for the permission set's ARN, or, for a set not named here, ResourceNotFoundException (HTTP
+   * 400), which is what AWS answers for a set that has no permissions boundary.
+   */
+  permissionsBoundaries?: Readonly<Record<string, EmulatedPermissionsBoundary>>;
+  /** Answer iam GetPolicy and GetPolicyVersion for these AWS managed policy ARNs (default version v1, this document) in place of moto. */
+  awsManagedPolicies?: Readonly<Record<string, object>>;
   /** Rewrites moto's answer to an action before any fault, to show what moto cannot (root's MFA, say). */
   rewrite?: (action: string, body: string) => string;
 }
@@ -165,6 +181,28 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     return { status: 404, body: JSON.stringify({ message: `the fault proxy does not emulate ${action}` }) };
   };
 
+  const emulatedBoundary = (body: Buffer): { status: number; headers: Record<string, string>; body: string } => {
+    const { PermissionSetArn: arn } = JSON.parse(body.toString('utf8') || '{}') as { PermissionSetArn?: string };
+    const boundary = arn ? options.permissionsBoundaries?.[arn] : undefined;
+    if (boundary) return { status: 200, headers: { 'Content-Type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ PermissionsBoundary: boundary }) };
+    const message = 'Could not find PermissionsBoundary for the given PermissionSet.';
+    return { status: 400, headers: { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-ErrorType': 'ResourceNotFoundException' }, body: JSON.stringify({ __type: 'ResourceNotFoundException', Message: message }) };
+  };
+
+  /** GetPolicy / GetPolicyVersion of an emulated AWS managed policy, as IAM's query API writes them; null for any other request. */
+  const emulatedManagedPolicy = (action: string, body: Buffer): { status: number; headers: Record<string, string>; body: string } | null => {
+    if (!options.awsManagedPolicies || (action !== 'GetPolicy' && action !== 'GetPolicyVersion')) return null;
+    const arn = new URLSearchParams(body.toString('utf8')).get('PolicyArn') ?? '';
+    const document = options.awsManagedPolicies[arn];
+    if (!document) return null;
+    const name = arn.slice(arn.lastIndexOf('/') + 1);
+    const result =
+      action === 'GetPolicy'
+        ? `<Policy><PolicyName>${name}</PolicyName><Arn>${arn}</Arn><Path>/</Path><DefaultVersionId>v1</DefaultVersionId><AttachmentCount>0</AttachmentCount><IsAttachable>true</IsAttachable></Policy>`
+        : `<PolicyVersion><Document>${encodeURIComponent(JSON.stringify(document))}</Document><VersionId>v1</VersionId><IsDefaultVersion>true</IsDefaultVersion></PolicyVersion>`;
+    return { status: 200, headers: { 'Content-Type': 'text/xml' }, body: `<${action}Response xmlns="${QUERY_NAMESPACES.iam}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>fault-proxy</RequestId></ResponseMetadata></${action}Response>` };
+  };
+
   const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> =>
     new Promise((resolve, reject) => {
       const headers = { ...req.headers };
@@ -226,7 +264,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       default:
         break;
     }
-    const answer = options.analyzer && service === 'access-analyzer' ? { ...emulatedAnalyzer(region, action), headers: { 'Content-Type': 'application/json' } } : await forward(req, body);
+    const answer =
+      options.analyzer && service === 'access-analyzer'
+        ? { ...emulatedAnalyzer(region, action), headers: { 'Content-Type': 'application/json' } }
+        : options.permissionsBoundaries && action === 'GetPermissionsBoundaryForPermissionSet'
+          ? emulatedBoundary(body)
+          : (emulatedManagedPolicy(action, body) ?? (await forward(req, body)));
     let data = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body);
     if (options.rewrite) data = Buffer.from(options.rewrite(action, data.toString('utf8')));
     send(res, answer.status, answer.headers, rule?.fault === 'truncated' ? data.subarray(0, Math.floor(data.length / 2)) : data);
