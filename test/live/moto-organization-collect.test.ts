@@ -9,7 +9,6 @@ import { ouPathText } from '../../src/organization/facts.js';
 import { readOrganizationFolder, saveOrganizationFolder } from '../../src/organization/folder.js';
 import { isReadFailure } from '../../src/snapshot/build.js';
 import { tempDir } from '../support/cli.js';
-import { identityCenterCollectorBuilt } from '../support/identity-center-collector.js';
 import { enforceIamAuthorization, isDenial, type AccessKey } from '../support/moto-auth.js';
 import { motoInstalled, startMoto, type Moto } from '../support/moto.js';
 import { MANAGEMENT, ORGANIZATION_POLICY_ACTIONS, REGION, seedOrganization, type Seeded } from '../support/moto-organization.js';
@@ -36,10 +35,8 @@ describe.skipIf(!motoInstalled)('collecting an organization live (moto): facts o
   let source: OrganizationSource;
   const outcomes = new Map<string, AccountOutcome>();
   const saved: Record<string, string | undefined> = {};
-  let collectorBuilt = false;
 
   beforeAll(async () => {
-    collectorBuilt = await identityCenterCollectorBuilt();
     moto = await startMoto();
     seeded = await seedOrganization(moto);
     await enforceIamAuthorization(moto.endpoint);
@@ -99,9 +96,8 @@ describe.skipIf(!motoInstalled)('collecting an organization live (moto): facts o
     expect(source.skipped).toEqual([]);
     expect(source.selection).toEqual({ accounts: null, ous: null, exclude: [], roleName: 'hipaa-iam-auditor', externalId: false });
     const calls = source.facts.collection.calls;
-    // IAM Identity Center's calls are the facts' too, once the collector reads it (issue 14, part 1).
-    const identityCenter = collectorBuilt ? ['identityCenter'] : [];
-    expect(Object.keys(calls).sort()).toEqual(['accounts', 'organization', 'organizationAnalyzers', 'organizationTrails', 'organizationsFeatures', 'scps', ...identityCenter].sort());
+    // IAM Identity Center is read once, with the facts, and counted there.
+    expect(Object.keys(calls).sort()).toEqual(['accounts', 'identityCenter', 'organization', 'organizationAnalyzers', 'organizationTrails', 'organizationsFeatures', 'scps']);
     // The walk: ListRoots once, and per parent (root, PHI, Prod) one ListAccountsForParent and one ListOrganizationalUnitsForParent.
     expect(calls.accounts!.operations).toEqual({ ListAccounts: 1, ListRoots: 1, ListAccountsForParent: 3, ListOrganizationalUnitsForParent: 3 });
   });

@@ -3,7 +3,6 @@ import { CreateAccountAssignmentCommand, CreatePermissionSetCommand, ListInstanc
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectOrganizationLive } from '../../src/organization/collect-live.js';
 import type { AccountOutcome, OrganizationSource } from '../../src/organization/collection.js';
-import { identityCenterCollectorBuilt } from '../support/identity-center-collector.js';
 import { enforceIamAuthorization } from '../support/moto-auth.js';
 import { MANAGEMENT, REGION, seedOrganization, type Seeded } from '../support/moto-organization.js';
 import { motoInstalled, startMoto, type Moto } from '../support/moto.js';
@@ -17,13 +16,10 @@ import { motoInstalled, startMoto, type Moto } from '../support/moto.js';
  * What moto cannot show: ProvisionPermissionSet provisions to moto's own account (the management
  * account) whatever its target, and ListAccountsForProvisionedPermissionSet lists only that one,
  * so no member is reached by a set here; which people reach which member is shown over in-memory
- * accounts (test/organization/identity-center-run.test.ts). Skipped until the collector reads
- * Identity Center (src/collect/identity-center.ts, issue 14 part 1).
+ * accounts (test/organization/identity-center-run.test.ts).
  */
 
-const built = await identityCenterCollectorBuilt();
-
-describe.skipIf(!motoInstalled || !built)('IAM Identity Center in an organization collected live (moto): read once, from the management account', () => {
+describe.skipIf(!motoInstalled)('IAM Identity Center in an organization collected live (moto): read once, from the management account', () => {
   let moto: Moto;
   let seeded: Seeded;
   let source: OrganizationSource;
