@@ -1,4 +1,5 @@
-import { groupsAssigned, identityCenterRegionOfRole, identityCenterScope, identityCenterSource, indexStore, peopleWithAccess, permissionSetNameOfRole, personLabel, type IdentityCenterScope, type StoreIndex } from '../../identity-center/view.js';
+import { accountsInScope, groupsAssigned, identityCenterRegionOfRole, permissionSetPermissions, identityCenterScope, identityCenterSource, indexStore, peopleWithAccess, permissionSetNameOfRole, personLabel, type IdentityCenterScope, type StoreIndex } from '../../identity-center/view.js';
+import type { PrincipalPermissions } from '../../policy/effective-permissions.js';
 import type { IdentityCenterInstance, PermissionSet } from '../../snapshot/schema.js';
 import { isIdentityCenterRole } from '../../snapshot/principals.js';
 import { accountFinding, optionalSourceData, type CheckContext, type FindingDraft, type Status } from '../check.js';
@@ -150,4 +151,44 @@ export function noPassWithoutStore(run: IdentityCenterRun, findings: FindingDraf
     const why = `${store.error.code}: ${store.error.message}`;
     return { ...finding, status: 'ERROR', message: `${finding.message}; but identity store ${store.id} could not be read (${why}), so who holds it is unknown and it cannot pass`, evidence: { ...finding.evidence, identityStoreError: why } };
   });
+}
+
+/**
+ * A permission set in one account as one principal (permissionSetPermissions): customer managed
+ * references resolve only in an account whose authorization details the run read, its own, and
+ * there the run's account model compiles the policies once.
+ */
+export function permissionsInAccount(context: CheckContext, instance: IdentityCenterInstance, permissionSet: PermissionSet, accountId: string): PrincipalPermissions {
+  const { snapshot, now } = context;
+  const details = accountId === snapshot.accountId ? optionalSourceData(snapshot, 'authorizationDetails') : null;
+  return permissionSetPermissions(instance, permissionSet, accountId, details, now, details ? context.model : null);
+}
+
+/**
+ * The findings of a control judged per permission set × account in scope (IAM-033, IAM-035):
+ * `judge` for each pair; an instance whose permission sets could not be read is one ERROR saying
+ * `cannot` ("no permission set can be judged for …"); a set reaching no account (single-account
+ * run) is NOT_APPLICABLE; nothing in scope is one NOT_APPLICABLE; and no PASS without the
+ * identity store (noPassWithoutStore).
+ */
+export function judgeEachInAccount(
+  context: CheckContext,
+  run: IdentityCenterRun,
+  cannot: string,
+  judge: (instance: IdentityCenterInstance, permissionSet: PermissionSet, accountId: string, store: StoreIndex | null) => FindingDraft,
+): FindingDraft[] {
+  const findings: FindingDraft[] = [];
+  for (const instance of run.instances) {
+    if (instance.permissionSets.status !== 'ok') {
+      findings.push(partError(instance, 'permissionSets', cannot));
+      continue;
+    }
+    const store = storeOf(instance);
+    for (const permissionSet of instance.permissionSets.data) {
+      const accounts = accountsInScope(permissionSet, run.scope);
+      if (run.scope.kind === 'all' && accounts.length === 0) findings.push(provisionedNowhere(instance, permissionSet));
+      for (const accountId of accounts) findings.push(judge(instance, permissionSet, accountId, store));
+    }
+  }
+  return findings.length > 0 ? noPassWithoutStore(run, findings) : [nothingReaches(context, run)];
 }

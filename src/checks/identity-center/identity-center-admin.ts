@@ -1,9 +1,9 @@
-import { accountsInScope, peopleWithAccess, permissionSetInAccount, permissionSetPermissions, personLabel, type StoreIndex } from '../../identity-center/view.js';
+import { peopleWithAccess, permissionSetInAccount, personLabel, type StoreIndex } from '../../identity-center/view.js';
 import { adminAccess, hitLabel, type AdminAccess } from '../../policy/effective-permissions.js';
 import type { IdentityCenterInstance, PermissionSet } from '../../snapshot/schema.js';
-import { defineCheck, optionalSourceData, type CheckContext, type FindingDraft, type Status } from '../check.js';
+import { defineCheck, type CheckContext, type FindingDraft, type Status } from '../check.js';
 import { passing } from '../pass-evidence.js';
-import { holdersOf, identityCenterRun, listed, nothingReaches, partError, PERMISSION_SET_TYPE, permissionSetEvidence, provisionedNowhere, storeOf, noPassWithoutStore } from './common.js';
+import { holdersOf, identityCenterRun, judgeEachInAccount, listed, PERMISSION_SET_TYPE, permissionSetEvidence, permissionsInAccount } from './common.js';
 
 /** Break-glass permission sets may be held by at most this many people (CONTROLS.md IAM-033). */
 export const MAX_BREAK_GLASS_PEOPLE = 2;
@@ -39,28 +39,13 @@ export default defineCheck({
   run(context) {
     const ic = identityCenterRun(context);
     if (Array.isArray(ic)) return ic;
-    const findings: FindingDraft[] = [];
-    for (const instance of ic.instances) {
-      if (instance.permissionSets.status !== 'ok') {
-        findings.push(partError(instance, 'permissionSets', 'no permission set can be judged for administrator access'));
-        continue;
-      }
-      const store = storeOf(instance);
-      for (const permissionSet of instance.permissionSets.data) {
-        const accounts = accountsInScope(permissionSet, ic.scope);
-        if (ic.scope.kind === 'all' && accounts.length === 0) findings.push(provisionedNowhere(instance, permissionSet));
-        for (const accountId of accounts) findings.push(judge(context, instance, permissionSet, accountId, store));
-      }
-    }
-    return findings.length > 0 ? noPassWithoutStore(ic, findings) : [nothingReaches(context, ic)];
+    return judgeEachInAccount(context, ic, 'no permission set can be judged for administrator access', (instance, permissionSet, accountId, store) => judge(context, instance, permissionSet, accountId, store));
   },
 });
 
 function judge(context: CheckContext, instance: IdentityCenterInstance, permissionSet: PermissionSet, accountId: string, store: StoreIndex | null): FindingDraft {
-  const { snapshot, settings, now } = context;
-  // Customer managed references resolve only in an account whose authorization details the run read: its own.
-  const details = accountId === snapshot.accountId ? optionalSourceData(snapshot, 'authorizationDetails') : null;
-  const perms = permissionSetPermissions(instance, permissionSet, accountId, details, now, details ? context.model : null);
+  const { settings } = context;
+  const perms = permissionsInAccount(context, instance, permissionSet, accountId);
   const access = adminAccess(perms);
   const grantedBy = access.grants.map((h) => hitLabel(perms, h));
   const holders = holdersOf(instance, permissionSet, accountId, store);

@@ -1,7 +1,7 @@
-import { accountsInScope, permissionSetInAccount, permissionSetPermissions } from '../../identity-center/view.js';
-import { defineCheck, optionalSourceData, type FindingDraft } from '../check.js';
+import { permissionSetInAccount } from '../../identity-center/view.js';
+import { defineCheck } from '../check.js';
 import { eligibilityJudge } from '../least-privilege/non-eligible-services.js';
-import { holdersOf, identityCenterRun, nothingReaches, partError, PERMISSION_SET_TYPE, permissionSetEvidence, provisionedNowhere, storeOf, noPassWithoutStore } from './common.js';
+import { holdersOf, identityCenterRun, judgeEachInAccount, PERMISSION_SET_TYPE, permissionSetEvidence, permissionsInAccount } from './common.js';
 
 /**
  * Permission sets let people reach only HIPAA-eligible services, judged as IAM-021 judges a role
@@ -28,35 +28,18 @@ export default defineCheck({
   run(context) {
     const ic = identityCenterRun(context);
     if (Array.isArray(ic)) return ic;
-    const { snapshot, settings, now } = context;
-    const judgeEligibility = eligibilityJudge(settings.eligibleServices);
-    const findings: FindingDraft[] = [];
-    for (const instance of ic.instances) {
-      if (instance.permissionSets.status !== 'ok') {
-        findings.push(partError(instance, 'permissionSets', 'no permission set can be judged against the eligible-services list'));
-        continue;
-      }
-      const store = storeOf(instance);
-      for (const permissionSet of instance.permissionSets.data) {
-        const accounts = accountsInScope(permissionSet, ic.scope);
-        if (ic.scope.kind === 'all' && accounts.length === 0) findings.push(provisionedNowhere(instance, permissionSet));
-        for (const accountId of accounts) {
-          // As IAM-033: customer managed references resolve only in the run's own account.
-          const details = accountId === snapshot.accountId ? optionalSourceData(snapshot, 'authorizationDetails') : null;
-          const perms = permissionSetPermissions(instance, permissionSet, accountId, details, now, details ? context.model : null);
-          const verdict = judgeEligibility(perms, `permission set ${permissionSet.name} in account ${accountId}`);
-          const holders = holdersOf(instance, permissionSet, accountId, store);
-          findings.push({
-            status: verdict.status,
-            resourceType: PERMISSION_SET_TYPE,
-            resourceArn: permissionSetInAccount(permissionSet, accountId),
-            resourceName: `${permissionSet.name}@${accountId}`,
-            message: `${verdict.message}; ${holders.text}`,
-            evidence: { ...permissionSetEvidence(instance, permissionSet, accountId, holders), ...verdict.evidence },
-          });
-        }
-      }
-    }
-    return findings.length > 0 ? noPassWithoutStore(ic, findings) : [nothingReaches(context, ic)];
+    const judgeEligibility = eligibilityJudge(context.settings.eligibleServices);
+    return judgeEachInAccount(context, ic, 'no permission set can be judged against the eligible-services list', (instance, permissionSet, accountId, store) => {
+      const verdict = judgeEligibility(permissionsInAccount(context, instance, permissionSet, accountId), `permission set ${permissionSet.name} in account ${accountId}`);
+      const holders = holdersOf(instance, permissionSet, accountId, store);
+      return {
+        status: verdict.status,
+        resourceType: PERMISSION_SET_TYPE,
+        resourceArn: permissionSetInAccount(permissionSet, accountId),
+        resourceName: `${permissionSet.name}@${accountId}`,
+        message: `${verdict.message}; ${holders.text}`,
+        evidence: { ...permissionSetEvidence(instance, permissionSet, accountId, holders), ...verdict.evidence },
+      };
+    });
   },
 });
