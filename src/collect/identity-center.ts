@@ -101,26 +101,48 @@ async function readPermissionSet(client: SSOAdminClient, instanceArn: string, ar
   // Each call gets its own copy: a paginator writes its NextToken into the input it is given, and
   // the next paginator handed the same object would start from that token, skipping pages.
   const input = () => ({ InstanceArn: instanceArn, PermissionSetArn: arn });
-  const described = permissionSetFromAnswer(await client.send(new DescribePermissionSetCommand(input())), arn);
+  const described = await during('sso:DescribePermissionSet', arn, async () => permissionSetFromAnswer(await client.send(new DescribePermissionSetCommand(input())), arn));
   const awsManagedPolicies: PermissionSet['awsManagedPolicies'] = [];
-  for await (const page of paginateListManagedPoliciesInPermissionSet({ client }, input())) awsManagedPolicies.push(...managedPoliciesFromAnswer(page));
+  await during('sso:ListManagedPoliciesInPermissionSet', arn, async () => {
+    for await (const page of paginateListManagedPoliciesInPermissionSet({ client }, input())) awsManagedPolicies.push(...managedPoliciesFromAnswer(page));
+  });
   const customerManagedPolicies: PermissionSet['customerManagedPolicies'] = [];
-  for await (const page of paginateListCustomerManagedPolicyReferencesInPermissionSet({ client }, input())) customerManagedPolicies.push(...customerManagedPoliciesFromAnswer(page));
-  const inlinePolicy = inlinePolicyFromAnswer(await client.send(new GetInlinePolicyForPermissionSetCommand(input())), arn);
+  await during('sso:ListCustomerManagedPolicyReferencesInPermissionSet', arn, async () => {
+    for await (const page of paginateListCustomerManagedPolicyReferencesInPermissionSet({ client }, input())) customerManagedPolicies.push(...customerManagedPoliciesFromAnswer(page));
+  });
+  const inlinePolicy = await during('sso:GetInlinePolicyForPermissionSet', arn, async () => inlinePolicyFromAnswer(await client.send(new GetInlinePolicyForPermissionSetCommand(input())), arn));
   let permissionsBoundary: PermissionSet['permissionsBoundary'];
   try {
-    permissionsBoundary = permissionsBoundaryFromAnswer(await client.send(new GetPermissionsBoundaryForPermissionSetCommand(input())));
+    permissionsBoundary = await during('sso:GetPermissionsBoundaryForPermissionSet', arn, async () => permissionsBoundaryFromAnswer(await client.send(new GetPermissionsBoundaryForPermissionSetCommand(input()))));
   } catch (error) {
     if (!isNoPermissionsBoundary(error)) throw error;
     permissionsBoundary = null;
   }
   const accounts: string[] = [];
-  for await (const page of paginateListAccountsForProvisionedPermissionSet({ client }, input())) accounts.push(...provisionedAccountsFromAnswer(page));
+  await during('sso:ListAccountsForProvisionedPermissionSet', arn, async () => {
+    for await (const page of paginateListAccountsForProvisionedPermissionSet({ client }, input())) accounts.push(...provisionedAccountsFromAnswer(page));
+  });
   const assignments: PermissionSet['assignments'] = [];
   for (const accountId of accounts) {
-    for await (const page of paginateListAccountAssignments({ client }, { ...input(), AccountId: accountId })) assignments.push(...assignmentsFromAnswer(page, accountId));
+    await during('sso:ListAccountAssignments', `${arn} in ${accountId}`, async () => {
+      for await (const page of paginateListAccountAssignments({ client }, { ...input(), AccountId: accountId })) assignments.push(...assignmentsFromAnswer(page, accountId));
+    });
   }
   return { ...described, awsManagedPolicies, customerManagedPolicies, inlinePolicy, permissionsBoundary, accounts, assignments };
+}
+
+/**
+ * One call of a permission set's reading: a failure keeps AWS's error code, and its message gains
+ * the action and the set (`sso:GetInlinePolicyForPermissionSet on arn:…: …`), so a denial names
+ * the permission to grant and an error answer the call that gave it.
+ */
+async function during<T>(action: string, subject: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof Error && !error.message.startsWith(action)) error.message = `${action} on ${subject}: ${error.message}`;
+    throw error;
+  }
 }
 
 async function readIdentityStore(client: IdentitystoreClient, identityStoreId: string, limit: number): Promise<IdentityStore> {

@@ -176,7 +176,7 @@ describe('collectIdentityCenter (sso-admin, identitystore and iam answers mocked
 
     for (const name of ['ValidationException', 'InternalServerException', 'AccessDeniedException']) {
       ssoMock.on(GetPermissionsBoundaryForPermissionSetCommand, { PermissionSetArn: SET_B }).rejects(new SSOAdminServiceException({ name, $fault: 'client', message: `${name} for the boundary`, ...meta(400) }));
-      expect((await instanceOf()).permissionSets, name).toEqual({ status: 'error', error: { code: name, message: `${name} for the boundary (HTTP 400)` } });
+      expect((await instanceOf()).permissionSets, name).toEqual({ status: 'error', error: { code: name, message: `sso:GetPermissionsBoundaryForPermissionSet on ${SET_B}: ${name} for the boundary (HTTP 400)` } });
     }
     // A 200 answer without the boundary is incomplete, not "no boundary".
     ssoMock.on(GetPermissionsBoundaryForPermissionSetCommand, { PermissionSetArn: SET_B }).resolves({});

@@ -141,7 +141,7 @@ describe.skipIf(!motoInstalled)('live path: the real SDK against moto', () => {
     const fullCalls = full.collection.calls as Record<string, { calls: number; operations: Record<string, number> }>;
     expect(Object.keys(fullCalls).sort()).toEqual([
       'accessAnalyzer', 'accountSummary', 'authorizationDetails', 'callerIdentity', 'cloudTrail', 'credentialReport',
-      'identityProviders', 'organizations', 'passwordPolicy', 'virtualMfaDevices',
+      'identityCenter', 'identityProviders', 'organizations', 'passwordPolicy', 'virtualMfaDevices',
     ]);
     expect(iamSources.reduce((sum, name) => sum + (fullCalls[name]?.calls ?? 0), 0)).toBeLessThanOrEqual(10);
     expect(fullCalls.identityProviders?.operations).toEqual({ ListSAMLProviders: 1, ListOpenIDConnectProviders: 1 });

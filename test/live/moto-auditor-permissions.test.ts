@@ -106,8 +106,8 @@ const WITHOUT_ONE_ACTION: { action: string; source: SourceName; failsWholeSource
 ];
 const partialAuditor = (action: string) => `partial-auditor-no-${action.split(':')[1]}`;
 
-/** Sources whose services moto denies in a body the SDK cannot read, so the action's name is lost. */
-const UNREADABLE_DENIAL_SOURCES: readonly SourceName[] = ['cloudTrail', 'organizations'];
+/** Sources whose services moto denies in a body the SDK cannot read (XML for a JSON API: CloudTrail, Organizations, sso-admin), so the action's name is lost. */
+const UNREADABLE_DENIAL_SOURCES: readonly SourceName[] = ['cloudTrail', 'organizations', 'identityCenter'];
 
 /**
  * A small clinic's account with something for every source to read: a weak password policy, a

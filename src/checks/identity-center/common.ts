@@ -2,7 +2,8 @@ import { accountsInScope, groupsAssigned, identityCenterRegionOfRole, permission
 import type { PrincipalPermissions } from '../../policy/effective-permissions.js';
 import type { IdentityCenterInstance, PermissionSet } from '../../snapshot/schema.js';
 import { isIdentityCenterRole } from '../../snapshot/principals.js';
-import { accountFinding, optionalSourceData, type CheckContext, type FindingDraft, type Status } from '../check.js';
+import { accountFinding, defineCheck, optionalSourceData, type Check, type CheckContext, type FindingDraft, type Status } from '../check.js';
+import { usedFacts } from '../organization/facts-evidence.js';
 
 // What the identity-center controls (IAM-033 to IAM-037) share: the instances a run judges (or the
 // one finding that stands for none), an instance part that could not be read as ERROR, and who
@@ -191,4 +192,27 @@ export function judgeEachInAccount(
     }
   }
   return findings.length > 0 ? noPassWithoutStore(run, findings) : [nothingReaches(context, run)];
+}
+
+/**
+ * An identity-center control (IAM-033 to IAM-037). In an organization run its verdicts come from
+ * the organization's Identity Center, read once, and judge only what reaches the member: each
+ * finding then carries evidence.organization saying so, as every verdict the organization's facts
+ * decide does (src/checks/organization/facts-evidence.ts).
+ */
+export function defineIdentityCenterCheck(check: Check): Check {
+  return defineCheck({
+    meta: check.meta,
+    run(context) {
+      const drafts = check.run(context);
+      const { organization } = context;
+      if (!organization) return drafts;
+      const facts = usedFacts(
+        organization,
+        'identityCenter',
+        `judged from the organization's IAM Identity Center, read once from ${organization.facts.readFrom.accountId}, for what reaches this account only; a single-account run judges the instance the account itself can read, and everything it reaches`,
+      );
+      return drafts.map((draft) => ({ ...draft, evidence: { ...draft.evidence, organization: facts } }));
+    },
+  });
 }

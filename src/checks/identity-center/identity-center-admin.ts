@@ -1,9 +1,9 @@
 import { peopleWithAccess, permissionSetInAccount, personLabel, type StoreIndex } from '../../identity-center/view.js';
 import { adminAccess, hitLabel, type AdminAccess } from '../../policy/effective-permissions.js';
 import type { IdentityCenterInstance, PermissionSet } from '../../snapshot/schema.js';
-import { defineCheck, type CheckContext, type FindingDraft, type Status } from '../check.js';
+import { type CheckContext, type FindingDraft, type Status } from '../check.js';
 import { passing } from '../pass-evidence.js';
-import { holdersOf, identityCenterRun, judgeEachInAccount, listed, PERMISSION_SET_TYPE, permissionSetEvidence, permissionsInAccount } from './common.js';
+import { holdersOf, identityCenterRun, judgeEachInAccount, listed, PERMISSION_SET_TYPE, permissionSetEvidence, permissionsInAccount, defineIdentityCenterCheck } from './common.js';
 
 /** Break-glass permission sets may be held by at most this many people (CONTROLS.md IAM-033). */
 export const MAX_BREAK_GLASS_PEOPLE = 2;
@@ -21,7 +21,7 @@ export const MAX_BREAK_GLASS_PEOPLE = 2;
  * A permission set named as break-glass in settings passes while at most two people hold it over
  * all its accounts (counted in the identity store: ERROR when it could not be read).
  */
-export default defineCheck({
+export default defineIdentityCenterCheck({
   meta: {
     controlId: 'identity-center-admin',
     riskId: 'IAM-033',

@@ -1,7 +1,6 @@
 import { permissionSetInAccount } from '../../identity-center/view.js';
-import { defineCheck } from '../check.js';
 import { eligibilityJudge } from '../least-privilege/non-eligible-services.js';
-import { holdersOf, identityCenterRun, judgeEachInAccount, PERMISSION_SET_TYPE, permissionSetEvidence, permissionsInAccount } from './common.js';
+import { holdersOf, identityCenterRun, judgeEachInAccount, PERMISSION_SET_TYPE, permissionSetEvidence, permissionsInAccount, defineIdentityCenterCheck } from './common.js';
 
 /**
  * Permission sets let people reach only HIPAA-eligible services, judged as IAM-021 judges a role
@@ -10,7 +9,7 @@ import { holdersOf, identityCenterRun, judgeEachInAccount, PERMISSION_SET_TYPE, 
  * (permissionSetPermissions: customer managed references resolved in that account; unreadable
  * ones make the verdict ERROR unless a non-eligible service is reached anyway).
  */
-export default defineCheck({
+export default defineIdentityCenterCheck({
   meta: {
     controlId: 'identity-center-eligible-services',
     riskId: 'IAM-035',

@@ -1,6 +1,6 @@
 import { groupLabel, inScope, permissionSetInAccount, personLabel } from '../../identity-center/view.js';
-import { defineCheck, type FindingDraft } from '../check.js';
-import { ASSIGNMENT_TYPE, holdersOf, identityCenterRun, nothingReaches, partError, storeOf, noPassWithoutStore } from './common.js';
+import { type FindingDraft } from '../check.js';
+import { ASSIGNMENT_TYPE, holdersOf, identityCenterRun, nothingReaches, partError, storeOf, noPassWithoutStore, defineIdentityCenterCheck } from './common.js';
 
 /**
  * Account access is assigned to groups, not to individual users: one finding per account
@@ -8,7 +8,7 @@ import { ASSIGNMENT_TYPE, holdersOf, identityCenterRun, nothingReaches, partErro
  * permission set and the account. A direct user assignment is a fact of sso-admin alone, so it
  * FAILs even when the identity store could not be read (the user is then named by id).
  */
-export default defineCheck({
+export default defineIdentityCenterCheck({
   meta: {
     controlId: 'identity-center-group-assignments',
     riskId: 'IAM-036',

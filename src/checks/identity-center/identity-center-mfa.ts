@@ -1,6 +1,6 @@
 import { accountsInScope } from '../../identity-center/view.js';
-import { defineCheck, type FindingDraft } from '../check.js';
-import { identityCenterRun, instanceFinding } from './common.js';
+import { type FindingDraft } from '../check.js';
+import { identityCenterRun, instanceFinding, defineIdentityCenterCheck } from './common.js';
 
 /**
  * What a person must attest about an instance's MFA. No AWS API reports these settings (sso-admin
@@ -21,7 +21,7 @@ export const MFA_ATTESTATION = [
  * methods: MANUAL per instance, naming the instance, its identity store and region, the accounts
  * it reaches in scope and exactly what to attest (MFA_ATTESTATION).
  */
-export default defineCheck({
+export default defineIdentityCenterCheck({
   meta: {
     controlId: 'identity-center-mfa',
     riskId: 'IAM-037',

@@ -1,7 +1,7 @@
 import { accountsInScope, DEFAULT_SESSION_DURATION, durationHours } from '../../identity-center/view.js';
-import { defineCheck, type FindingDraft } from '../check.js';
+import { type FindingDraft } from '../check.js';
 import { passing } from '../pass-evidence.js';
-import { holdersOf, identityCenterRun, nothingReaches, partError, PERMISSION_SET_TYPE, storeOf, noPassWithoutStore } from './common.js';
+import { holdersOf, identityCenterRun, nothingReaches, partError, PERMISSION_SET_TYPE, storeOf, noPassWithoutStore, defineIdentityCenterCheck } from './common.js';
 
 /**
  * Every permission set's session lasts at most the limit (settings.maxPermissionSetSessionHours,
@@ -10,7 +10,7 @@ import { holdersOf, identityCenterRun, nothingReaches, partError, PERMISSION_SET
  * One finding per permission set in scope: in a single-account run every set of the instance,
  * in an organization run the sets that reach this member. A duration that does not parse is ERROR.
  */
-export default defineCheck({
+export default defineIdentityCenterCheck({
   meta: {
     controlId: 'identity-center-session-duration',
     riskId: 'IAM-034',

@@ -1,5 +1,6 @@
 import { instancesReaching } from '../../identity-center/people-access.js';
 import { identityCenterScope, identityCenterSource } from '../../identity-center/view.js';
+import { usedFacts } from '../organization/facts-evidence.js';
 import { isRootRow, reportFlag } from '../../snapshot/credential-report.js';
 import { isIdentityCenterRole } from '../../snapshot/principals.js';
 import { accountFinding, defineCheck, sourceData } from '../check.js';
@@ -50,6 +51,16 @@ export default defineCheck({
       ...(identityCenter.status === 'error' ? { identityCenterNotRead: `${identityCenter.error.code}: ${identityCenter.error.message}` } : {}),
       identityCenterRoles,
       iamUsersWithConsolePassword: consoleUsers,
+      // In an organization run the instance is the organization's, read once: it counts here only when it reaches this account.
+      ...(organization
+        ? {
+            organization: usedFacts(
+              organization,
+              'identityCenter',
+              `IAM Identity Center is the organization's instance, read once from ${organization.facts.readFrom.accountId}; it counts for this account only when a permission set reaches it (${byInstance.length > 0 ? 'one does' : 'none does'}), where a single-account run counts whatever instance the account itself can read`,
+            ),
+          }
+        : {}),
     };
     if (federation.length === 0) return [accountFinding(snapshot.accountId, 'FAIL', `no SAML/OIDC provider or IAM Identity Center; ${consoleUsers.length} IAM user(s) sign in with passwords`, evidence)];
     if (consoleUsers.length > 0) {

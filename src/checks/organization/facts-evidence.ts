@@ -1,7 +1,7 @@
 import type { OrganizationContext, OrganizationFacts } from '../../organization/facts.js';
 
 /** The facts parts a check can lay over an account's own sources. */
-export type FactsPart = 'accounts' | 'scps' | 'organizationsFeatures' | 'organizationTrails' | 'organizationAnalyzers';
+export type FactsPart = 'accounts' | 'scps' | 'organizationsFeatures' | 'organizationTrails' | 'organizationAnalyzers' | 'identityCenter';
 
 /**
  * The `organization` evidence of a finding whose verdict the organization facts made (or could
