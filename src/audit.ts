@@ -1,3 +1,4 @@
+import { sourcePartErrors } from './snapshot/part-errors.js';
 import type { ChalkInstance } from 'chalk';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -221,6 +222,7 @@ export function prepareAccountRun(request: AuditRequest, archive: RunArchive, re
       const source = snapshot.sources[name];
       return source.status === 'error' && isReadFailure(name, source.error.code) ? [{ source: name, ...source.error }] : [];
     }),
+    ...partErrorsOf(snapshot),
     ...sourcesNotRead(snapshot),
     ...identityCenterCost(snapshot),
     ...(listAge ? { eligibleServices: listAge } : {}),
@@ -315,6 +317,11 @@ function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
 }
 
 /** The sources a narrowed live run left unread, with the reason, for run.json; nothing when every source was read. */
+function partErrorsOf(snapshot: Snapshot): Pick<RunInfo, 'sourcePartErrors'> {
+  const errors = sourcePartErrors(snapshot);
+  return errors.length > 0 ? { sourcePartErrors: errors } : {};
+}
+
 function sourcesNotRead(snapshot: Snapshot): Pick<RunInfo, 'sourcesNotRead'> {
   const notRead = SOURCE_NAMES.flatMap((name) => {
     const source = snapshot.sources[name];

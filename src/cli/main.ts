@@ -1,3 +1,4 @@
+import { sourcePartErrors } from '../snapshot/part-errors.js';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CollectionError, EvidenceWriteError, InputError, errorMessage } from '../errors.js';
@@ -75,7 +76,9 @@ Examples:
     saveFile(flags.save, `${JSON.stringify(snapshot, null, 2)}\n`);
     setInterruptNote(`the snapshot was written in full to ${flags.save}`);
     const failed = Object.entries(snapshot.sources).filter(([name, s]) => s.status === 'error' && isReadFailure(name, s.error.code)).map(([name]) => name);
-    process.stdout.write(`Snapshot of account ${snapshot.accountId} written to ${flags.save}${failed.length ? ` (sources with errors: ${failed.join(', ')})` : ''}\n`);
+    const parts = sourcePartErrors(snapshot).map((e) => `${e.source} ${e.part}`);
+    const problems = [...(failed.length ? [`sources with errors: ${failed.join(', ')}`] : []), ...(parts.length ? [`parts with errors: ${parts.join('; ')}`] : [])];
+    process.stdout.write(`Snapshot of account ${snapshot.accountId} written to ${flags.save}${problems.length ? ` (${problems.join('; ')})` : ''}\n`);
   });
   program.addCommand(collect);
 

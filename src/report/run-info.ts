@@ -1,3 +1,4 @@
+import type { SourcePartError } from '../snapshot/part-errors.js';
 import type { Severity, Status } from '../checks/check.js';
 import type { ExceptionsUse } from '../exceptions.js';
 import type { EligibleServicesAge } from '../hipaa/eligible-services.js';
@@ -34,6 +35,8 @@ export interface RunInfo {
   collection: Snapshot['collection'];
   /** Sources that were read and failed (a source not read on purpose is in sourcesNotRead instead). */
   sourceErrors: { source: string; code: string; message: string }[];
+  /** Parts of sources read whole that could not be read (a trail's status, a region, an Identity Center instance's permission sets); absent when none. */
+  sourcePartErrors?: SourcePartError[];
   /**
    * Sources a live run did not read because none of its controls needs them, each with why
    * ("not needed by audit-trail's controls"); absent when every source was read. What was read

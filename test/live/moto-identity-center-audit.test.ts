@@ -120,6 +120,11 @@ describe.skipIf(!motoInstalled)('live path: IAM Identity Center judged on moto (
         const findings = (await run(`denied-${action}`)).filter((f) => f.riskId !== 'IAM-037');
         expect(findings.filter((f) => f.status === 'PASS')).toEqual([]);
         for (const riskId of ['IAM-033', 'IAM-034', 'IAM-035', 'IAM-036']) expect(findings.filter((f) => f.riskId === riskId).map((f) => f.status), riskId).toContain('ERROR');
+        // run.json names what failed: the whole source, or the part of it the denied call reads.
+        const [runDir] = runFolders(join(out, `denied-${action}`), ACCOUNT);
+        const runInfo = JSON.parse(readFileSync(join(runDir!, 'run.json'), 'utf8')) as { sourceErrors: { source: string }[]; sourcePartErrors?: { source: string; part: string; message: string }[] };
+        const named = [...runInfo.sourceErrors.map((e) => e.source), ...(runInfo.sourcePartErrors ?? []).map((e) => e.source)];
+        expect(named).toContain('identityCenter');
       } finally {
         proxy.setRules([]);
       }
