@@ -75,6 +75,8 @@ export function generateSnapshot(principalCount, policyCount) {
       cloudTrail: { status: 'ok', data: { region: 'us-east-1', trails: [] } },
       organizations: { status: 'ok', data: { inOrganization: false } },
       accessAnalyzer: { status: 'ok', data: { regionSource: 'ec2:DescribeRegions', regions: { 'us-east-1': { status: 'ok', data: { analyzers: [], findings: [] } } } } },
+      // Read, and no IAM Identity Center instance in the region (absent, a snapshot reads as saved before it was collected: ERROR).
+      identityCenter: { status: 'ok', data: { region: 'us-east-1', instances: [] } },
     },
   });
 }
